@@ -1,0 +1,109 @@
+using System.ComponentModel;
+using System.Globalization;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using VirtSim.Experiments.Results;
+using VirtSim.Experiments.Running;
+using VirtSim.Experiments.Scenarios;
+
+namespace VirtSim.Cli.Commands;
+
+/// <summary><c>virtsim run FILE</c>: runs the replications, prints the table, writes the results.</summary>
+public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settings>
+{
+    /// <summary>Options of <c>virtsim run</c>.</summary>
+    public sealed class Settings : ScenarioSettings
+    {
+        /// <summary>Overrides the scenario's seed.</summary>
+        [CommandOption("--seed <N>")]
+        [Description("Master seed (a whole number); overrides the scenario's. Same seed, same bytes.")]
+        public ulong? Seed { get; init; }
+
+        /// <summary>Overrides the scenario's number of replications.</summary>
+        [CommandOption("--replications <N>")]
+        [Description("Independent replications; overrides the scenario's.")]
+        public int? Replications { get; init; }
+
+        /// <summary>Where the results go.</summary>
+        [CommandOption("--out <DIR>")]
+        [Description("Folder for summary.json and replications.csv [default: results/<scenario file name>]")]
+        public string? Out { get; init; }
+
+        /// <summary>Replications run at once.</summary>
+        [CommandOption("--parallelism <N>")]
+        [Description("Replications run at once [default: all cores]. Results do not depend on it.")]
+        public int? Parallelism { get; init; }
+
+        /// <inheritdoc />
+        public override ValidationResult Validate()
+        {
+            if (Replications is < 1)
+            {
+                return ValidationResult.Error($"--replications must be 1 or more, not {Replications}");
+            }
+            if (Parallelism is < 1)
+            {
+                return ValidationResult.Error($"--parallelism must be 1 or more, not {Parallelism}");
+            }
+            return ValidationResult.Success();
+        }
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var scenario = ScenarioLoader.LoadFile(settings.File);
+        string output = settings.Out ?? Path.Combine("results", Path.GetFileNameWithoutExtension(settings.File));
+        var options = new RunOptions(settings.Replications, settings.Seed, settings.Parallelism);
+        int replications = options.Replications ?? scenario.Replications;
+
+        RunResult result;
+        if (console.Profile.Capabilities.Interactive)
+        {
+            result = console.Progress().Start(progress =>
+            {
+                var task = progress.AddTask($"{scenario.Name}: replications", maxValue: replications);
+                var report = new Progress<int>(done => task.Value = done);
+                return ExperimentRunner.Run(scenario, options, report, cancellationToken);
+            });
+        }
+        else
+        {
+            result = ExperimentRunner.Run(scenario, options, cancellation: cancellationToken);
+        }
+
+        ResultWriter.Write(result, output);
+        Show(result, output);
+        return 0;
+    }
+
+    private void Show(RunResult result, string output)
+    {
+        var scenario = result.Scenario;
+        console.MarkupLineInterpolated($"[bold]{scenario.Name}[/] {scenario.Description}");
+        console.MarkupLineInterpolated(
+            $"{result.Replications.Count} replications, seed {scenario.Seed}, {Duration(scenario.Duration)} measured after {Duration(scenario.Warmup)} of warm-up, {result.Replications.Sum(r => r.Events):N0} events");
+        var table = new Table().AddColumns("Metric", "Mean", "95% CI", "Unit");
+        table.Columns[1].RightAligned();
+        table.Columns[2].RightAligned();
+        foreach (var metric in result.Summary)
+        {
+            var ci = metric.Interval;
+            string interval = double.IsFinite(ci.HalfWidth) ? $"± {Number(ci.HalfWidth)}" : "n/a";
+            table.AddRow(metric.Name, Number(ci.Mean), interval, metric.Unit);
+        }
+        console.Write(table);
+        console.MarkupLineInterpolated($"Wrote {Path.Combine(output, ResultWriter.SummaryFile)} and {Path.Combine(output, ResultWriter.ReplicationsFile)}");
+    }
+
+    private static string Number(double value) =>
+        double.IsFinite(value) ? value.ToString("G5", CultureInfo.InvariantCulture) : "n/a";
+
+    private static string Duration(double seconds) => seconds switch
+    {
+        0 => "0 s",
+        >= 3600 => $"{Number(seconds / 3600)} h",
+        >= 60 => $"{Number(seconds / 60)} min",
+        _ => $"{Number(seconds)} s",
+    };
+}

@@ -1,0 +1,17 @@
+using Spectre.Console;
+using Spectre.Console.Cli;
+using VirtSim.Experiments.Scenarios;
+
+namespace VirtSim.Cli.Commands;
+
+/// <summary><c>virtsim validate FILE</c>: loads and checks a scenario without running it.</summary>
+public sealed class ValidateCommand(IAnsiConsole console) : Command<ScenarioSettings>
+{
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, ScenarioSettings settings, CancellationToken cancellationToken)
+    {
+        var scenario = ScenarioLoader.LoadFile(settings.File);
+        console.MarkupLineInterpolated($"[green]ok[/] {settings.File}: scenario '{scenario.Name}', {scenario.Replications} replications, seed {scenario.Seed}");
+        return 0;
+    }
+}

@@ -1,0 +1,3 @@
+using VirtSim.Cli;
+
+return VirtSimApp.Run(args);

@@ -1,0 +1,59 @@
+using Spectre.Console;
+using Spectre.Console.Cli;
+using VirtSim.Cli.Commands;
+using VirtSim.Experiments.Scenarios;
+
+namespace VirtSim.Cli;
+
+/// <summary>The <c>virtsim</c> command line: parses arguments, shows progress and tables. Thin by design.</summary>
+public static class VirtSimApp
+{
+    /// <summary>Exit code for bad input: a scenario error or a wrong argument.</summary>
+    public const int BadInput = 2;
+
+    /// <summary>Exit code for a failure that is not the input's fault.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Runs the command line; output goes to <paramref name="console"/>, errors to <paramref name="errors"/>.</summary>
+    public static int Run(string[] args, IAnsiConsole? console = null, TextWriter? errors = null)
+    {
+        errors ??= Console.Error;
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("virtsim");
+            if (console is not null)
+            {
+                config.ConfigureConsole(console);
+            }
+            config.SetExceptionHandler((exception, _) => Report(exception, errors));
+            config.AddCommand<RunCommand>("run")
+                .WithDescription("Run a scenario's replications, print a results table and write summary.json and replications.csv.")
+                .WithExample("run", "scenarios/examples/mm1.yaml")
+                .WithExample("run", "scenarios/examples/mm4.yaml", "--replications", "20", "--seed", "7", "--out", "results/mm4");
+            config.AddCommand<ValidateCommand>("validate")
+                .WithDescription("Check a scenario file without running it.")
+                .WithExample("validate", "scenarios/examples/mm1.yaml");
+        });
+        return app.Run(args);
+    }
+
+    private static int Report(Exception exception, TextWriter errors)
+    {
+        switch (exception)
+        {
+            case ScenarioException scenario:
+                errors.WriteLine(scenario.Message);
+                return BadInput;
+            case CommandAppException command:
+                errors.WriteLine($"virtsim: error: {command.Message} (see virtsim --help)");
+                return BadInput;
+            case OperationCanceledException:
+                errors.WriteLine("virtsim: cancelled; nothing was written");
+                return Failure;
+            default:
+                errors.WriteLine($"virtsim: error: {exception.Message}");
+                return Failure;
+        }
+    }
+}

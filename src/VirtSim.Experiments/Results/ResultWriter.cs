@@ -1,0 +1,130 @@
+using System.Text.Json;
+using CsvHelper;
+using VirtSim.Experiments.Running;
+
+namespace VirtSim.Experiments.Results;
+
+/// <summary>
+/// Writes a run's results: <c>summary.json</c> (each metric's mean and 95% confidence interval
+/// with its unit) and <c>replications.csv</c> (one row per replication). Files are written into
+/// a temporary folder beside the target, which then replaces the target whole, so a failed or
+/// interrupted run never leaves half-written results.
+/// </summary>
+public static class ResultWriter
+{
+    /// <summary>The summary file's name.</summary>
+    public const string SummaryFile = "summary.json";
+
+    /// <summary>The per-replication file's name.</summary>
+    public const string ReplicationsFile = "replications.csv";
+
+    /// <summary>Writes <paramref name="result"/> into <paramref name="directory"/>, replacing what was there.</summary>
+    public static void Write(RunResult result, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        string target = Path.GetFullPath(directory);
+        string parent = Path.GetDirectoryName(target) ?? throw new ArgumentException("The output folder needs a parent.", nameof(directory));
+        Directory.CreateDirectory(parent);
+        string staging = Path.Combine(parent, $".{Path.GetFileName(target)}.partial-{Environment.ProcessId}");
+        if (Directory.Exists(staging))
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+        Directory.CreateDirectory(staging);
+        try
+        {
+            WriteSummary(result, Path.Combine(staging, SummaryFile));
+            WriteReplications(result, Path.Combine(staging, ReplicationsFile));
+            Replace(target, staging);
+        }
+        catch
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+            throw;
+        }
+    }
+
+    private static void Replace(string target, string staging)
+    {
+        if (!Directory.Exists(target))
+        {
+            Directory.Move(staging, target);
+            return;
+        }
+        string old = staging + ".old";
+        Directory.Move(target, old);
+        Directory.Move(staging, target);
+        Directory.Delete(old, recursive: true);
+    }
+
+    private static void WriteSummary(RunResult result, string path)
+    {
+        using var stream = File.Create(path);
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        var scenario = result.Scenario;
+        json.WriteStartObject();
+        json.WriteString("scenario", scenario.Name);
+        json.WriteString("description", scenario.Description);
+        json.WriteNumber("seed", scenario.Seed);
+        json.WriteNumber("replications", result.Replications.Count);
+        json.WriteNumber("warmup_s", scenario.Warmup);
+        json.WriteNumber("duration_s", scenario.Duration);
+        json.WriteNumber("confidence_level", 0.95);
+        json.WriteStartObject("metrics");
+        foreach (var metric in result.Summary)
+        {
+            json.WriteStartObject(metric.Name);
+            json.WriteString("unit", metric.Unit);
+            WriteNumberOrNull(json, "mean", metric.Interval.Mean);
+            WriteNumberOrNull(json, "ci95_low", metric.Interval.Low);
+            WriteNumberOrNull(json, "ci95_high", metric.Interval.High);
+            WriteNumberOrNull(json, "ci95_half_width", metric.Interval.HalfWidth);
+            json.WriteNumber("replications", metric.Interval.Count);
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static void WriteNumberOrNull(Utf8JsonWriter json, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            json.WriteNumber(name, value);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
+    private static void WriteReplications(RunResult result, string path)
+    {
+        using var csv = CsvWriter.ToFile(path);
+        var metrics = result.Summary;
+        var header = new List<string> { "replication", "seed", "events" };
+        header.AddRange(metrics.Select(m => $"{m.Name}[{m.Unit}]"));
+        csv.WriteHeader(header.ToArray());
+        foreach (var replication in result.Replications)
+        {
+            csv.WriteField(replication.Index, "D");
+            csv.WriteField(replication.Seed, "D");
+            csv.WriteField(replication.Events, "D");
+            foreach (var measurement in replication.Measurements)
+            {
+                if (double.IsFinite(measurement.Value))
+                {
+                    csv.WriteField(measurement.Value, "R");
+                }
+                else
+                {
+                    csv.WriteField("");
+                }
+            }
+            csv.EndRecord();
+        }
+    }
+}

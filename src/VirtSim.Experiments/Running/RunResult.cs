@@ -1,0 +1,30 @@
+using VirtSim.Experiments.Scenarios;
+using VirtSim.Kernel.Statistics;
+
+namespace VirtSim.Experiments.Running;
+
+/// <summary>Every replication of a run, in index order, and the summary across them.</summary>
+public sealed record RunResult(Scenario Scenario, IReadOnlyList<ReplicationResult> Replications)
+{
+    /// <summary>Each metric's mean and 95% confidence interval across replications (NaN values left out).</summary>
+    public IReadOnlyList<MetricSummary> Summary { get; } = Summarize(Replications);
+
+    private static List<MetricSummary> Summarize(IReadOnlyList<ReplicationResult> replications)
+    {
+        var summary = new List<MetricSummary>();
+        if (replications.Count == 0)
+        {
+            return summary;
+        }
+        var first = replications[0].Measurements;
+        for (int m = 0; m < first.Count; m++)
+        {
+            var values = replications
+                .Select(r => r.Measurements[m].Value)
+                .Where(double.IsFinite)
+                .ToList();
+            summary.Add(new MetricSummary(first[m].Name, first[m].Unit, ConfidenceInterval.Of(values)));
+        }
+        return summary;
+    }
+}

@@ -1,0 +1,83 @@
+using VirtSim.Datacenter.Workload;
+using VirtSim.Kernel.Random;
+
+namespace VirtSim.Experiments.Scenarios;
+
+/// <summary>Reads and validates scenario files; every problem becomes a <see cref="ScenarioException"/>.</summary>
+public static class ScenarioLoader
+{
+    private static readonly Dictionary<string, QueueDiscipline> Disciplines = new(StringComparer.Ordinal)
+    {
+        ["fcfs"] = QueueDiscipline.FirstComeFirstServed,
+        ["ps"] = QueueDiscipline.ProcessorSharing,
+    };
+
+    /// <summary>Loads the scenario in <paramref name="path"/>.</summary>
+    public static Scenario LoadFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ScenarioException(path, 0, 0, "no such file; expected a scenario YAML file, e.g. scenarios/examples/mm1.yaml");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ScenarioException(path, 0, 0, $"cannot read the file: {e.Message}");
+        }
+        return Parse(path, text);
+    }
+
+    /// <summary>Parses scenario <paramref name="text"/>, naming <paramref name="file"/> in messages.</summary>
+    public static Scenario Parse(string file, string text)
+    {
+        var root = YamlSection.LoadRoot(file, text)
+            .AsSection("name", "description", "seed", "replications", "warmup", "duration", "station");
+        string name = root.Optional("name")?.AsText() ?? System.IO.Path.GetFileNameWithoutExtension(file);
+        string description = root.Optional("description")?.AsText() ?? "";
+        ulong seed = root.Optional("seed")?.AsSeed() ?? 1;
+        int replications = (int)(root.Optional("replications")?.AsInteger(1, 1_000_000) ?? 10);
+        double warmup = root.Optional("warmup")?.AsDuration(allowZero: true) ?? 0;
+        double duration = root.Required("duration", "1h").AsDuration(allowZero: false);
+        var station = ReadStation(root.Required("station", "{servers: 1, arrivals: {rate: 0.8/s}, service: {distribution: exponential, mean: 1s}}"));
+        return new Scenario(name, description, seed, replications, warmup, duration, station);
+    }
+
+    private static StationSpec ReadStation(YamlValue value)
+    {
+        var station = value.AsSection("servers", "discipline", "capacity", "arrivals", "service");
+        var serversValue = station.Optional("servers");
+        int servers = (int)(serversValue?.AsInteger(1, 1_000_000) ?? 1);
+        var discipline = station.Optional("discipline")?.AsChoice(Disciplines) ?? QueueDiscipline.FirstComeFirstServed;
+        int? capacity = null;
+        if (station.Optional("capacity") is { } capacityValue)
+        {
+            capacity = (int)capacityValue.AsInteger(1, int.MaxValue);
+            if (capacity < servers)
+            {
+                throw capacityValue.Error($"expected a capacity of at least the number of servers ({servers})");
+            }
+        }
+        var interarrival = ReadArrivals(station.Required("arrivals", "{rate: 0.8/s}"));
+        var service = station.Required("service", "{distribution: exponential, mean: 1s}").AsDurationDistribution();
+        return new StationSpec(servers, discipline, capacity, interarrival, service);
+    }
+
+    private static Distribution ReadArrivals(YamlValue value)
+    {
+        var arrivals = value.AsSection("rate", "interarrival");
+        var rate = arrivals.Optional("rate");
+        var interarrival = arrivals.Optional("interarrival");
+        return (rate, interarrival) switch
+        {
+            ({ } r, null) => new Distribution.Exponential(1 / r.AsRate()),
+            (null, { } i) => i.AsDurationDistribution(),
+            (null, null) => throw value.Error("expected either rate (Poisson arrivals, e.g. rate: 0.8/s) or interarrival (a distribution)"),
+            _ => throw interarrival!.Error("expected either rate or interarrival, not both"),
+        };
+    }
+}

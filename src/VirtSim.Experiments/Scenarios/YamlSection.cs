@@ -1,0 +1,254 @@
+using System.Globalization;
+using VirtSim.Kernel.Random;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace VirtSim.Experiments.Scenarios;
+
+/// <summary>
+/// A YAML value read with its position, so every complaint can name line and column. Reading
+/// the node tree (rather than deserializing into objects) keeps the position of every value,
+/// which is what makes the messages useful.
+/// </summary>
+internal sealed class YamlValue(string file, string path, YamlNode node)
+{
+    public string Path { get; } = path;
+
+    public YamlNode Node { get; } = node;
+
+    public ScenarioException Error(string message) =>
+        new(file, (int)Node.Start.Line, (int)Node.Start.Column, $"{Path}: {message}");
+
+    public YamlSection AsSection(params string[] keys)
+    {
+        if (Node is not YamlMappingNode mapping)
+        {
+            throw Error($"expected a mapping with keys {string.Join(", ", keys)}");
+        }
+        return new YamlSection(file, Path, mapping, keys);
+    }
+
+    public string AsText()
+    {
+        if (Node is not YamlScalarNode { Value: { } text })
+        {
+            throw Error("expected a single value, not a list or mapping");
+        }
+        return text;
+    }
+
+    public long AsInteger(long min, long max = long.MaxValue)
+    {
+        string text = AsText();
+        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
+        {
+            throw Error($"expected a whole number, not '{text}'");
+        }
+        if (value < min || value > max)
+        {
+            throw Error(max == long.MaxValue
+                ? $"expected a whole number of {min} or more, not {value}"
+                : $"expected a whole number from {min} to {max}, not {value}");
+        }
+        return value;
+    }
+
+    public ulong AsSeed()
+    {
+        string text = AsText();
+        if (!ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong value))
+        {
+            throw Error($"expected a seed, a whole number from 0 to {ulong.MaxValue}, not '{text}'");
+        }
+        return value;
+    }
+
+    /// <summary>A duration in seconds; zero is allowed only when <paramref name="allowZero"/>.</summary>
+    public double AsDuration(bool allowZero)
+    {
+        if (!Units.TryParseDuration(AsText(), out double seconds, out string error))
+        {
+            throw Error(error);
+        }
+        if (seconds < 0 || (!allowZero && seconds == 0))
+        {
+            throw Error(allowZero ? $"expected a duration of zero or more, not {AsText()}" : $"expected a duration greater than zero, not {AsText()}");
+        }
+        return seconds;
+    }
+
+    public double AsRate()
+    {
+        if (!Units.TryParseRate(AsText(), out double rate, out string error))
+        {
+            throw Error(error);
+        }
+        if (!(rate > 0))
+        {
+            throw Error($"expected a rate greater than zero, not {AsText()}");
+        }
+        return rate;
+    }
+
+    public T AsChoice<T>(IReadOnlyDictionary<string, T> choices)
+    {
+        string text = AsText();
+        if (!choices.TryGetValue(text, out var value))
+        {
+            throw Error($"expected one of {string.Join(", ", choices.Keys)}, not '{text}'");
+        }
+        return value;
+    }
+
+    /// <summary>A distribution of durations: <c>{distribution: exponential, mean: 1s}</c> and kin.</summary>
+    public Distribution AsDurationDistribution()
+    {
+        var section = AsSection("distribution", "mean", "value", "shape", "min", "max", "sd");
+        string kind = section.Required("distribution").AsText();
+        Distribution result = kind switch
+        {
+            "exponential" => new Distribution.Exponential(section.Required("mean").AsDuration(false)),
+            "deterministic" => new Distribution.Deterministic(section.Required("value").AsDuration(false)),
+            "erlang" => new Distribution.Erlang((int)section.Required("shape").AsInteger(1, 1000), section.Required("mean").AsDuration(false)),
+            "uniform" => Uniform(section),
+            "lognormal" => new Distribution.LogNormal(section.Required("mean").AsDuration(false), section.Required("sd").AsDuration(false)),
+            _ => throw section.Required("distribution").Error(
+                $"expected one of exponential, deterministic, erlang, uniform, lognormal, not '{kind}'"),
+        };
+        section.AllowOnly(kind switch
+        {
+            "exponential" => ["distribution", "mean"],
+            "deterministic" => ["distribution", "value"],
+            "erlang" => ["distribution", "shape", "mean"],
+            "uniform" => ["distribution", "min", "max"],
+            _ => ["distribution", "mean", "sd"],
+        });
+        return result;
+    }
+
+    private static Distribution Uniform(YamlSection section)
+    {
+        double min = section.Required("min").AsDuration(true);
+        var maxValue = section.Required("max");
+        double max = maxValue.AsDuration(false);
+        if (max <= min)
+        {
+            throw maxValue.Error("expected max to be greater than min");
+        }
+        return new Distribution.Uniform(min, max);
+    }
+}
+
+/// <summary>A YAML mapping whose keys are checked against the keys a section allows.</summary>
+internal sealed class YamlSection
+{
+    private readonly string _file;
+    private readonly YamlMappingNode _mapping;
+    private readonly Dictionary<string, (YamlScalarNode Key, YamlNode Value)> _entries = new(StringComparer.Ordinal);
+
+    public YamlSection(string file, string path, YamlMappingNode mapping, IReadOnlyCollection<string> allowed)
+    {
+        _file = file;
+        Path = path;
+        _mapping = mapping;
+        foreach (var (keyNode, value) in mapping.Children)
+        {
+            if (keyNode is not YamlScalarNode { Value: { } key } scalar)
+            {
+                throw new ScenarioException(file, (int)keyNode.Start.Line, (int)keyNode.Start.Column, $"{path}: expected a plain key");
+            }
+            _entries[key] = (scalar, value);
+        }
+        AllowOnly(allowed);
+    }
+
+    public string Path { get; }
+
+    public void AllowOnly(IReadOnlyCollection<string> allowed)
+    {
+        foreach (var (key, (keyNode, _)) in _entries)
+        {
+            if (!allowed.Contains(key))
+            {
+                string hint = Closest(key, allowed) is { } near ? $"; did you mean '{near}'?" : "";
+                throw new ScenarioException(_file, (int)keyNode.Start.Line, (int)keyNode.Start.Column,
+                    $"{Path}: unknown key '{key}' (expected one of {string.Join(", ", allowed)}){hint}");
+            }
+        }
+    }
+
+    public YamlValue? Optional(string key) =>
+        _entries.TryGetValue(key, out var entry) ? new YamlValue(_file, Child(key), entry.Value) : null;
+
+    public YamlValue Required(string key, string? example = null) =>
+        Optional(key) ?? throw new ScenarioException(_file, (int)_mapping.Start.Line, (int)_mapping.Start.Column,
+            $"{Path}: missing key '{key}'{(example is null ? "" : $" (for example {key}: {example})")}");
+
+    private string Child(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
+
+    private static string? Closest(string key, IReadOnlyCollection<string> allowed)
+    {
+        string? best = null;
+        int bestDistance = 3;
+        foreach (string candidate in allowed)
+        {
+            int d = Distance(key, candidate);
+            if (d < bestDistance)
+            {
+                best = candidate;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var row = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++)
+        {
+            row[j] = j;
+        }
+        for (int i = 1; i <= a.Length; i++)
+        {
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int above = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.Length];
+    }
+
+    internal static YamlValue LoadRoot(string file, string text)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            string reason = (e.InnerException?.Message ?? e.Message).Trim();
+            int cut = reason.IndexOf("): ", StringComparison.Ordinal);
+            if (reason.StartsWith('(') && cut > 0)
+            {
+                reason = reason[(cut + 3)..];
+            }
+            throw new ScenarioException(file, (int)e.Start.Line, (int)e.Start.Column, $"broken YAML: {reason}");
+        }
+        if (stream.Documents.Count == 0)
+        {
+            throw new ScenarioException(file, 1, 1, "the file is empty; expected a scenario mapping (name, duration, station, ...)");
+        }
+        if (stream.Documents.Count > 1)
+        {
+            var second = stream.Documents[1].RootNode;
+            throw new ScenarioException(file, (int)second.Start.Line, (int)second.Start.Column, "expected one YAML document, found more");
+        }
+        return new YamlValue(file, "", stream.Documents[0].RootNode);
+    }
+}
