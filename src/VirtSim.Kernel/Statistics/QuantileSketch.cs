@@ -38,6 +38,9 @@ public sealed class QuantileSketch
     /// <summary>Number of observations.</summary>
     public long Count { get; private set; }
 
+    /// <summary>Buckets in use: the sketch's memory, bounded by <see cref="MaxBuckets"/>.</summary>
+    public int BucketCount => _used;
+
     /// <summary>Smallest observation (exact).</summary>
     public double Min { get; private set; } = double.NaN;
 
