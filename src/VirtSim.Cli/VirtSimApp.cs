@@ -22,6 +22,7 @@ public static class VirtSimApp
         app.Configure(config =>
         {
             config.SetApplicationName("virtsim");
+            config.UseStrictParsing();
             if (console is not null)
             {
                 config.ConfigureConsole(console);

@@ -17,36 +17,49 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
         /// <summary>Overrides the scenario's seed.</summary>
         [CommandOption("--seed <N>")]
         [Description("Master seed (a whole number); overrides the scenario's. Same seed, same bytes.")]
-        public ulong? Seed { get; init; }
+        public string? Seed { get; init; }
 
         /// <summary>Overrides the scenario's number of replications.</summary>
         [CommandOption("--replications <N>")]
         [Description("Independent replications; overrides the scenario's.")]
-        public int? Replications { get; init; }
+        public string? Replications { get; init; }
 
         /// <summary>Where the results go.</summary>
         [CommandOption("--out <DIR>")]
-        [Description("Folder for summary.json and replications.csv [default: results/<scenario file name>]")]
+        [Description("Folder for summary.json and replications.csv [[default: results/<scenario file name>]]")]
         public string? Out { get; init; }
 
         /// <summary>Replications run at once.</summary>
         [CommandOption("--parallelism <N>")]
-        [Description("Replications run at once [default: all cores]. Results do not depend on it.")]
-        public int? Parallelism { get; init; }
+        [Description("Replications run at once [[default: all cores]]. Results do not depend on it.")]
+        public string? Parallelism { get; init; }
+
+        internal ulong? SeedValue => Seed is null ? null : ulong.Parse(Seed, CultureInfo.InvariantCulture);
+
+        internal int? ReplicationsValue => Replications is null ? null : int.Parse(Replications, CultureInfo.InvariantCulture);
+
+        internal int? ParallelismValue => Parallelism is null ? null : int.Parse(Parallelism, CultureInfo.InvariantCulture);
 
         /// <inheritdoc />
         public override ValidationResult Validate()
         {
-            if (Replications is < 1)
+            if (Seed is not null && !ulong.TryParse(Seed, NumberStyles.None, CultureInfo.InvariantCulture, out _))
             {
-                return ValidationResult.Error($"--replications must be 1 or more, not {Replications}");
+                return ValidationResult.Error($"--seed takes a whole number from 0 to {ulong.MaxValue}, not '{Seed}'");
             }
-            if (Parallelism is < 1)
+            if (!IsPositive(Replications))
             {
-                return ValidationResult.Error($"--parallelism must be 1 or more, not {Parallelism}");
+                return ValidationResult.Error($"--replications takes a whole number of 1 or more, not '{Replications}'");
+            }
+            if (!IsPositive(Parallelism))
+            {
+                return ValidationResult.Error($"--parallelism takes a whole number of 1 or more, not '{Parallelism}'");
             }
             return ValidationResult.Success();
         }
+
+        private static bool IsPositive(string? text) =>
+            text is null || (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1);
     }
 
     /// <inheritdoc />
@@ -54,7 +67,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
     {
         var scenario = ScenarioLoader.LoadFile(settings.File);
         string output = settings.Out ?? Path.Combine("results", Path.GetFileNameWithoutExtension(settings.File));
-        var options = new RunOptions(settings.Replications, settings.Seed, settings.Parallelism);
+        var options = new RunOptions(settings.ReplicationsValue, settings.SeedValue, settings.ParallelismValue);
         int replications = options.Replications ?? scenario.Replications;
 
         RunResult result;

@@ -17,7 +17,9 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
     public YamlNode Node { get; } = node;
 
     public ScenarioException Error(string message) =>
-        new(file, (int)Node.Start.Line, (int)Node.Start.Column, $"{Path}: {message}");
+        new(file, (int)Node.Start.Line, (int)Node.Start.Column, Prefixed(Path, message));
+
+    internal static string Prefixed(string path, string message) => path.Length == 0 ? message : $"{path}: {message}";
 
     public YamlSection AsSection(params string[] keys)
     {
@@ -28,18 +30,18 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
         return new YamlSection(file, Path, mapping, keys);
     }
 
-    public string AsText()
+    public string AsText(string expected = "a single value")
     {
         if (Node is not YamlScalarNode { Value: { } text })
         {
-            throw Error("expected a single value, not a list or mapping");
+            throw Error($"expected {expected}, not a {(Node is YamlSequenceNode ? "list" : "mapping")}");
         }
         return text;
     }
 
     public long AsInteger(long min, long max = long.MaxValue)
     {
-        string text = AsText();
+        string text = AsText("a whole number");
         if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
         {
             throw Error($"expected a whole number, not '{text}'");
@@ -55,7 +57,7 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
 
     public ulong AsSeed()
     {
-        string text = AsText();
+        string text = AsText("a seed (a whole number)");
         if (!ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong value))
         {
             throw Error($"expected a seed, a whole number from 0 to {ulong.MaxValue}, not '{text}'");
@@ -66,7 +68,7 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
     /// <summary>A duration in seconds; zero is allowed only when <paramref name="allowZero"/>.</summary>
     public double AsDuration(bool allowZero)
     {
-        if (!Units.TryParseDuration(AsText(), out double seconds, out string error))
+        if (!Units.TryParseDuration(AsText("a duration such as 250ms or 10min"), out double seconds, out string error))
         {
             throw Error(error);
         }
@@ -79,7 +81,7 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
 
     public double AsRate()
     {
-        if (!Units.TryParseRate(AsText(), out double rate, out string error))
+        if (!Units.TryParseRate(AsText("a rate such as 3.2/s"), out double rate, out string error))
         {
             throw Error(error);
         }
@@ -104,26 +106,26 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
     public Distribution AsDurationDistribution()
     {
         var section = AsSection("distribution", "mean", "value", "shape", "min", "max", "sd");
-        string kind = section.Required("distribution").AsText();
-        Distribution result = kind switch
+        var kindValue = section.Required("distribution", "exponential");
+        string kind = kindValue.AsText();
+        string[] parameters = kind switch
         {
-            "exponential" => new Distribution.Exponential(section.Required("mean").AsDuration(false)),
-            "deterministic" => new Distribution.Deterministic(section.Required("value").AsDuration(false)),
-            "erlang" => new Distribution.Erlang((int)section.Required("shape").AsInteger(1, 1000), section.Required("mean").AsDuration(false)),
-            "uniform" => Uniform(section),
-            "lognormal" => new Distribution.LogNormal(section.Required("mean").AsDuration(false), section.Required("sd").AsDuration(false)),
-            _ => throw section.Required("distribution").Error(
-                $"expected one of exponential, deterministic, erlang, uniform, lognormal, not '{kind}'"),
+            "exponential" => ["mean"],
+            "deterministic" => ["value"],
+            "erlang" => ["shape", "mean"],
+            "uniform" => ["min", "max"],
+            "lognormal" => ["mean", "sd"],
+            _ => throw kindValue.Error($"expected one of exponential, deterministic, erlang, uniform, lognormal, not '{kind}'"),
         };
-        section.AllowOnly(kind switch
+        section.AllowOnly(["distribution", .. parameters]);
+        return kind switch
         {
-            "exponential" => ["distribution", "mean"],
-            "deterministic" => ["distribution", "value"],
-            "erlang" => ["distribution", "shape", "mean"],
-            "uniform" => ["distribution", "min", "max"],
-            _ => ["distribution", "mean", "sd"],
-        });
-        return result;
+            "exponential" => new Distribution.Exponential(section.Required("mean", "1s").AsDuration(false)),
+            "deterministic" => new Distribution.Deterministic(section.Required("value", "1s").AsDuration(false)),
+            "erlang" => new Distribution.Erlang((int)section.Required("shape", "2").AsInteger(1, 1000), section.Required("mean", "1s").AsDuration(false)),
+            "uniform" => Uniform(section),
+            _ => new Distribution.LogNormal(section.Required("mean", "1s").AsDuration(false), section.Required("sd", "500ms").AsDuration(false)),
+        };
     }
 
     private static Distribution Uniform(YamlSection section)
@@ -136,6 +138,23 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
             throw maxValue.Error("expected max to be greater than min");
         }
         return new Distribution.Uniform(min, max);
+    }
+}
+
+/// <summary>A parser that remembers where the last event it read started.</summary>
+internal sealed class TrackingParser(IParser inner) : IParser
+{
+    public Mark LastGood { get; private set; } = Mark.Empty;
+
+    public YamlDotNet.Core.Events.ParsingEvent? Current => inner.Current;
+
+    public bool MoveNext()
+    {
+        if (inner.Current is { } current)
+        {
+            LastGood = current.Start;
+        }
+        return inner.MoveNext();
     }
 }
 
@@ -155,7 +174,7 @@ internal sealed class YamlSection
         {
             if (keyNode is not YamlScalarNode { Value: { } key } scalar)
             {
-                throw new ScenarioException(file, (int)keyNode.Start.Line, (int)keyNode.Start.Column, $"{path}: expected a plain key");
+                throw new ScenarioException(file, (int)keyNode.Start.Line, (int)keyNode.Start.Column, YamlValue.Prefixed(path, "expected a plain key"));
             }
             _entries[key] = (scalar, value);
         }
@@ -172,7 +191,7 @@ internal sealed class YamlSection
             {
                 string hint = Closest(key, allowed) is { } near ? $"; did you mean '{near}'?" : "";
                 throw new ScenarioException(_file, (int)keyNode.Start.Line, (int)keyNode.Start.Column,
-                    $"{Path}: unknown key '{key}' (expected one of {string.Join(", ", allowed)}){hint}");
+                    YamlValue.Prefixed(Path, $"unknown key '{key}' (expected one of {string.Join(", ", allowed)}){hint}"));
             }
         }
     }
@@ -182,7 +201,7 @@ internal sealed class YamlSection
 
     public YamlValue Required(string key, string? example = null) =>
         Optional(key) ?? throw new ScenarioException(_file, (int)_mapping.Start.Line, (int)_mapping.Start.Column,
-            $"{Path}: missing key '{key}'{(example is null ? "" : $" (for example {key}: {example})")}");
+            YamlValue.Prefixed(Path, $"missing key '{key}'{(example is null ? "" : $" (for example {key}: {example})")}"));
 
     private string Child(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
 
@@ -226,9 +245,18 @@ internal sealed class YamlSection
     internal static YamlValue LoadRoot(string file, string text)
     {
         var stream = new YamlStream();
+        var parser = new TrackingParser(new Parser(new StringReader(text)));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this, without a position, on some unterminated
+            // constructs; the last event it read is where the trouble starts.
+            var at = parser.LastGood;
+            throw new ScenarioException(file, (int)at.Line, (int)at.Column,
+                "broken YAML: a list or mapping starting here is not closed (a missing ']' or '}'?)");
         }
         catch (YamlException e)
         {

@@ -1,0 +1,118 @@
+using System.Text.Json;
+using Spectre.Console;
+using VirtSim.Cli;
+
+namespace VirtSim.Tests.Cli;
+
+public class CommandLineTests
+{
+    private string _work = "";
+
+    [SetUp]
+    public void MakeWorkFolder()
+    {
+        _work = Path.Combine(Path.GetTempPath(), "virtsim-cli-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_work);
+    }
+
+    [TearDown]
+    public void RemoveWorkFolder() => Directory.Delete(_work, recursive: true);
+
+    private static (int Code, string Out, string Err) Virtsim(params string[] args)
+    {
+        var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        var errors = new StringWriter();
+        int code = VirtSimApp.Run(args, console, errors);
+        return (code, output.ToString(), errors.ToString());
+    }
+
+    private string Write(string name, string text)
+    {
+        string path = Path.Combine(_work, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Test]
+    public void RunPrintsTheTableAndWritesSummaryAndReplications()
+    {
+        string outDir = Path.Combine(_work, "out");
+        var (code, stdout, stderr) = Virtsim("run", Path.Combine(Repository.Examples, "mm1.yaml"), "--replications", "3", "--out", outDir);
+        Assert.That(code, Is.Zero, stderr);
+        Assert.That(stdout, Does.Contain("response_time_mean").And.Contain("95% CI").And.Contain("3 replications"));
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        var mean = summary.RootElement.GetProperty("metrics").GetProperty("response_time_mean");
+        Assert.That(mean.GetProperty("unit").GetString(), Is.EqualTo("s"));
+        Assert.That(mean.GetProperty("ci95_low").GetDouble(), Is.LessThan(mean.GetProperty("ci95_high").GetDouble()));
+        var rows = File.ReadAllLines(Path.Combine(outDir, "replications.csv"));
+        Assert.That(rows, Has.Length.EqualTo(4));
+        Assert.That(rows[0], Does.StartWith("replication,seed,events,response_time_mean[s],"));
+        Assert.That(Directory.GetDirectories(_work), Is.EqualTo(new[] { outDir }), "no staging folder left behind");
+    }
+
+    [Test]
+    public void ValidateAcceptsAGoodFileAndWritesNothing()
+    {
+        var (code, stdout, _) = Virtsim("validate", Path.Combine(Repository.Examples, "mm4.yaml"));
+        Assert.That(code, Is.Zero);
+        Assert.That(stdout, Does.Contain("ok"));
+    }
+
+    [Test]
+    public void BadScenarioExitsWithTwoOneMessageAndNothingWritten()
+    {
+        string bad = Write("bad.yaml", "duration: 1h\nstation:\n  servers: 1\n  arrivals: {rate: 1/s}\n  service: {distribution: exponential, mean: fast}\n");
+        string outDir = Path.Combine(_work, "out");
+        var (code, stdout, stderr) = Virtsim("run", bad, "--out", outDir);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stderr.TrimEnd(), Is.EqualTo($"{bad}:5:46: error: station.service.mean: expected a duration such as 250ms, 2s, 10min or 1h, not 'fast'"));
+        Assert.That(stderr, Does.Not.Contain("   at "), "no stack trace");
+        Assert.That(stdout, Is.Empty);
+        Assert.That(Directory.Exists(outDir), Is.False);
+    }
+
+    [Test]
+    public void MissingFileExitsWithTwo()
+    {
+        var (code, _, stderr) = Virtsim("run", Path.Combine(_work, "nope.yaml"));
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stderr, Does.Contain("nope.yaml: error: no such file"));
+    }
+
+    [TestCase("--replications", "0", "--replications takes a whole number of 1 or more")]
+    [TestCase("--seed", "-1", "--seed takes a whole number")]
+    [TestCase("--bogus", "1", "Unknown option 'bogus'")]
+    public void BadArgumentsExitWithTwo(string option, string value, string message)
+    {
+        var (code, _, stderr) = Virtsim("run", Path.Combine(Repository.Examples, "mm1.yaml"), option, value, "--out", Path.Combine(_work, "out"));
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stderr, Does.Contain(message));
+        Assert.That(Directory.Exists(Path.Combine(_work, "out")), Is.False);
+    }
+
+    [Test]
+    public void RerunningReplacesTheResultsWhole()
+    {
+        string outDir = Path.Combine(_work, "out");
+        Directory.CreateDirectory(outDir);
+        File.WriteAllText(Path.Combine(outDir, "stale.csv"), "old");
+        var (code, _, _) = Virtsim("run", Path.Combine(Repository.Examples, "mm1.yaml"), "--replications", "2", "--out", outDir);
+        Assert.That(code, Is.Zero);
+        Assert.That(Directory.GetFiles(outDir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "summary.json", "replications.csv" }));
+    }
+
+    [Test]
+    public void HelpShowsExamples()
+    {
+        var (code, stdout, _) = Virtsim("run", "--help");
+        Assert.That(code, Is.Zero);
+        Assert.That(stdout, Does.Contain("EXAMPLES").And.Contain("virtsim run scenarios/examples/mm1.yaml"));
+    }
+}
