@@ -18,7 +18,6 @@ internal sealed class EventQueue
 
     private Entry[] _heap = new Entry[256];
     private int _count;
-
     public int Count => _count;
 
     public ref readonly Entry Peek() => ref _heap[0];

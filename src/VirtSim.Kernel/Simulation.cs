@@ -92,7 +92,7 @@ public sealed class Simulation
     public Await Delay(double delay)
     {
         CheckDelay(delay);
-        return new Await(null, delay, 0, null);
+        return new Await(null, delay, 0);
     }
 
     /// <summary>An event that succeeds by itself after <paramref name="delay"/> seconds.</summary>

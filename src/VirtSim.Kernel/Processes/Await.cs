@@ -6,12 +6,11 @@ namespace VirtSim.Kernel.Processes;
 /// </summary>
 public readonly struct Await
 {
-    internal Await(IWaitable? target, double amount, int priority, object? argument)
+    internal Await(IWaitable? target, double amount, int priority)
     {
         Target = target;
         Amount = amount;
         Priority = priority;
-        Argument = argument;
     }
 
     /// <summary>The thing waited on; null for a plain delay.</summary>
@@ -23,14 +22,11 @@ public readonly struct Await
     /// <summary>The queueing priority asked of a resource (lower is served first).</summary>
     public int Priority { get; }
 
-    /// <summary>An extra argument for the target, such as the slot an item of a store is put in.</summary>
-    public object? Argument { get; }
-
     /// <summary>A wait on any waitable thing, for waitables defined outside the kernel.</summary>
-    public static Await On(IWaitable target, double amount = 0, int priority = 0, object? argument = null)
+    public static Await On(IWaitable target, double amount = 0, int priority = 0)
     {
         ArgumentNullException.ThrowIfNull(target);
-        return new Await(target, amount, priority, argument);
+        return new Await(target, amount, priority);
     }
 
     /// <summary>Waits until <paramref name="e"/> has succeeded.</summary>

@@ -14,11 +14,18 @@ public sealed class Process : Wakeable, IWaitable
     private long _pendingSeq = -1;
     private IWaitable? _waitingOn;
     private object? _value;
-    private object? _interruptCause;
-    private List<Process>? _joiners;
+    private Rare? _rare;
     private State _state;
     private bool _interruptPending;
     private bool _interrupted;
+
+    // What few processes need (interrupt causes, processes waiting for this one to end) lives
+    // out of line, keeping every parked process small.
+    private sealed class Rare
+    {
+        public object? InterruptCause;
+        public List<Process>? Joiners;
+    }
 
     internal Process(Simulation sim, IEnumerator<Await>? body)
     {
@@ -36,7 +43,7 @@ public sealed class Process : Wakeable, IWaitable
     public bool WasInterrupted => _interrupted;
 
     /// <summary>The cause given to <see cref="Interrupt"/>, while <see cref="WasInterrupted"/> is true.</summary>
-    public object? InterruptCause => _interrupted ? _interruptCause : null;
+    public object? InterruptCause => _interrupted ? _rare?.InterruptCause : null;
 
     /// <summary>True once the body has run to its end.</summary>
     public bool HasEnded => _state == State.Ended;
@@ -76,7 +83,7 @@ public sealed class Process : Wakeable, IWaitable
         {
             throw new InvalidOperationException("A process that has ended cannot be interrupted.");
         }
-        _interruptCause = cause;
+        (_rare ??= new Rare()).InterruptCause = cause;
         switch (_state)
         {
             case State.Parked:
@@ -166,9 +173,9 @@ public sealed class Process : Wakeable, IWaitable
         _state = State.Ended;
         _body!.Dispose();
         _body = null;
-        if (_joiners is { } joiners)
+        if (_rare?.Joiners is { } joiners)
         {
-            _joiners = null;
+            _rare.Joiners = null;
             foreach (var joiner in joiners)
             {
                 joiner.Resume();
@@ -182,9 +189,9 @@ public sealed class Process : Wakeable, IWaitable
         {
             return true;
         }
-        (_joiners ??= []).Add(process);
+        ((_rare ??= new Rare()).Joiners ??= []).Add(process);
         return false;
     }
 
-    void IWaitable.Detach(Process process) => _joiners?.Remove(process);
+    void IWaitable.Detach(Process process) => _rare?.Joiners?.Remove(process);
 }

@@ -3,10 +3,16 @@ using VirtSim.Kernel.Processes;
 namespace VirtSim.Kernel.Resources;
 
 /// <summary>Holds the item a process took from a <see cref="Store{T}"/>; reuse one per process.</summary>
-public sealed class Slot<T>
+public sealed class Slot<T> : IWaitable
 {
+    internal Store<T>? Source;
+
     /// <summary>The item last taken into this slot.</summary>
     public T Value { get; internal set; } = default!;
+
+    bool IWaitable.TryAttach(Process process, in Await request) => Source!.TryGet(process, this);
+
+    void IWaitable.Detach(Process process) => Source!.Forget(process);
 }
 
 /// <summary>
@@ -14,7 +20,7 @@ public sealed class Slot<T>
 /// empty and are served in order; putters wait while it is full. Items are handed over through
 /// a <see cref="Slot{T}"/> so that value types are not boxed.
 /// </summary>
-public sealed class Store<T> : IWaitable
+public sealed class Store<T>
 {
     private readonly Queue<T> _items = new();
     private readonly Queue<(Process Process, Slot<T> Slot)> _getters = new();
@@ -46,7 +52,8 @@ public sealed class Store<T> : IWaitable
     public Await Get(Slot<T> into)
     {
         ArgumentNullException.ThrowIfNull(into);
-        return Await.On(this, argument: into);
+        into.Source = this;
+        return Await.On(into);
     }
 
     /// <summary>
@@ -83,9 +90,8 @@ public sealed class Store<T> : IWaitable
         return true;
     }
 
-    bool IWaitable.TryAttach(Process process, in Await request)
+    internal bool TryGet(Process process, Slot<T> slot)
     {
-        var slot = (Slot<T>)request.Argument!;
         if (_items.Count > 0)
         {
             slot.Value = _items.Dequeue();
@@ -97,7 +103,7 @@ public sealed class Store<T> : IWaitable
         return false;
     }
 
-    void IWaitable.Detach(Process process) => Remove(_getters, process);
+    internal void Forget(Process process) => Remove(_getters, process);
 
     private void AdmitWaitingPutter()
     {
