@@ -26,6 +26,8 @@ public sealed class Activity : IWaitable
     internal int HeapIndex = -1;
     internal int Visit;
     internal bool Frozen;
+    // Set on a component's representative: another activity of the component finishes at the same time.
+    internal bool SharesFinishTime;
     private double _work;
     private Process? _waiter;
 
@@ -44,8 +46,17 @@ public sealed class Activity : IWaitable
     /// <summary>True from <see cref="Start"/> until the work is done or cancelled.</summary>
     public bool IsRunning { get; private set; }
 
+    internal double RateValue;
+
     /// <summary>The current rate, in units of work per second.</summary>
-    public double Rate { get; internal set; }
+    public double Rate
+    {
+        get
+        {
+            Owner.Flush();
+            return RateValue;
+        }
+    }
 
     /// <summary>The most this activity may progress per second (infinity: no cap).</summary>
     public double RateCap { get; set; } = double.PositiveInfinity;
@@ -131,7 +142,7 @@ public sealed class Activity : IWaitable
         _work = work;
         StartedAt = Owner.Simulation.Now;
         Remaining = work;
-        Rate = 0;
+        RateValue = 0;
         IsRunning = true;
         Owner.Add(this);
     }
@@ -162,7 +173,7 @@ public sealed class Activity : IWaitable
         {
             if (ReferenceEquals(Usages[i].Resource, resource))
             {
-                return Usages[i].Weight * Rate;
+                return Usages[i].Weight * RateValue;
             }
         }
         return 0;
@@ -186,7 +197,7 @@ public sealed class Activity : IWaitable
     {
         IsRunning = false;
         Remaining = 0;
-        Rate = 0;
+        RateValue = 0;
         Completed?.Invoke(this);
         if (_waiter is { } waiter)
         {

@@ -9,9 +9,12 @@ namespace VirtSim.Kernel.FairSharing;
 /// <remarks>
 /// The max-min allocation splits over the connected components of the graph that links
 /// activities to the resources they use, so a change (an activity starts or ends, a capacity
-/// changes) recomputes only the component it touches. Each component keeps one representative,
-/// its earliest-finishing activity, in a heap; only the earliest of those is scheduled as an
-/// event of the simulation, so thousands of concurrent activities cost one pending event.
+/// changes) recomputes only the component it touches. Changes made at one instant are batched:
+/// they mark their component, and one recomputation runs before the clock moves on (or when a
+/// rate is read), so 20,000 transfers starting together through one link cost one pass, not
+/// 20,000. Each component keeps one representative, its earliest-finishing activity, in a heap;
+/// only the earliest of those is scheduled as an event of the simulation, and every activity of
+/// a component that finishes at that instant completes in the same batch.
 /// </remarks>
 public sealed class FairShare : Wakeable
 {
@@ -21,12 +24,15 @@ public sealed class FairShare : Wakeable
     private readonly List<SharedResource> _resources = [];
     private readonly List<SharedResource> _componentResources = [];
     private readonly List<Activity> _componentActivities = [];
+    private readonly List<SharedResource> _dirty = [];
+    private readonly List<Activity> _due = [];
     private Activity[] _heap = new Activity[16];
     private int _heapCount;
     private int _visit;
     private int _activities;
     private long _wakeSeq = -1;
     private double _wakeTime = double.PositiveInfinity;
+    private bool _inWake;
 
     /// <summary>Creates an engine that schedules its completions in <paramref name="simulation"/>.</summary>
     public FairShare(Simulation simulation) =>
@@ -65,37 +71,59 @@ public sealed class FairShare : Wakeable
             ref var usage = ref activity.Usages[i];
             usage.Slot = usage.Resource.AddUser(activity);
         }
-        _visit++;
         if (activity.UsageCount == 0)
         {
-            activity.Rate = activity.RateCap;
+            // Bound only by its own cap: a component of its own, settled at once.
+            activity.RateValue = activity.RateCap;
             SetFinishTime(activity, now);
+            activity.SharesFinishTime = false;
             HeapPush(activity);
         }
         else
         {
-            // Every resource of the activity is in one component now: one recomputation suffices.
-            RecomputeComponent(activity.Usages[0].Resource);
+            // Every resource of the activity is in one component now: one seed suffices.
+            MarkDirty(activity.Usages[0].Resource);
         }
-        Reschedule();
+        RescheduleUnlessWaking();
     }
 
     internal void Remove(Activity activity)
     {
+        Flush();
         Detach(activity);
-        Reschedule();
+        RescheduleUnlessWaking();
     }
 
     internal void Recompute(SharedResource resource)
     {
+        MarkDirty(resource);
+        RescheduleUnlessWaking();
+    }
+
+    /// <summary>Brings every rate up to date with the changes made so far at this instant.</summary>
+    internal void Flush()
+    {
+        if (_dirty.Count == 0)
+        {
+            return;
+        }
         _visit++;
-        RecomputeComponent(resource);
-        Reschedule();
+        // Recomputing never marks anything dirty, so the list is stable while walked.
+        foreach (var seed in _dirty)
+        {
+            seed.Dirty = false;
+            if (seed.Visit != _visit)
+            {
+                RecomputeComponent(seed);
+            }
+        }
+        _dirty.Clear();
     }
 
     /// <summary>Recomputes every component from scratch; the incremental result must equal it.</summary>
     internal void RecomputeAll()
     {
+        Flush();
         _visit++;
         foreach (var resource in _resources)
         {
@@ -104,7 +132,7 @@ public sealed class FairShare : Wakeable
                 RecomputeComponent(resource);
             }
         }
-        Reschedule();
+        RescheduleUnlessWaking();
     }
 
     /// <inheritdoc />
@@ -116,14 +144,68 @@ public sealed class FairShare : Wakeable
         }
         _wakeSeq = -1;
         _wakeTime = double.PositiveInfinity;
-        double now = Simulation.Now;
-        while (_heapCount > 0 && _heap[0].FinishTime <= now)
+        _inWake = true;
+        try
         {
-            var done = _heap[0];
-            Detach(done);
-            done.Finish();
+            while (true)
+            {
+                Flush();
+                double now = Simulation.Now;
+                if (_heapCount == 0 || _heap[0].FinishTime > now)
+                {
+                    break;
+                }
+                CompleteDue(now);
+            }
+        }
+        finally
+        {
+            _inWake = false;
         }
         Reschedule();
+    }
+
+    /// <summary>
+    /// Completes every activity due now and notifies them; what they leave behind and what their
+    /// callbacks start is recomputed once, by the next flush.
+    /// </summary>
+    private void CompleteDue(double now)
+    {
+        var due = _due;
+        while (_heapCount > 0 && _heap[0].FinishTime <= now)
+        {
+            var representative = _heap[0];
+            HeapRemove(representative);
+            if (!representative.SharesFinishTime)
+            {
+                due.Add(representative);
+                continue;
+            }
+            // Others in its component finish at this instant too: they go in the same batch.
+            _visit++;
+            CollectComponent(representative.Usages[0].Resource);
+            foreach (var activity in _componentActivities)
+            {
+                if (activity.FinishTime <= now)
+                {
+                    due.Add(activity);
+                }
+            }
+        }
+        foreach (var activity in due)
+        {
+            Detach(activity);
+        }
+        // Same-instant completions are announced in creation order, whatever the heap's order.
+        if (due.Count > 1)
+        {
+            due.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+        }
+        for (int i = 0; i < due.Count; i++)
+        {
+            due[i].Finish();
+        }
+        due.Clear();
     }
 
     private void Detach(Activity activity)
@@ -135,22 +217,23 @@ public sealed class FairShare : Wakeable
         for (int i = 0; i < activity.UsageCount; i++)
         {
             ref var usage = ref activity.Usages[i];
+            // Each resource may now head a piece of its own if the component split.
+            MarkDirty(usage.Resource);
             usage.Resource.RemoveUserAt(usage.Slot);
             usage.Slot = -1;
         }
-        // The component may have split; recompute each piece that is left.
-        _visit++;
-        for (int i = 0; i < activity.UsageCount; i++)
+    }
+
+    private void MarkDirty(SharedResource resource)
+    {
+        if (!resource.Dirty)
         {
-            var resource = activity.Usages[i].Resource;
-            if (resource.Visit != _visit)
-            {
-                RecomputeComponent(resource);
-            }
+            resource.Dirty = true;
+            _dirty.Add(resource);
         }
     }
 
-    private void RecomputeComponent(SharedResource seed)
+    private void CollectComponent(SharedResource seed)
     {
         var resources = _componentResources;
         var activities = _componentActivities;
@@ -181,7 +264,13 @@ public sealed class FairShare : Wakeable
                 }
             }
         }
+    }
 
+    private void RecomputeComponent(SharedResource seed)
+    {
+        CollectComponent(seed);
+        var resources = _componentResources;
+        var activities = _componentActivities;
         double now = Simulation.Now;
         foreach (var activity in activities)
         {
@@ -195,23 +284,34 @@ public sealed class FairShare : Wakeable
         Fill(resources, activities);
 
         Activity? first = null;
+        int tied = 0;
         foreach (var activity in activities)
         {
             SetFinishTime(activity, now);
-            if (first is null || Earlier(activity, first))
+            if (first is null || activity.FinishTime < first.FinishTime)
             {
                 first = activity;
+                tied = 1;
+            }
+            else if (activity.FinishTime == first.FinishTime)
+            {
+                tied++;
+                if (activity.Id < first.Id)
+                {
+                    first = activity;
+                }
             }
         }
         if (first is not null && !double.IsPositiveInfinity(first.FinishTime))
         {
+            first.SharesFinishTime = tied > 1;
             HeapPush(first);
         }
     }
 
     private static void AdvanceTo(Activity activity, double now)
     {
-        double progress = activity.Rate * (now - activity.LastUpdate);
+        double progress = activity.RateValue * (now - activity.LastUpdate);
         double remaining = activity.Remaining - progress;
         // Snap rounding residue to zero so that work due now finishes now.
         activity.Remaining = remaining <= Tolerance * activity.Remaining ? 0 : remaining;
@@ -221,7 +321,7 @@ public sealed class FairShare : Wakeable
     private static void SetFinishTime(Activity activity, double now)
     {
         activity.FinishTime = activity.Remaining == 0 ? now
-            : activity.Rate > 0 ? now + activity.Remaining / activity.Rate
+            : activity.RateValue > 0 ? now + activity.Remaining / activity.RateValue
             : double.PositiveInfinity;
     }
 
@@ -240,7 +340,7 @@ public sealed class FairShare : Wakeable
         foreach (var activity in activities)
         {
             activity.Frozen = false;
-            activity.Rate = 0;
+            activity.RateValue = 0;
             for (int k = 0; k < activity.UsageCount; k++)
             {
                 ref var usage = ref activity.Usages[k];
@@ -329,7 +429,7 @@ public sealed class FairShare : Wakeable
     private static void Freeze(Activity activity, double level)
     {
         activity.Frozen = true;
-        activity.Rate = Math.Min(activity.Share * level, activity.RateCap);
+        activity.RateValue = Math.Min(activity.Share * level, activity.RateCap);
         for (int k = 0; k < activity.UsageCount; k++)
         {
             ref var usage = ref activity.Usages[k];
@@ -338,9 +438,20 @@ public sealed class FairShare : Wakeable
         }
     }
 
+    private void RescheduleUnlessWaking()
+    {
+        if (!_inWake)
+        {
+            Reschedule();
+        }
+    }
+
     private void Reschedule()
     {
-        double next = _heapCount > 0 ? _heap[0].FinishTime : double.PositiveInfinity;
+        // Pending changes are settled by a wake at this instant; otherwise wake for the next completion.
+        double next = _dirty.Count > 0 ? Simulation.Now
+            : _heapCount > 0 ? _heap[0].FinishTime
+            : double.PositiveInfinity;
         if (next == _wakeTime)
         {
             return;

@@ -13,6 +13,7 @@ public sealed class SharedResource
     internal double FillWeight;
     internal int FillUsers;
     internal int Visit;
+    internal bool Dirty;
 
     internal SharedResource(FairShare owner, double capacity, string name)
     {
@@ -38,6 +39,7 @@ public sealed class SharedResource
     {
         get
         {
+            Owner.Flush();
             double load = 0;
             for (int i = 0; i < UserCount; i++)
             {

@@ -198,6 +198,33 @@ public class FairShareTests
     }
 
     [Test]
+    public void ManyEqualTransfersThroughOneLinkShareItAndFinishTogether()
+    {
+        // 5,000 transfers of 8 units through a link of capacity 100 started at one instant:
+        // each gets 100 / 5,000 and all end at 5,000 · 8 / 100 = 400 s. A sixth-thousandth
+        // transfer of 1 unit joining at t = 100 finds 5,000 sharing: it gets 100 / 5,001 and
+        // ends at 100 + 5,001 / 100 = 150.01 s, delaying the others by 1 / 100 s.
+        var sim = new Simulation();
+        var fs = new FairShare(sim);
+        var link = fs.AddResource(100, "repository uplink");
+        var ends = new List<double>();
+        for (int i = 0; i < 5000; i++)
+        {
+            var t = fs.CreateActivity().Uses(link);
+            t.Completed = _ => ends.Add(sim.Now);
+            t.Start(8);
+        }
+        var late = fs.CreateActivity().Uses(link);
+        double lateEnd = -1;
+        late.Completed = _ => lateEnd = sim.Now;
+        sim.Schedule(100, () => late.Start(1));
+        sim.Run();
+        Assert.That(lateEnd, Is.EqualTo(150.01).Within(1e-9));
+        Assert.That(ends, Has.Count.EqualTo(5000));
+        Assert.That(ends, Is.All.EqualTo(400.01).Within(1e-9));
+    }
+
+    [Test]
     public void AnActivityNeedsAResourceOrACap()
     {
         var fs = new FairShare(new Simulation());
