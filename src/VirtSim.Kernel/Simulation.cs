@@ -113,8 +113,8 @@ public sealed class Simulation
     public void Stop() => _stopRequested = true;
 
     /// <summary>
-    /// Processes events in time order until none are left, the next one lies after
-    /// <paramref name="until"/> (the clock then reads <paramref name="until"/>),
+    /// Processes events in time order until none are left or the next one lies after
+    /// <paramref name="until"/> (either way the clock then reads a finite <paramref name="until"/>),
     /// <paramref name="maxEvents"/> have fired in this call, the token is cancelled, or
     /// <see cref="Stop"/> is called. Can be called again to continue.
     /// </summary>
@@ -132,6 +132,11 @@ public sealed class Simulation
         {
             if (_queue.Count == 0)
             {
+                // Nothing more can happen before the end: the clock reaches it.
+                if (!double.IsPositiveInfinity(until))
+                {
+                    Now = until;
+                }
                 return StopReason.NoMoreEvents;
             }
             if (_queue.Peek().Time > until)

@@ -52,6 +52,16 @@ public class EventOrderTests
     }
 
     [Test]
+    public void WhenEventsRunOutBeforeTheEndTimeTheClockStillReachesIt()
+    {
+        // A measurement window must be as long as asked, even if nothing happens at its end.
+        var sim = new Simulation();
+        sim.Schedule(1, () => { });
+        Assert.That(sim.Run(until: 50), Is.EqualTo(StopReason.NoMoreEvents));
+        Assert.That(sim.Now, Is.EqualTo(50));
+    }
+
+    [Test]
     public void RunStopsAfterTheRequestedNumberOfEvents()
     {
         var sim = new Simulation();

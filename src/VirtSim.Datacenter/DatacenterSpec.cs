@@ -1,0 +1,42 @@
+using VirtSim.Datacenter.Hardware;
+using VirtSim.Datacenter.Network;
+using VirtSim.Datacenter.Placement;
+using VirtSim.Datacenter.Workload;
+
+namespace VirtSim.Datacenter;
+
+/// <summary>What happens to a VM no host can admit.</summary>
+public enum AdmissionPolicy
+{
+    /// <summary>It waits, first come first served, until a destroyed VM frees enough.</summary>
+    Queue,
+
+    /// <summary>It is refused and counted.</summary>
+    Reject,
+}
+
+/// <summary>A group of identical hosts.</summary>
+public sealed record HostGroupSpec(HostSpec Host, int Count);
+
+/// <summary>A whole datacenter as a scenario describes it: hardware, network, and what runs on it.</summary>
+/// <param name="HostGroups">The hosts, group by group, in order.</param>
+/// <param name="Topology">How they are wired.</param>
+/// <param name="Placement">How a VM's host is chosen.</param>
+/// <param name="Admission">What happens to a VM no host admits.</param>
+/// <param name="Vms">Plain VMs.</param>
+/// <param name="Services">Services deployed as VMs.</param>
+/// <param name="Batches">Batch jobs.</param>
+/// <param name="MemoryScrubRate">Bytes of memory zeroed per second on destroy.</param>
+/// <remarks>
+/// Memory scrubbing default: 10 GB/s, the order of one core's memset bandwidth on a current
+/// server (an assumption; zeroing is memory-bandwidth bound).
+/// </remarks>
+public sealed record DatacenterSpec(
+    IReadOnlyList<HostGroupSpec> HostGroups,
+    TopologySpec Topology,
+    IPlacementPolicy Placement,
+    AdmissionPolicy Admission,
+    IReadOnlyList<VmGroupSpec> Vms,
+    IReadOnlyList<ServiceSpec> Services,
+    IReadOnlyList<BatchSpec> Batches,
+    double MemoryScrubRate = 10e9);

@@ -1,0 +1,44 @@
+using VirtSim.Datacenter.Virtualization;
+using VirtSim.Kernel.Random;
+
+namespace VirtSim.Datacenter.Workload;
+
+/// <summary>What one request asks of the VM that serves it, in the order it does it.</summary>
+/// <param name="Cpu">CPU work, in core-seconds of the reference core.</param>
+/// <param name="DiskBytes">Bytes read from the host's disk.</param>
+/// <param name="NetworkBytes">Bytes of the response sent to the clients' gateway.</param>
+public sealed record RequestSpec(Distribution Cpu, double DiskBytes, double NetworkBytes);
+
+/// <summary>How a load balancer picks a replica.</summary>
+public enum Balancing
+{
+    /// <summary>Each replica in turn.</summary>
+    RoundRobin,
+
+    /// <summary>The replica with the fewest requests in progress (first on ties).</summary>
+    LeastLoaded,
+}
+
+/// <summary>A service deployed as VMs behind a load balancer.</summary>
+/// <param name="Name">Name, used as the prefix of its metrics.</param>
+/// <param name="Interarrival">Time between requests (exponential: Poisson arrivals).</param>
+/// <param name="Request">What each request demands.</param>
+/// <param name="Vm">The VM each replica runs in.</param>
+/// <param name="Replicas">How many VMs.</param>
+/// <param name="Balancing">How requests are spread over the replicas.</param>
+public sealed record ServiceSpec(string Name, Distribution Interarrival, RequestSpec Request, VmSpec Vm, int Replicas, Balancing Balancing);
+
+/// <summary>A batch job: tasks spread over VMs, all started as soon as their VM runs.</summary>
+/// <param name="Name">Name, used as the prefix of its metrics.</param>
+/// <param name="Tasks">Number of tasks.</param>
+/// <param name="TaskCpu">CPU work of one task, in reference core-seconds; one task uses at most one core.</param>
+/// <param name="Vm">The VM the tasks run in.</param>
+/// <param name="Replicas">How many VMs; task i goes to VM i mod replicas.</param>
+public sealed record BatchSpec(string Name, int Tasks, Distribution TaskCpu, VmSpec Vm, int Replicas);
+
+/// <summary>Plain VMs, asked for one after another and optionally destroyed after a lifetime.</summary>
+/// <param name="Vm">The VM.</param>
+/// <param name="Count">How many.</param>
+/// <param name="Interval">Time between two requests, in seconds (0: all at once).</param>
+/// <param name="Lifetime">How long each runs before it is destroyed, in seconds; null: until the end.</param>
+public sealed record VmGroupSpec(VmSpec Vm, int Count, double Interval = 0, double? Lifetime = null);
