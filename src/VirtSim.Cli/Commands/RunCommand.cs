@@ -34,6 +34,11 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
         [Description("Replications run at once [[default: all cores]]. Results do not depend on it.")]
         public string? Parallelism { get; init; }
 
+        /// <summary>Write the VM timeline of replication 0.</summary>
+        [CommandOption("--timeline")]
+        [Description("Also write vm_timeline.csv: every phase of every VM of replication 0, with start and end in seconds.")]
+        public bool Timeline { get; init; }
+
         internal ulong? SeedValue => Seed is null ? null : ulong.Parse(Seed, CultureInfo.InvariantCulture);
 
         internal int? ReplicationsValue => Replications is null ? null : int.Parse(Replications, CultureInfo.InvariantCulture);
@@ -67,7 +72,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
     {
         var scenario = ScenarioLoader.LoadFile(settings.File);
         string output = settings.Out ?? Path.Combine("results", Path.GetFileNameWithoutExtension(settings.File));
-        var options = new RunOptions(settings.ReplicationsValue, settings.SeedValue, settings.ParallelismValue);
+        var options = new RunOptions(settings.ReplicationsValue, settings.SeedValue, settings.ParallelismValue, settings.Timeline);
         int replications = options.Replications ?? scenario.Replications;
 
         RunResult result;
@@ -106,7 +111,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
             table.AddRow(metric.Name, Number(ci.Mean), interval, metric.Unit);
         }
         console.Write(table);
-        console.MarkupLineInterpolated($"Wrote {Path.Combine(output, ResultWriter.SummaryFile)} and {Path.Combine(output, ResultWriter.ReplicationsFile)}");
+        console.MarkupLineInterpolated($"Wrote {Path.Combine(output, ResultWriter.SummaryFile)} and {Path.Combine(output, ResultWriter.ReplicationsFile)}{(result.Replications[0].Timeline is null ? "" : " and " + Path.Combine(output, ResultWriter.TimelineFile))}");
     }
 
     private static string Number(double value) =>

@@ -18,6 +18,9 @@ public static class ResultWriter
     /// <summary>The per-replication file's name.</summary>
     public const string ReplicationsFile = "replications.csv";
 
+    /// <summary>The VM timeline file's name (replication 0, when asked for).</summary>
+    public const string TimelineFile = "vm_timeline.csv";
+
     /// <summary>Writes <paramref name="result"/> into <paramref name="directory"/>, replacing what was there.</summary>
     public static void Write(RunResult result, string directory)
     {
@@ -35,6 +38,10 @@ public static class ResultWriter
         {
             WriteSummary(result, Path.Combine(staging, SummaryFile));
             WriteReplications(result, Path.Combine(staging, ReplicationsFile));
+            if (result.Replications.Count > 0 && result.Replications[0].Timeline is { } timeline)
+            {
+                WriteTimeline(timeline, Path.Combine(staging, TimelineFile));
+            }
             Replace(target, staging);
         }
         catch
@@ -98,6 +105,39 @@ public static class ResultWriter
         else
         {
             json.WriteNull(name);
+        }
+    }
+
+    private static void WriteTimeline(IReadOnlyList<TimelineRow> timeline, string path)
+    {
+        // One row per phase, with its end: the start of the VM's next phase (empty if none yet).
+        using var csv = CsvWriter.ToFile(path);
+        csv.WriteHeader(["vm", "name", "host", "phase", "start[s]", "end[s]"]);
+        var next = new Dictionary<int, double>();
+        var ends = new double[timeline.Count];
+        for (int i = timeline.Count - 1; i >= 0; i--)
+        {
+            var row = timeline[i];
+            ends[i] = next.TryGetValue(row.Vm, out double end) ? end : double.NaN;
+            next[row.Vm] = row.Time;
+        }
+        for (int i = 0; i < timeline.Count; i++)
+        {
+            var row = timeline[i];
+            csv.WriteField(row.Vm, "D");
+            csv.WriteField(row.Name);
+            csv.WriteField(row.Host ?? "");
+            csv.WriteField(row.Phase);
+            csv.WriteField(row.Time, "R");
+            if (double.IsNaN(ends[i]))
+            {
+                csv.WriteField("");
+            }
+            else
+            {
+                csv.WriteField(ends[i], "R");
+            }
+            csv.EndRecord();
         }
     }
 

@@ -1,3 +1,4 @@
+using VirtSim.Datacenter.Metrics;
 using VirtSim.Datacenter.Workload;
 using VirtSim.Experiments.Scenarios;
 using VirtSim.Kernel;
@@ -9,7 +10,8 @@ namespace VirtSim.Experiments.Running;
 /// <param name="Replications">How many; null takes the scenario's number.</param>
 /// <param name="Seed">Master seed; null takes the scenario's.</param>
 /// <param name="Parallelism">Replications run at once; null uses every core.</param>
-public sealed record RunOptions(int? Replications = null, ulong? Seed = null, int? Parallelism = null);
+/// <param name="Timeline">Record the phases of every VM of replication 0.</param>
+public sealed record RunOptions(int? Replications = null, ulong? Seed = null, int? Parallelism = null, bool Timeline = false);
 
 /// <summary>
 /// Runs the replications of a scenario, in parallel across cores. Each replication has its own
@@ -39,22 +41,37 @@ public static class ExperimentRunner
         };
         Parallel.For(0, count, parallel, index =>
         {
-            results[index] = RunOne(scenario, index, cancellation);
+            results[index] = RunOne(scenario, index, options.Timeline && index == 0, cancellation);
             progress?.Report(Interlocked.Increment(ref done));
         });
         return new RunResult(scenario, results);
     }
 
     /// <summary>Runs replication <paramref name="index"/> alone, as a shard of a larger run would.</summary>
-    public static ReplicationResult RunOne(Scenario scenario, int index, CancellationToken cancellation = default)
+    public static ReplicationResult RunOne(Scenario scenario, int index, bool timeline = false, CancellationToken cancellation = default)
     {
         ulong seed = RandomStreams.ReplicationSeed(scenario.Seed, index);
         var sim = new Simulation(seed);
-        var station = new QueueingStation(sim, scenario.Station);
-        station.Start();
-        if (scenario.Warmup > 0)
+        Func<IReadOnlyList<Measurement>> measure;
+        TimelineRecorder? recorder = null;
+        if (scenario.Datacenter is { } spec)
         {
-            sim.Schedule(scenario.Warmup, station.ResetStatistics);
+            var datacenter = new VirtSim.Datacenter.Datacenter(sim, spec);
+            if (timeline)
+            {
+                recorder = new TimelineRecorder();
+                datacenter.AddObserver(recorder);
+            }
+            datacenter.Start();
+            ScheduleWarmup(sim, scenario, datacenter.ResetStatistics);
+            measure = datacenter.Measure;
+        }
+        else
+        {
+            var station = new QueueingStation(sim, scenario.Station!);
+            station.Start();
+            ScheduleWarmup(sim, scenario, station.ResetStatistics);
+            measure = station.Measure;
         }
         var stop = sim.Run(until: scenario.Warmup + scenario.Duration, cancellation: cancellation);
         cancellation.ThrowIfCancellationRequested();
@@ -62,6 +79,14 @@ public static class ExperimentRunner
         {
             throw new InvalidOperationException($"Replication {index} stopped early: {stop}.");
         }
-        return new ReplicationResult(index, seed, station.Measure(), sim.EventsProcessed);
+        return new ReplicationResult(index, seed, measure(), sim.EventsProcessed, recorder?.Rows);
+    }
+
+    private static void ScheduleWarmup(Simulation sim, Scenario scenario, Action reset)
+    {
+        if (scenario.Warmup > 0)
+        {
+            sim.Schedule(scenario.Warmup, reset);
+        }
     }
 }

@@ -7,4 +7,14 @@ namespace VirtSim.Experiments.Running;
 /// <param name="Seed">The seed it ran with, derived from the scenario seed and the index.</param>
 /// <param name="Measurements">Its measurements, in the model's order.</param>
 /// <param name="Events">Events the kernel processed.</param>
-public sealed record ReplicationResult(int Index, ulong Seed, IReadOnlyList<Measurement> Measurements, long Events);
+/// <param name="Timeline">Every VM phase change, when asked for.</param>
+public sealed record ReplicationResult(int Index, ulong Seed, IReadOnlyList<Measurement> Measurements, long Events,
+    IReadOnlyList<TimelineRow>? Timeline = null);
+
+/// <summary>A VM entering a phase.</summary>
+/// <param name="Vm">The VM's number, in order of request.</param>
+/// <param name="Name">The VM's name.</param>
+/// <param name="Host">The host it was on, if placed.</param>
+/// <param name="Phase">The phase it entered.</param>
+/// <param name="Time">When, in simulated seconds.</param>
+public sealed record TimelineRow(int Vm, string Name, string? Host, string Phase, double Time);

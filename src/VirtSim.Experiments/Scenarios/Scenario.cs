@@ -1,3 +1,4 @@
+using VirtSim.Datacenter;
 using VirtSim.Datacenter.Workload;
 
 namespace VirtSim.Experiments.Scenarios;
@@ -9,7 +10,8 @@ namespace VirtSim.Experiments.Scenarios;
 /// <param name="Replications">Independent replications to run.</param>
 /// <param name="Warmup">Simulated time discarded at the start of each replication, in seconds.</param>
 /// <param name="Duration">Simulated time measured after the warm-up, in seconds.</param>
-/// <param name="Station">The queueing station to simulate.</param>
+/// <param name="Station">The queueing station to simulate, or null.</param>
+/// <param name="Datacenter">The datacenter to simulate, or null; exactly one of the two is given.</param>
 public sealed record Scenario(
     string Name,
     string Description,
@@ -17,4 +19,5 @@ public sealed record Scenario(
     int Replications,
     double Warmup,
     double Duration,
-    StationSpec Station);
+    StationSpec? Station,
+    DatacenterSpec? Datacenter = null);

@@ -35,16 +35,39 @@ public static class ScenarioLoader
     /// <summary>Parses scenario <paramref name="text"/>, naming <paramref name="file"/> in messages.</summary>
     public static Scenario Parse(string file, string text)
     {
-        var root = YamlSection.LoadRoot(file, text)
-            .AsSection("name", "description", "seed", "replications", "warmup", "duration", "station");
+        var rootValue = YamlSection.LoadRoot(file, text);
+        var root = rootValue.AsSection("name", "description", "seed", "replications", "warmup", "duration", "station",
+            "datacenter", "images", "vms", "services", "batches");
         string name = root.Optional("name")?.AsText() ?? System.IO.Path.GetFileNameWithoutExtension(file);
         string description = root.Optional("description")?.AsText() ?? "";
         ulong seed = root.Optional("seed")?.AsSeed() ?? 1;
         int replications = (int)(root.Optional("replications")?.AsInteger(1, 1_000_000) ?? 10);
         double warmup = root.Optional("warmup")?.AsDuration(allowZero: true) ?? 0;
         double duration = root.Required("duration", "1h").AsDuration(allowZero: false);
-        var station = ReadStation(root.Required("station", "{servers: 1, arrivals: {rate: 0.8/s}, service: {distribution: exponential, mean: 1s}}"));
-        return new Scenario(name, description, seed, replications, warmup, duration, station);
+        var stationValue = root.Optional("station");
+        var datacenterValue = root.Optional("datacenter");
+        if (stationValue is not null && datacenterValue is not null)
+        {
+            throw datacenterValue.Error("expected either station or datacenter, not both");
+        }
+        if (datacenterValue is not null)
+        {
+            var datacenter = DatacenterReader.Read(datacenterValue, root.Optional("images"), root.Optional("vms"),
+                root.Optional("services"), root.Optional("batches"));
+            return new Scenario(name, description, seed, replications, warmup, duration, null, datacenter);
+        }
+        if (stationValue is null)
+        {
+            throw rootValue.Error("expected a model to simulate: a station (a queueing station) or a datacenter");
+        }
+        foreach (string key in new[] { "images", "vms", "services", "batches" })
+        {
+            if (root.Optional(key) is { } stray)
+            {
+                throw stray.Error($"{key} belongs to a datacenter scenario; this one simulates a station");
+            }
+        }
+        return new Scenario(name, description, seed, replications, warmup, duration, ReadStation(stationValue));
     }
 
     private static StationSpec ReadStation(YamlValue value)
@@ -67,7 +90,7 @@ public static class ScenarioLoader
         return new StationSpec(servers, discipline, capacity, interarrival, service);
     }
 
-    private static Distribution ReadArrivals(YamlValue value)
+    internal static Distribution ReadArrivals(YamlValue value)
     {
         var arrivals = value.AsSection("rate", "interarrival");
         var rate = arrivals.Optional("rate");

@@ -4,9 +4,10 @@ using System.Text.RegularExpressions;
 namespace VirtSim.Experiments.Scenarios;
 
 /// <summary>
-/// Quantities with units as scenario files write them: durations (<c>250ms</c>, <c>2s</c>,
-/// <c>10min</c>, <c>1h</c>) and rates (<c>3.2/s</c>, <c>120/min</c>). Everything is converted to
-/// seconds and per-second. A general units library (UnitsNet) was weighed and left out: the
+/// Quantities with units as scenario files write them: durations (<c>250ms</c>, <c>10min</c>),
+/// rates (<c>3.2/s</c>, <c>120/min</c>), sizes (<c>8GB</c>, <c>4GiB</c>), bandwidths
+/// (<c>1Gbps</c>, <c>500MB/s</c>) and power (<c>250W</c>). Everything is converted to seconds,
+/// bytes, bytes per second, watts and per-second. A general units library (UnitsNet) was weighed and left out: the
 /// scenario grammar is a handful of symbols, and an exact message naming the accepted symbols
 /// matters more to a user than breadth.
 /// </summary>
@@ -26,6 +27,44 @@ public static partial class Units
 
     /// <summary>The duration symbols accepted, for messages.</summary>
     public const string DurationSymbols = "ns, us, ms, s, min, h, d";
+
+    // Decimal prefixes are powers of 1000, binary ones (KiB, MiB...) powers of 1024, as IEC 80000-13 has it.
+    private static readonly Dictionary<string, double> BytesPer = new(StringComparer.Ordinal)
+    {
+        ["B"] = 1,
+        ["kB"] = 1e3,
+        ["KB"] = 1e3,
+        ["MB"] = 1e6,
+        ["GB"] = 1e9,
+        ["TB"] = 1e12,
+        ["PB"] = 1e15,
+        ["KiB"] = 1024,
+        ["MiB"] = 1024.0 * 1024,
+        ["GiB"] = 1024.0 * 1024 * 1024,
+        ["TiB"] = 1024.0 * 1024 * 1024 * 1024,
+    };
+
+    /// <summary>The size symbols accepted, for messages.</summary>
+    public const string SizeSymbols = "B, kB, MB, GB, TB, PB, KiB, MiB, GiB, TiB";
+
+    private static readonly Dictionary<string, double> BitsPerSecond = new(StringComparer.Ordinal)
+    {
+        ["bps"] = 1,
+        ["kbps"] = 1e3,
+        ["Kbps"] = 1e3,
+        ["Mbps"] = 1e6,
+        ["Gbps"] = 1e9,
+        ["Tbps"] = 1e12,
+    };
+
+    /// <summary>The bandwidth symbols accepted, for messages.</summary>
+    public const string BandwidthSymbols = "bps, kbps, Mbps, Gbps, Tbps, or a size per second such as 500MB/s";
+
+    private static readonly Dictionary<string, double> WattsPer = new(StringComparer.Ordinal)
+    {
+        ["W"] = 1,
+        ["kW"] = 1e3,
+    };
 
     [GeneratedRegex(@"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(\S*?)\s*$")]
     private static partial Regex NumberAndUnit();
@@ -71,6 +110,59 @@ public static partial class Units
             return false;
         }
         perSecond = number / factor;
+        error = "";
+        return true;
+    }
+
+    /// <summary>Parses a size such as <c>8GB</c> or <c>4GiB</c> into bytes.</summary>
+    public static bool TryParseSize(string text, out double bytes, out string error) =>
+        TryParseWith(text, BytesPer, SizeSymbols, "a size such as 8GB or 4GiB", out bytes, out error);
+
+    /// <summary>Parses a power such as <c>250W</c> into watts.</summary>
+    public static bool TryParsePower(string text, out double watts, out string error) =>
+        TryParseWith(text, WattsPer, "W, kW", "a power such as 250W", out watts, out error);
+
+    /// <summary>Parses a bandwidth such as <c>1Gbps</c> (bits) or <c>500MB/s</c> (bytes) into bytes per second.</summary>
+    public static bool TryParseBandwidth(string text, out double bytesPerSecond, out string error)
+    {
+        bytesPerSecond = 0;
+        if (text.EndsWith("/s", StringComparison.Ordinal))
+        {
+            if (!TryParseSize(text[..^2], out bytesPerSecond, out error))
+            {
+                error = $"expected a bandwidth such as 1Gbps or 500MB/s, not '{text}' ({error})";
+                return false;
+            }
+            return true;
+        }
+        if (!TryParseWith(text, BitsPerSecond, BandwidthSymbols, "a bandwidth such as 1Gbps or 500MB/s", out double bits, out error))
+        {
+            return false;
+        }
+        bytesPerSecond = bits / 8;
+        return true;
+    }
+
+    private static bool TryParseWith(string text, Dictionary<string, double> units, string symbols, string example,
+        out double value, out string error)
+    {
+        value = 0;
+        if (!Split(text, out double number, out string unit))
+        {
+            error = $"expected {example}, not '{text}'";
+            return false;
+        }
+        if (unit.Length == 0)
+        {
+            error = $"expected a unit after {text.Trim()} (one of {symbols})";
+            return false;
+        }
+        if (!units.TryGetValue(unit, out double factor))
+        {
+            error = $"unknown unit '{unit}' (expected one of {symbols})";
+            return false;
+        }
+        value = number * factor;
         error = "";
         return true;
     }

@@ -79,6 +79,91 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
         return seconds;
     }
 
+    public double AsSize(bool allowZero = true)
+    {
+        if (!Units.TryParseSize(AsText("a size such as 8GB"), out double bytes, out string error))
+        {
+            throw Error(error);
+        }
+        if (bytes < 0 || (!allowZero && bytes == 0))
+        {
+            throw Error(allowZero ? $"expected a size of zero or more, not {AsText()}" : $"expected a size greater than zero, not {AsText()}");
+        }
+        return bytes;
+    }
+
+    public double AsBandwidth()
+    {
+        if (!Units.TryParseBandwidth(AsText("a bandwidth such as 1Gbps"), out double rate, out string error))
+        {
+            throw Error(error);
+        }
+        if (!(rate > 0))
+        {
+            throw Error($"expected a bandwidth greater than zero, not {AsText()}");
+        }
+        return rate;
+    }
+
+    public double AsPower()
+    {
+        if (!Units.TryParsePower(AsText("a power such as 250W"), out double watts, out string error))
+        {
+            throw Error(error);
+        }
+        if (watts < 0)
+        {
+            throw Error($"expected a power of zero or more, not {AsText()}");
+        }
+        return watts;
+    }
+
+    /// <summary>A plain number between <paramref name="min"/> and <paramref name="max"/> (a ratio, an efficiency).</summary>
+    public double AsNumber(double min, double max, bool minExclusive = false)
+    {
+        string text = AsText("a number");
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+        {
+            throw Error($"expected a number, not '{text}'");
+        }
+        if (value > max || value < min || (minExclusive && value == min))
+        {
+            throw Error($"expected a number {(minExclusive ? "above" : "from")} {min.ToString(CultureInfo.InvariantCulture)} {(minExclusive ? "and at most" : "to")} {max.ToString(CultureInfo.InvariantCulture)}, not {text}");
+        }
+        return value;
+    }
+
+    /// <summary>A price per unit of time (<c>0.50/h</c>), as money per second.</summary>
+    public double AsPrice()
+    {
+        if (!Units.TryParseRate(AsText("a price per time such as 0.50/h"), out double perSecond, out string error))
+        {
+            throw Error(error.Replace("a rate such as 3.2/s or 120/min", "a price per time such as 0.50/h", StringComparison.Ordinal));
+        }
+        if (perSecond < 0)
+        {
+            throw Error($"expected a price of zero or more, not {AsText()}");
+        }
+        return perSecond;
+    }
+
+    public IEnumerable<YamlValue> AsList(string expected)
+    {
+        if (Node is not YamlSequenceNode list)
+        {
+            throw Error($"expected a list of {expected}");
+        }
+        int i = 0;
+        foreach (var item in list.Children)
+        {
+            yield return new YamlValue(file, $"{Path}[{i++}]", item);
+        }
+    }
+
+    /// <summary>A duration, or a distribution of durations.</summary>
+    public Distribution AsDurationOrDistribution() =>
+        Node is YamlMappingNode ? AsDurationDistribution() : new Distribution.Deterministic(AsDuration(allowZero: true));
+
     public double AsRate()
     {
         if (!Units.TryParseRate(AsText("a rate such as 3.2/s"), out double rate, out string error))

@@ -12,13 +12,26 @@ public class ExampleScenarioTests
     public void EveryExampleLoadsAndRuns(string file)
     {
         var scenario = ScenarioLoader.LoadFile(Path.Combine(Repository.Examples, file));
-        var result = ExperimentRunner.Run(scenario, new RunOptions(Replications: 2));
-        Assert.That(result.Summary.Single(m => m.Name == "customers_served").Interval.Mean, Is.GreaterThan(100));
+        var result = ExperimentRunner.Run(scenario with { Duration = Math.Min(scenario.Duration, 1800) }, new RunOptions(Replications: 2));
+        var metrics = result.Summary.ToDictionary(m => m.Name, m => m.Interval.Mean);
+        if (scenario.Station is not null)
+        {
+            Assert.That(metrics["customers_served"], Is.GreaterThan(100));
+        }
+        else
+        {
+            Assert.That(metrics["vms_running"], Is.GreaterThan(0));
+            Assert.That(metrics["vms_rejected"], Is.Zero);
+        }
     }
 
     [Test]
     public void TheExamplesAreThere()
     {
-        Assert.That(Examples(), Is.SupersetOf(new[] { "mm1.yaml", "mm4.yaml", "md1.yaml", "ps-cpu.yaml", "erlang-b.yaml" }));
+        Assert.That(Examples(), Is.SupersetOf(new[]
+        {
+            "mm1.yaml", "mm4.yaml", "md1.yaml", "ps-cpu.yaml", "erlang-b.yaml",
+            "image-transfer.yaml", "hypervisors.yaml", "consolidation-dedicated.yaml", "consolidation-packed.yaml",
+        }));
     }
 }

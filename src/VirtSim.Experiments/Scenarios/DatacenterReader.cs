@@ -1,0 +1,308 @@
+using VirtSim.Datacenter;
+using VirtSim.Datacenter.Hardware;
+using VirtSim.Datacenter.Network;
+using VirtSim.Datacenter.Placement;
+using VirtSim.Datacenter.Virtualization;
+using VirtSim.Datacenter.Workload;
+using VirtSim.Kernel.Random;
+
+namespace VirtSim.Experiments.Scenarios;
+
+/// <summary>Reads the <c>datacenter</c>, <c>images</c>, <c>vms</c>, <c>services</c> and <c>batches</c> sections.</summary>
+internal static class DatacenterReader
+{
+    private static readonly Dictionary<string, HypervisorKind> Kinds = new(StringComparer.Ordinal)
+    {
+        ["none"] = HypervisorKind.None,
+        ["type1"] = HypervisorKind.Type1,
+        ["type2"] = HypervisorKind.Type2,
+        ["emulator"] = HypervisorKind.Emulator,
+    };
+
+    private static readonly Dictionary<string, ImageProvenance> Provenances = new(StringComparer.Ordinal)
+    {
+        ["snapshot"] = ImageProvenance.Snapshot,
+        ["base-plus-software"] = ImageProvenance.BasePlusSoftware,
+        ["scratch"] = ImageProvenance.Scratch,
+    };
+
+    private static readonly Dictionary<string, Func<IPlacementPolicy>> Placements = new(StringComparer.Ordinal)
+    {
+        ["first-fit"] = () => new FirstFit(),
+        ["best-fit"] = () => new BestFit(),
+        ["worst-fit"] = () => new WorstFit(),
+    };
+
+    private static readonly Dictionary<string, AdmissionPolicy> Admissions = new(StringComparer.Ordinal)
+    {
+        ["queue"] = AdmissionPolicy.Queue,
+        ["reject"] = AdmissionPolicy.Reject,
+    };
+
+    private static readonly Dictionary<string, Balancing> Balancings = new(StringComparer.Ordinal)
+    {
+        ["round-robin"] = Balancing.RoundRobin,
+        ["least-loaded"] = Balancing.LeastLoaded,
+    };
+
+    public static DatacenterSpec Read(YamlValue datacenterValue, YamlValue? imagesValue, YamlValue? vmsValue,
+        YamlValue? servicesValue, YamlValue? batchesValue)
+    {
+        var dc = datacenterValue.AsSection("network", "placement", "admission", "memory_scrub_rate", "hosts");
+        var topology = ReadNetwork(dc.Required("network", "{topology: star, host_link: {bandwidth: 10Gbps}}"));
+        var placement = dc.Optional("placement")?.AsChoice(Placements)() ?? new FirstFit();
+        var admission = dc.Optional("admission")?.AsChoice(Admissions) ?? AdmissionPolicy.Queue;
+        double scrub = dc.Optional("memory_scrub_rate")?.AsBandwidth() ?? 10e9;
+        var hostsValue = dc.Required("hosts", "[{group: web, count: 4, cores: 16, memory: 64GiB, disk: 1TB, disk_bandwidth: 500MB/s}]");
+        var groups = hostsValue.AsList("host groups").Select(ReadHostGroup).ToList();
+        if (groups.Count == 0)
+        {
+            throw hostsValue.Error("expected at least one host group");
+        }
+        CheckUnique(groups.Select(g => (g.Value, g.Spec.Host.Group)), "host group");
+
+        var images = new Dictionary<string, VmImage>(StringComparer.Ordinal);
+        foreach (var imageValue in imagesValue?.AsList("images") ?? [])
+        {
+            var (image, nameValue) = ReadImage(imageValue);
+            if (!images.TryAdd(image.Name, image))
+            {
+                throw nameValue.Error($"an image named '{image.Name}' is declared twice");
+            }
+        }
+
+        var hostGroups = groups.Select(g => g.Spec).ToList();
+        var vms = (vmsValue?.AsList("VM groups") ?? []).Select(v => ReadVmGroup(v, images, hostGroups)).ToList();
+        var services = (servicesValue?.AsList("services") ?? []).Select(s => ReadService(s, images, hostGroups)).ToList();
+        var batches = (batchesValue?.AsList("batch jobs") ?? []).Select(b => ReadBatch(b, images, hostGroups)).ToList();
+        CheckUnique(services.Select(s => (s.Value, s.Spec.Name)).Concat(batches.Select(b => (b.Value, b.Spec.Name))), "service or batch");
+        return new DatacenterSpec(hostGroups, topology, placement, admission, vms,
+            services.Select(s => s.Spec).ToList(), batches.Select(b => b.Spec).ToList(), scrub);
+    }
+
+    private static void CheckUnique(IEnumerable<(YamlValue Value, string Name)> named, string what)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (value, name) in named)
+        {
+            if (!seen.Add(name))
+            {
+                throw value.Error($"a {what} named '{name}' is declared twice");
+            }
+        }
+    }
+
+    private static TopologySpec ReadNetwork(YamlValue value)
+    {
+        var net = value.AsSection("topology", "host_link", "repository_link", "gateway_link", "uplink", "hosts_per_rack", "spines");
+        var kind = net.Optional("topology")?.AsChoice(new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["star"] = "star",
+            ["leaf-spine"] = "leaf-spine",
+        }) ?? "star";
+        var hostLink = ReadLink(net.Required("host_link", "{bandwidth: 10Gbps, latency: 50us, efficiency: 0.9}"));
+        var repository = net.Optional("repository_link") is { } r ? ReadLink(r) : hostLink;
+        var gateway = net.Optional("gateway_link") is { } g ? ReadLink(g) : hostLink;
+        if (kind == "star")
+        {
+            net.AllowOnly(["topology", "host_link", "repository_link", "gateway_link"]);
+            return new TopologySpec.Star(hostLink, repository, gateway);
+        }
+        var uplink = net.Optional("uplink") is { } u ? ReadLink(u) : hostLink;
+        int perRack = (int)(net.Optional("hosts_per_rack")?.AsInteger(1, 100_000) ?? 20);
+        int spines = (int)(net.Optional("spines")?.AsInteger(1, 1000) ?? 2);
+        return new TopologySpec.LeafSpine(perRack, spines, hostLink, uplink, repository, gateway);
+    }
+
+    private static LinkSpec ReadLink(YamlValue value)
+    {
+        var link = value.AsSection("bandwidth", "latency", "efficiency");
+        return new LinkSpec(
+            link.Required("bandwidth", "10Gbps").AsBandwidth(),
+            link.Optional("latency")?.AsDuration(allowZero: true) ?? 0,
+            // Default 1: a scenario says how much of the nominal bandwidth carries payload.
+            link.Optional("efficiency")?.AsNumber(0, 1, minExclusive: true) ?? 1);
+    }
+
+    private static (YamlValue Value, HostGroupSpec Spec) ReadHostGroup(YamlValue value)
+    {
+        var h = value.AsSection("group", "count", "cores", "core_speed", "memory", "disk", "disk_bandwidth", "image_cache",
+            "isa", "hypervisor", "power", "price", "cpu_overcommit", "memory_overcommit");
+        var groupValue = h.Required("group", "web");
+        string group = groupValue.AsText();
+        int count = (int)(h.Optional("count")?.AsInteger(1, 10_000_000) ?? 1);
+        double disk = h.Required("disk", "1TB").AsSize(allowZero: false);
+        double cache = h.Optional("image_cache")?.AsSize() ?? Math.Min(100e9, disk / 2);
+        if (cache > disk)
+        {
+            throw h.Optional("image_cache")!.Error("expected an image cache no larger than the disk");
+        }
+        var spec = new HostSpec(
+            group,
+            (int)h.Required("cores", "16").AsInteger(1, 100_000),
+            h.Optional("core_speed")?.AsNumber(0, 1000, minExclusive: true) ?? 1,
+            h.Required("memory", "64GiB").AsSize(allowZero: false),
+            disk,
+            h.Required("disk_bandwidth", "500MB/s").AsBandwidth(),
+            h.Optional("isa")?.AsText() ?? "x86_64",
+            h.Optional("hypervisor") is { } hv ? ReadHypervisor(hv) : HypervisorSpec.Default(HypervisorKind.Type1),
+            h.Optional("power") is { } p ? ReadPower(p) : PowerModel.Default,
+            h.Optional("price")?.AsPrice() ?? 0,
+            h.Optional("cpu_overcommit")?.AsNumber(1, 100) ?? 1,
+            h.Optional("memory_overcommit")?.AsNumber(1, 100) ?? 1,
+            cache);
+        return (groupValue, new HostGroupSpec(spec, count));
+    }
+
+    private static HypervisorSpec ReadHypervisor(YamlValue value)
+    {
+        if (value.Node is not YamlDotNet.RepresentationModel.YamlMappingNode)
+        {
+            return HypervisorSpec.Default(value.AsChoice(Kinds));
+        }
+        var hv = value.AsSection("kind", "cpu_efficiency", "io_efficiency");
+        var defaults = HypervisorSpec.Default(hv.Required("kind", "type1").AsChoice(Kinds));
+        return defaults with
+        {
+            CpuEfficiency = hv.Optional("cpu_efficiency")?.AsNumber(0, 1, minExclusive: true) ?? defaults.CpuEfficiency,
+            IoEfficiency = hv.Optional("io_efficiency")?.AsNumber(0, 1, minExclusive: true) ?? defaults.IoEfficiency,
+        };
+    }
+
+    private static PowerModel ReadPower(YamlValue value)
+    {
+        var p = value.AsSection("idle", "peak");
+        double idle = p.Required("idle", "100W").AsPower();
+        var peakValue = p.Required("peak", "300W");
+        double peak = peakValue.AsPower();
+        if (peak < idle)
+        {
+            throw peakValue.Error("expected the peak power to be at least the idle power");
+        }
+        return new PowerModel(idle, peak);
+    }
+
+    private static (VmImage Image, YamlValue Name) ReadImage(YamlValue value)
+    {
+        var i = value.AsSection("name", "size", "os", "isa", "provenance", "boot");
+        var nameValue = i.Required("name", "ubuntu");
+        var boot = BootSpec.Default;
+        if (i.Optional("boot") is { } bootValue)
+        {
+            var b = bootValue.AsSection("loader", "os_read", "os_init");
+            boot = new BootSpec(
+                b.Optional("loader")?.AsDuration(allowZero: true) ?? boot.LoaderSeconds,
+                b.Optional("os_read")?.AsSize() ?? boot.OsReadBytes,
+                b.Optional("os_init")?.AsDuration(allowZero: true) ?? boot.OsInitSeconds);
+        }
+        var image = new VmImage(
+            nameValue.AsText(),
+            i.Required("size", "8GB").AsSize(allowZero: false),
+            i.Optional("os")?.AsText() ?? "linux",
+            i.Optional("isa")?.AsText() ?? "x86_64",
+            i.Optional("provenance")?.AsChoice(Provenances) ?? ImageProvenance.BasePlusSoftware,
+            boot);
+        return (image, nameValue);
+    }
+
+    private static readonly string[] VmKeys = ["name", "image", "vcpus", "memory", "disk", "host_group", "price", "provisioning"];
+
+    private static VmSpec ReadVm(YamlSection v, string defaultName, IReadOnlyDictionary<string, VmImage> images, IReadOnlyList<HostGroupSpec> hosts, YamlValue at)
+    {
+        var imageValue = v.Required("image", "ubuntu");
+        string imageName = imageValue.AsText();
+        if (!images.TryGetValue(imageName, out var image))
+        {
+            throw imageValue.Error(images.Count == 0
+                ? $"no image named '{imageName}': declare it under images"
+                : $"no image named '{imageName}' (declared: {string.Join(", ", images.Keys)})");
+        }
+        var provisioning = ProvisioningSpec.None;
+        if (v.Optional("provisioning") is { } p)
+        {
+            var ps = p.AsSection("download", "install");
+            provisioning = new ProvisioningSpec(ps.Optional("download")?.AsSize() ?? 0, ps.Optional("install")?.AsDuration(allowZero: true) ?? 0);
+        }
+        string? group = null;
+        if (v.Optional("host_group") is { } groupValue)
+        {
+            group = groupValue.AsText();
+            if (hosts.All(h => h.Host.Group != group))
+            {
+                throw groupValue.Error($"no host group named '{group}' (declared: {string.Join(", ", hosts.Select(h => h.Host.Group))})");
+            }
+        }
+        var vm = new VmSpec(
+            v.Optional("name")?.AsText() ?? defaultName,
+            (int)v.Required("vcpus", "2").AsInteger(1, 100_000),
+            v.Required("memory", "4GiB").AsSize(allowZero: false),
+            v.Optional("disk")?.AsSize() ?? 10e9,
+            image,
+            provisioning,
+            group,
+            v.Optional("price")?.AsPrice() ?? 0);
+        CheckSomeHostFits(vm, hosts, at);
+        return vm;
+    }
+
+    /// <summary>A VM no host could ever admit would wait for ever: refuse the scenario instead.</summary>
+    private static void CheckSomeHostFits(VmSpec vm, IReadOnlyList<HostGroupSpec> hosts, YamlValue at)
+    {
+        var candidates = hosts.Where(h => vm.HostGroup is null || h.Host.Group == vm.HostGroup).Select(h => h.Host).ToList();
+        var runnable = candidates.Where(h => h.Hypervisor.Kind == HypervisorKind.Emulator || h.InstructionSet == vm.Image.InstructionSet).ToList();
+        string where = vm.HostGroup is null ? "no host" : $"no host in group '{vm.HostGroup}'";
+        if (runnable.Count == 0)
+        {
+            throw at.Error($"{where} can run image '{vm.Image.Name}' built for {vm.Image.InstructionSet}: only an emulator runs a foreign instruction set");
+        }
+        bool fits = runnable.Any(h => vm.Vcpus <= Math.Floor(h.Cores * h.CpuOvercommit)
+            && vm.MemoryBytes <= h.MemoryBytes * h.MemoryOvercommit
+            && vm.DiskBytes <= h.DiskBytes - h.ImageCacheBytes);
+        if (!fits)
+        {
+            throw at.Error($"{where} is large enough for this VM ({vm.Vcpus} vCPUs, {vm.MemoryBytes / 1e9:G4} GB memory, {vm.DiskBytes / 1e9:G4} GB disk), so it could never start");
+        }
+    }
+
+    private static VmGroupSpec ReadVmGroup(YamlValue value, IReadOnlyDictionary<string, VmImage> images, IReadOnlyList<HostGroupSpec> hosts)
+    {
+        var v = value.AsSection([.. VmKeys, "count", "interval", "lifetime"]);
+        var vm = ReadVm(v, "vm", images, hosts, value);
+        return new VmGroupSpec(vm,
+            (int)(v.Optional("count")?.AsInteger(1, 10_000_000) ?? 1),
+            v.Optional("interval")?.AsDuration(allowZero: true) ?? 0,
+            v.Optional("lifetime")?.AsDuration(allowZero: false));
+    }
+
+    private static (YamlValue Value, ServiceSpec Spec) ReadService(YamlValue value, IReadOnlyDictionary<string, VmImage> images, IReadOnlyList<HostGroupSpec> hosts)
+    {
+        var s = value.AsSection("name", "arrivals", "request", "replicas", "balancing", "vm");
+        var nameValue = s.Required("name", "api");
+        string name = nameValue.AsText();
+        var interarrival = ScenarioLoader.ReadArrivals(s.Required("arrivals", "{rate: 50/s}"));
+        var r = s.Required("request", "{cpu: 20ms, disk: 64KB, network: 100KB}").AsSection("cpu", "disk", "network");
+        var request = new RequestSpec(
+            r.Required("cpu", "20ms").AsDurationOrDistribution(),
+            r.Optional("disk")?.AsSize() ?? 0,
+            r.Optional("network")?.AsSize() ?? 0);
+        var vmValue = s.Required("vm", "{image: ubuntu, vcpus: 2, memory: 4GiB}");
+        var vm = ReadVm(vmValue.AsSection(VmKeys), name, images, hosts, vmValue);
+        return (nameValue, new ServiceSpec(name, interarrival, request, vm,
+            (int)(s.Optional("replicas")?.AsInteger(1, 1_000_000) ?? 1),
+            s.Optional("balancing")?.AsChoice(Balancings) ?? Balancing.RoundRobin));
+    }
+
+    private static (YamlValue Value, BatchSpec Spec) ReadBatch(YamlValue value, IReadOnlyDictionary<string, VmImage> images, IReadOnlyList<HostGroupSpec> hosts)
+    {
+        var b = value.AsSection("name", "tasks", "task_cpu", "replicas", "vm");
+        var nameValue = b.Required("name", "render");
+        string name = nameValue.AsText();
+        var vmValue = b.Required("vm", "{image: ubuntu, vcpus: 2, memory: 4GiB}");
+        var vm = ReadVm(vmValue.AsSection(VmKeys), name, images, hosts, vmValue);
+        return (nameValue, new BatchSpec(name,
+            (int)b.Required("tasks", "1000").AsInteger(1, 100_000_000),
+            b.Required("task_cpu", "10s").AsDurationOrDistribution(),
+            vm,
+            (int)(b.Optional("replicas")?.AsInteger(1, 10_000_000) ?? 1)));
+    }
+}
