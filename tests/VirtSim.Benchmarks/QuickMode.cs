@@ -22,6 +22,7 @@ public static class QuickMode
             ("hold-1m", () => Hold(1_000_000)),
             ("mm4", MM4),
             ("fairshare-1k", FairShare1k),
+            ("scale-20k-hosts", Scale20kHosts),
         };
         foreach (var (name, run) in cases)
         {
@@ -87,6 +88,37 @@ public static class QuickMode
     // This machine is a shared two-core VM: single runs of the same code vary by 20%. Each case
     // runs three times and reports its median run.
     private const int Repeats = 3;
+
+    private static Dictionary<string, object> Scale20kHosts()
+    {
+        // Memory: live heap of the built datacenter per host and VM, after the VMs run.
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        var (probe, probeDc) = Workloads.Scale20kHosts();
+        probeDc.Start();
+        probe.Run(maxEvents: 1);
+        double perEntity = (GC.GetTotalMemory(forceFullCollection: true) - before) / 60_000.0;
+        GC.KeepAlive(probeDc);
+        probe = null;
+        probeDc = null;
+
+        long events = 0;
+        double makespan = double.NaN;
+        var measured = Measure(() =>
+        {
+            var (sim, datacenter) = Workloads.Scale20kHosts();
+            datacenter.Start();
+            sim.Run();
+            events = sim.EventsProcessed;
+            makespan = datacenter.Measure().Single(m => m.Name == "tasks.makespan").Value;
+            if (datacenter.Vms.Count(v => v.Phase == VirtSim.Datacenter.Virtualization.VmPhase.Running) != 40_000)
+            {
+                throw new InvalidOperationException("not every VM reached running");
+            }
+        }, () => events);
+        measured["simulated_makespan_s"] = Round(makespan);
+        measured["bytes_per_host_or_vm_at_start"] = Round(perEntity);
+        return measured;
+    }
 
     private static Dictionary<string, object> Measure(Action run, Func<long> events)
     {

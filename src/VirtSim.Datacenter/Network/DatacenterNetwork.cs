@@ -106,39 +106,96 @@ public sealed class DatacenterNetwork
     }
 
     /// <summary>The route from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    /// <remarks>
+    /// A node with a single link (a host, the repository, the gateway) can only be left or
+    /// reached through it, so those links are peeled off both ends first; the search for the
+    /// shortest paths then runs between switches only, and its result, the hops to one switch
+    /// from every node, is kept per switch. In a star or leaf-spine fabric every route to or
+    /// from the repository and the gateway shares one such search, whatever the number of hosts.
+    /// </remarks>
     public Route RouteBetween(NetworkNode from, NetworkNode to)
     {
         if (_routes.TryGetValue((from.Id, to.Id), out var cached))
         {
             return cached;
         }
-        var hops = HopsTo(to);
-        if (hops[from.Id] < 0)
+        var head = new List<DirectedLink>();
+        var a = from;
+        while (a.Out.Count == 1 && !ReferenceEquals(a, to))
         {
-            throw new InvalidOperationException($"No route from {from} to {to}.");
+            head.Add(a.Out[0]);
+            a = a.Out[0].To;
         }
-        var links = new DirectedLink[hops[from.Id]];
+        var tail = new List<DirectedLink>();
+        var b = to;
+        while (b.Out.Count == 1 && !ReferenceEquals(b, a))
+        {
+            var neighbour = b.Out[0].To;
+            tail.Add(neighbour.Out.First(l => ReferenceEquals(l.To, b)));
+            b = neighbour;
+        }
+        var core = CoreRoute(a, b, Mix(from.Id, to.Id, 0));
+        tail.Reverse();
+        DirectedLink[] links = [.. head, .. core, .. tail];
+        var route = new Route(links, links.Sum(l => l.Spec.Latency));
+        _routes[(from.Id, to.Id)] = route;
+        return route;
+    }
+
+    private List<DirectedLink> CoreRoute(NetworkNode a, NetworkNode b, ulong salt)
+    {
+        var links = new List<DirectedLink>();
+        if (ReferenceEquals(a, b))
+        {
+            return links;
+        }
         var candidates = new List<DirectedLink>(4);
-        var node = from;
-        double latency = 0;
-        for (int i = 0; i < links.Length; i++)
+        if (_hopsTo.TryGetValue(a.Id, out var hopsToA) && !_hopsTo.ContainsKey(b.Id))
+        {
+            // Walk back from b towards a, then reverse.
+            if (hopsToA[b.Id] < 0)
+            {
+                throw new InvalidOperationException($"No route from {a} to {b}.");
+            }
+            var node = b;
+            while (!ReferenceEquals(node, a))
+            {
+                candidates.Clear();
+                foreach (var back in node.Out)
+                {
+                    if (hopsToA[back.To.Id] == hopsToA[node.Id] - 1)
+                    {
+                        candidates.Add(back.To.Out.First(l => ReferenceEquals(l.To, node)));
+                    }
+                }
+                var chosen = candidates[(int)(Mix((int)salt, node.Id, 1) % (ulong)candidates.Count)];
+                links.Add(chosen);
+                node = chosen.From;
+            }
+            links.Reverse();
+            return links;
+        }
+        var hops = HopsTo(b);
+        if (hops[a.Id] < 0)
+        {
+            throw new InvalidOperationException($"No route from {a} to {b}.");
+        }
+        var at = a;
+        while (!ReferenceEquals(at, b))
         {
             candidates.Clear();
-            foreach (var link in node.Out)
+            foreach (var link in at.Out)
             {
-                if (hops[link.To.Id] == hops[node.Id] - 1)
+                if (hops[link.To.Id] == hops[at.Id] - 1)
                 {
                     candidates.Add(link);
                 }
             }
-            var chosen = candidates[(int)(Mix(from.Id, to.Id, node.Id) % (ulong)candidates.Count)];
-            links[i] = chosen;
-            latency += chosen.Spec.Latency;
-            node = chosen.To;
+            var chosen = candidates[(int)(Mix((int)salt, at.Id, 2) % (ulong)candidates.Count)];
+            links.Add(chosen);
+            at = chosen.To;
         }
-        var route = new Route(links, latency);
-        _routes[(from.Id, to.Id)] = route;
-        return route;
+        return links;
     }
 
     /// <summary>
