@@ -24,7 +24,7 @@ public sealed class Datacenter
     private readonly List<Host> _hosts = [];
     private readonly Dictionary<(string? Group, string InstructionSet), HostPool> _pools = [];
     private readonly List<IDatacenterObserver> _observers = [];
-    private readonly Queue<(VirtualMachine Vm, Action<VirtualMachine> OnRunning)> _waiting = new();
+    private readonly Queue<VirtualMachine> _waiting = new();
     private readonly List<VirtualMachine> _vms = [];
     private readonly List<Service> _services = [];
     private readonly List<Batch> _batches = [];
@@ -32,6 +32,7 @@ public sealed class Datacenter
     private readonly NetworkNode _gateway;
     private readonly Tally _startup = new();
     private int _rejected;
+    private int _crashes;
     private double _measuredSince;
 
     /// <summary>Builds the datacenter of <paramref name="spec"/> in <paramref name="simulation"/>.</summary>
@@ -123,7 +124,7 @@ public sealed class Datacenter
         {
             for (int i = 0; i < service.Spec.Replicas; i++)
             {
-                RequestVm(service.Spec.Vm, service.ReplicaRunning);
+                RequestVm(service.Spec.Vm, service);
             }
             _sim.Start(service.Arrivals());
         }
@@ -131,8 +132,67 @@ public sealed class Datacenter
         {
             for (int i = 0; i < batch.Spec.Replicas; i++)
             {
-                RequestVm(batch.Spec.Vm, batch.ReplicaRunning);
+                RequestVm(batch.Spec.Vm, batch);
             }
+        }
+        if (_spec.VmMeanTimeToFailure is not null || _observers.Any(o => o.WantsSamples))
+        {
+            _sim.Start(Monitor());
+        }
+    }
+
+    /// <summary>
+    /// The hypervisors' periodic monitoring: a health check of every VM, which restarts those
+    /// found crashed, and, for observers that want them, CPU utilization samples of every host
+    /// in use and every running VM.
+    /// </summary>
+    private IEnumerable<Await> Monitor()
+    {
+        bool sample = _observers.Any(o => o.WantsSamples);
+        while (true)
+        {
+            yield return _sim.Delay(_spec.MonitoringInterval);
+            double now = _sim.Now;
+            foreach (var vm in _vms)
+            {
+                if (vm.Phase == VmPhase.Crashed)
+                {
+                    _sim.Start(vm.Host!.Hypervisor.Restart(vm));
+                }
+            }
+            if (!sample)
+            {
+                continue;
+            }
+            foreach (var host in _hosts)
+            {
+                if (host.VmCount > 0)
+                {
+                    double utilization = host.Cpu.Load / host.Cpu.Capacity;
+                    _observers.ForEach(o => o.HostSampled(host, now, utilization));
+                }
+            }
+            foreach (var vm in _vms)
+            {
+                if (vm.Phase == VmPhase.Running)
+                {
+                    double utilization = vm.VcpuLimit!.Load / vm.VcpuLimit.Capacity;
+                    _observers.ForEach(o => o.VmSampled(vm, now, utilization));
+                }
+            }
+        }
+    }
+
+    private IEnumerable<Await> FailLater(VirtualMachine vm, int incarnation)
+    {
+        var failures = _sim.Streams["vm-failures"];
+        yield return _sim.Delay(MathNet.Numerics.Distributions.Exponential.Sample(failures, 1 / _spec.VmMeanTimeToFailure!.Value));
+        if (vm.Incarnation == incarnation && vm.Phase == VmPhase.Running)
+        {
+            vm.Crashes++;
+            _crashes++;
+            Announce(vm, VmPhase.Crashed);
+            vm.Owner!.Crashed(vm);
         }
     }
 
@@ -144,13 +204,30 @@ public sealed class Datacenter
             {
                 yield return _sim.Delay(group.Interval);
             }
-            RequestVm(group.Vm, group.Lifetime is { } lifetime ? vm => _sim.Start(LiveThenDestroy(vm, lifetime)) : static _ => { });
+            RequestVm(group.Vm, new PlainVm(this, group.Lifetime));
+        }
+    }
+
+    /// <summary>A VM that runs nothing the model looks into, destroyed after its lifetime if it has one.</summary>
+    private sealed class PlainVm(Datacenter datacenter, double? lifetime) : IVmOwner
+    {
+        public void Running(VirtualMachine vm)
+        {
+            if (lifetime is { } seconds && vm.Incarnation == 1)
+            {
+                datacenter._sim.Start(datacenter.LiveThenDestroy(vm, seconds));
+            }
+        }
+
+        public void Crashed(VirtualMachine vm)
+        {
         }
     }
 
     private IEnumerable<Await> LiveThenDestroy(VirtualMachine vm, double lifetime)
     {
         yield return _sim.Delay(lifetime);
+        vm.Incarnation++;
         Leave(vm);
         foreach (var step in vm.Host!.Hypervisor.Destroy(vm))
         {
@@ -162,15 +239,15 @@ public sealed class Datacenter
 
     /// <summary>
     /// Asks for a VM: the placement policy picks a host whose hypervisor admits it, which then
-    /// starts it; <paramref name="onRunning"/> hears when it runs. A VM no host admits waits or is
-    /// rejected, as the admission policy says.
+    /// starts it; <paramref name="owner"/> hears when it runs and when it crashes. A VM no host
+    /// admits waits or is rejected, as the admission policy says.
     /// </summary>
-    public VirtualMachine RequestVm(VmSpec spec, Action<VirtualMachine> onRunning)
+    public VirtualMachine RequestVm(VmSpec spec, IVmOwner owner)
     {
-        var vm = new VirtualMachine(spec, _vms.Count) { RequestedAt = _sim.Now };
+        var vm = new VirtualMachine(spec, _vms.Count) { RequestedAt = _sim.Now, Owner = owner };
         _vms.Add(vm);
         Announce(vm, VmPhase.Requested);
-        if (!TryPlace(vm, onRunning))
+        if (!TryPlace(vm))
         {
             if (_spec.Admission == AdmissionPolicy.Reject)
             {
@@ -180,13 +257,13 @@ public sealed class Datacenter
             else
             {
                 Announce(vm, VmPhase.Queued);
-                _waiting.Enqueue((vm, onRunning));
+                _waiting.Enqueue(vm);
             }
         }
         return vm;
     }
 
-    private bool TryPlace(VirtualMachine vm, Action<VirtualMachine> onRunning)
+    private bool TryPlace(VirtualMachine vm)
     {
         var host = _spec.Placement.Choose(vm.Spec, PoolFor(vm.Spec));
         if (host is null)
@@ -196,23 +273,14 @@ public sealed class Datacenter
         host.Hypervisor.Reserve(vm);
         Update(host);
         Announce(vm, VmPhase.Placed);
-        _sim.Start(StartVm(vm, onRunning));
+        _sim.Start(vm.Host!.Hypervisor.Start(vm));
         return true;
-    }
-
-    private IEnumerable<Await> StartVm(VirtualMachine vm, Action<VirtualMachine> onRunning)
-    {
-        foreach (var step in vm.Host!.Hypervisor.Start(vm))
-        {
-            yield return step;
-        }
-        onRunning(vm);
     }
 
     private void AdmitWaiting()
     {
         // Strictly first come, first served: the head waits until it fits.
-        while (_waiting.Count > 0 && TryPlace(_waiting.Peek().Vm, _waiting.Peek().OnRunning))
+        while (_waiting.Count > 0 && TryPlace(_waiting.Peek()))
         {
             _waiting.Dequeue();
         }
@@ -256,10 +324,19 @@ public sealed class Datacenter
                 _startup.Add(vm.StartupSeconds);
             }
             vm.RunningMark = now;
+            vm.Incarnation++;
         }
         foreach (var observer in _observers)
         {
             observer.VmPhaseChanged(vm, phase, now);
+        }
+        if (phase == VmPhase.Running)
+        {
+            if (_spec.VmMeanTimeToFailure is not null)
+            {
+                _sim.Start(FailLater(vm, vm.Incarnation));
+            }
+            vm.Owner!.Running(vm);
         }
     }
 
@@ -279,6 +356,7 @@ public sealed class Datacenter
         _measuredSince = now;
         _startup.Reset();
         _rejected = 0;
+        _crashes = 0;
         foreach (var host in _hosts)
         {
             host.ResetStatistics(now);
@@ -311,6 +389,7 @@ public sealed class Datacenter
             results.Add(new($"{n}.response_time_p95", "s", service.ResponseQuantiles.Quantile(0.95)));
             results.Add(new($"{n}.response_time_p99", "s", service.ResponseQuantiles.Quantile(0.99)));
             results.Add(new($"{n}.throughput", "1/s", span > 0 ? service.Response.Count / span : double.NaN));
+            results.Add(new($"{n}.requests_failed", "requests", service.Failed));
         }
         foreach (var batch in _batches)
         {
@@ -321,6 +400,7 @@ public sealed class Datacenter
         results.Add(new("vm_startup_max", "s", _startup.Max));
         results.Add(new("vms_running", "VMs", _vms.Count(v => v.Phase == VmPhase.Running)));
         results.Add(new("vms_rejected", "VMs", _rejected));
+        results.Add(new("vm_crashes", "crashes", _crashes));
         double pulled = _hosts.Sum(h => h.Hypervisor.ImageBytesPulled);
         int hits = _hosts.Sum(h => h.Hypervisor.ImageHits), misses = _hosts.Sum(h => h.Hypervisor.ImageMisses);
         results.Add(new("image_bytes_pulled", "B", pulled));

@@ -27,6 +27,8 @@ public sealed record HostGroupSpec(HostSpec Host, int Count);
 /// <param name="Services">Services deployed as VMs.</param>
 /// <param name="Batches">Batch jobs.</param>
 /// <param name="MemoryScrubRate">Bytes of memory zeroed per second on destroy.</param>
+/// <param name="MonitoringInterval">Seconds between two health checks (and utilization samples).</param>
+/// <param name="VmMeanTimeToFailure">Mean running time before a VM crashes (exponential), in seconds; null: VMs never crash.</param>
 /// <remarks>
 /// Memory scrubbing default: 10 GB/s, the order of one core's memset bandwidth on a current
 /// server (an assumption; zeroing is memory-bandwidth bound).
@@ -39,4 +41,6 @@ public sealed record DatacenterSpec(
     IReadOnlyList<VmGroupSpec> Vms,
     IReadOnlyList<ServiceSpec> Services,
     IReadOnlyList<BatchSpec> Batches,
-    double MemoryScrubRate = 10e9);
+    double MemoryScrubRate = 10e9,
+    double MonitoringInterval = 60,
+    double? VmMeanTimeToFailure = null);

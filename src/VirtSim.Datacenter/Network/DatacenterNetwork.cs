@@ -205,8 +205,9 @@ public sealed class DatacenterNetwork
     /// <paramref name="weightAtDestination"/>: above 1 where a guest's bytes pass through a
     /// hypervisor's I/O path, which makes each byte cost more of the host's interface.
     /// </summary>
+    /// <remarks><paramref name="alsoUses"/> is one more capacity the bytes count against, such as a VM's network limit.</remarks>
     public IEnumerable<Await> Transfer(NetworkNode from, NetworkNode to, double bytes,
-        double weightAtSource = 1, double weightAtDestination = 1)
+        double weightAtSource = 1, double weightAtDestination = 1, SharedResource? alsoUses = null)
     {
         if (ReferenceEquals(from, to) || bytes <= 0)
         {
@@ -223,6 +224,10 @@ public sealed class DatacenterNetwork
         {
             double weight = (i == 0 ? weightAtSource : 1) * (i == last ? weightAtDestination : 1);
             activity.Uses(route.Links[i].Resource, weight);
+        }
+        if (alsoUses is not null)
+        {
+            activity.Uses(alsoUses);
         }
         yield return activity.Run(bytes);
         BytesDelivered += bytes;

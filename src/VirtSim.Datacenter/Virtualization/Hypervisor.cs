@@ -78,6 +78,14 @@ public sealed class Hypervisor
         Host.VmArrived(_sim.Now);
         vm.Host = Host;
         vm.VcpuLimit = _fairShare.AddResource(vm.Spec.Vcpus * Host.Spec.CoreSpeed, $"{vm}.vcpus");
+        if (double.IsFinite(vm.Spec.DiskLimit))
+        {
+            vm.DiskLimit = _fairShare.AddResource(vm.Spec.DiskLimit, $"{vm}.disk");
+        }
+        if (double.IsFinite(vm.Spec.NetworkLimit))
+        {
+            vm.NetworkLimit = _fairShare.AddResource(vm.Spec.NetworkLimit, $"{vm}.network");
+        }
     }
 
     /// <summary>The start of a placed VM, phase by phase, up to running.</summary>
@@ -89,24 +97,50 @@ public sealed class Hypervisor
             {
                 yield return step;
             }
-            var boot = vm.Spec.Image.Boot;
-            _announce(vm, VmPhase.BootLoader);
-            yield return _sim.Delay(boot.LoaderSeconds / Spec.CpuEfficiency);
-            _announce(vm, VmPhase.LoadingOs);
-            yield return ReadDisk(Math.Min(boot.OsReadBytes, vm.Spec.Image.SizeBytes));
-            _announce(vm, VmPhase.StartingOs);
-            yield return _sim.Delay(boot.OsInitSeconds / Spec.CpuEfficiency);
+            foreach (var step in Boot(vm))
+            {
+                yield return step;
+            }
         }
         var provisioning = vm.Spec.Provisioning;
         if (provisioning.DownloadBytes > 0 || provisioning.InstallSeconds > 0)
         {
             _announce(vm, VmPhase.Provisioning);
             // Provisioning runs in the guest: its download passes through the hypervisor's I/O path.
-            foreach (var step in _network.Transfer(_repository, Host.Node, provisioning.DownloadBytes, weightAtDestination: 1 / Spec.IoEfficiency))
+            foreach (var step in _network.Transfer(_repository, Host.Node, provisioning.DownloadBytes,
+                weightAtDestination: 1 / Spec.IoEfficiency, alsoUses: vm.NetworkLimit))
             {
                 yield return step;
             }
             yield return _sim.Delay(provisioning.InstallSeconds / Spec.CpuEfficiency);
+        }
+        _announce(vm, VmPhase.Running);
+    }
+
+    /// <summary>Boots a VM from the image on the host's disk: loader, operating system read, start-up.</summary>
+    private IEnumerable<Await> Boot(VirtualMachine vm)
+    {
+        var boot = vm.Spec.Image.Boot;
+        _announce(vm, VmPhase.BootLoader);
+        yield return _sim.Delay(boot.LoaderSeconds / Spec.CpuEfficiency);
+        _announce(vm, VmPhase.LoadingOs);
+        yield return ReadDisk(vm, Math.Min(boot.OsReadBytes, vm.Spec.Image.SizeBytes));
+        _announce(vm, VmPhase.StartingOs);
+        yield return _sim.Delay(boot.OsInitSeconds / Spec.CpuEfficiency);
+    }
+
+    /// <summary>
+    /// Restarts a crashed VM: it boots again from its disk (its services are installed already);
+    /// on bare metal the service process is simply started again.
+    /// </summary>
+    internal IEnumerable<Await> Restart(VirtualMachine vm)
+    {
+        if (Spec.Kind != HypervisorKind.None)
+        {
+            foreach (var step in Boot(vm))
+            {
+                yield return step;
+            }
         }
         _announce(vm, VmPhase.Running);
     }
@@ -141,9 +175,16 @@ public sealed class Hypervisor
         fetched.Succeed();
     }
 
-    /// <summary>Reads bytes from the host's disk through the hypervisor's I/O path.</summary>
-    internal Await ReadDisk(double bytes) =>
-        _fairShare.CreateActivity().Uses(Host.Disk, 1 / Spec.IoEfficiency).Run(bytes);
+    /// <summary>A guest reads bytes from the host's disk through the hypervisor's I/O path, within its limit.</summary>
+    internal Await ReadDisk(VirtualMachine vm, double bytes)
+    {
+        var read = _fairShare.CreateActivity().Uses(Host.Disk, 1 / Spec.IoEfficiency);
+        if (vm.DiskLimit is { } limit)
+        {
+            read.Uses(limit);
+        }
+        return read.Run(bytes);
+    }
 
     /// <summary>Stops a VM: scrubs its memory and its disk, then frees what it reserved.</summary>
     internal IEnumerable<Await> Destroy(VirtualMachine vm)

@@ -71,8 +71,26 @@ public sealed class VirtualMachine
     /// <summary>The vCPU limit the hypervisor enforces: at most <c>vCPUs</c> cores of the host.</summary>
     public SharedResource? VcpuLimit { get; internal set; }
 
+    /// <summary>The disk bandwidth limit the hypervisor enforces, if any.</summary>
+    public SharedResource? DiskLimit { get; internal set; }
+
+    /// <summary>The network bandwidth limit the hypervisor enforces, if any.</summary>
+    public SharedResource? NetworkLimit { get; internal set; }
+
     /// <summary>Requests in progress on it (for least-loaded balancing).</summary>
-    public int InFlight { get; internal set; }
+    public int InFlight => Requests.Count;
+
+    /// <summary>The processes serving its requests now.</summary>
+    internal readonly List<VirtSim.Kernel.Processes.Process> Requests = [];
+
+    /// <summary>What it runs for.</summary>
+    internal IVmOwner? Owner;
+
+    /// <summary>Counts its runs, so that a failure drawn for an earlier run does not strike a later one.</summary>
+    internal int Incarnation;
+
+    /// <summary>Times it crashed.</summary>
+    public int Crashes { get; internal set; }
 
     /// <summary>Start-up time: from request to running, in seconds (NaN if not yet running).</summary>
     public double StartupSeconds => RunningSince - RequestedAt;
@@ -86,4 +104,27 @@ public interface IDatacenterObserver
 {
     /// <summary>A VM entered <paramref name="phase"/> at <paramref name="time"/>.</summary>
     void VmPhaseChanged(VirtualMachine vm, VmPhase phase, double time);
+
+    /// <summary>Whether this observer wants the monitor's utilization samples.</summary>
+    bool WantsSamples => false;
+
+    /// <summary>The monitor sampled a host's CPU utilization (0 to 1) at <paramref name="time"/>.</summary>
+    void HostSampled(Hardware.Host host, double time, double cpuUtilization)
+    {
+    }
+
+    /// <summary>The monitor sampled a running VM's CPU utilization (share of its vCPUs, 0 to 1).</summary>
+    void VmSampled(VirtualMachine vm, double time, double cpuUtilization)
+    {
+    }
+}
+
+/// <summary>What a VM runs for: it hears when the VM runs (again) and when it crashes.</summary>
+public interface IVmOwner
+{
+    /// <summary>The VM reached <see cref="VmPhase.Running"/>, first or after a restart.</summary>
+    void Running(VirtualMachine vm);
+
+    /// <summary>The VM crashed; its work in progress is lost.</summary>
+    void Crashed(VirtualMachine vm);
 }

@@ -57,6 +57,9 @@ public sealed record ProvisioningSpec(double DownloadBytes, double InstallSecond
 /// <param name="Provisioning">What is installed after boot.</param>
 /// <param name="HostGroup">The host group it must run in; null for any host.</param>
 /// <param name="PricePerSecond">Price per second of running (a scenario writes it per hour).</param>
+/// <param name="CpuShare">Weight of its work when the host's CPU is contended (1: equal to the others).</param>
+/// <param name="DiskLimit">Most disk bytes per second the hypervisor lets it read (infinity: no limit).</param>
+/// <param name="NetworkLimit">Most network bytes per second the hypervisor lets it send or receive (infinity: no limit).</param>
 public sealed record VmSpec(
     string Name,
     int Vcpus,
@@ -65,4 +68,7 @@ public sealed record VmSpec(
     VmImage Image,
     ProvisioningSpec Provisioning,
     string? HostGroup = null,
-    double PricePerSecond = 0);
+    double PricePerSecond = 0,
+    double CpuShare = 1,
+    double DiskLimit = double.PositiveInfinity,
+    double NetworkLimit = double.PositiveInfinity);

@@ -13,7 +13,7 @@ namespace VirtSim.Datacenter.Workload;
 /// (holding them while none runs yet), and each request does its CPU work, its disk read and
 /// sends its response, in that order, on the shared resources of the replica's host.
 /// </summary>
-internal sealed class Service
+internal sealed class Service : IVmOwner
 {
     private readonly Simulation _sim;
     private readonly FairShare _fairShare;
@@ -38,6 +38,9 @@ internal sealed class Service
 
     public ServiceSpec Spec { get; }
 
+    /// <summary>Requests lost because their replica crashed under them.</summary>
+    public long Failed { get; private set; }
+
     public Tally Response { get; } = new();
 
     public QuantileSketch ResponseQuantiles { get; } = new();
@@ -58,12 +61,21 @@ internal sealed class Service
         }
     }
 
-    public void ReplicaRunning(VirtualMachine vm)
+    public void Running(VirtualMachine vm)
     {
         _replicas.Add(vm);
         while (_held.Count > 0)
         {
             Dispatch(_held.Dequeue());
+        }
+    }
+
+    public void Crashed(VirtualMachine vm)
+    {
+        _replicas.Remove(vm);
+        foreach (var request in vm.Requests.ToArray())
+        {
+            request.Interrupt(vm);
         }
     }
 
@@ -85,12 +97,13 @@ internal sealed class Service
                 }
             }
         }
-        _sim.Start(Serve(replica, arrivedAt, _cpu.Sample()));
+        double cpuWork = _cpu.Sample();
+        _sim.Start(self => Serve(self, replica, arrivedAt, cpuWork));
     }
 
-    private IEnumerable<Await> Serve(VirtualMachine vm, double arrivedAt, double cpuWork)
+    private IEnumerable<Await> Serve(Process self, VirtualMachine vm, double arrivedAt, double cpuWork)
     {
-        vm.InFlight++;
+        vm.Requests.Add(self);
         var host = vm.Host!;
         var hypervisor = host.Hypervisor;
         // Each unit of guest work costs 1 / efficiency of host CPU, more when memory is paged out;
@@ -98,36 +111,64 @@ internal sealed class Service
         double weight = host.PagingFactor / hypervisor.Spec.CpuEfficiency;
         var cpu = _fairShare.CreateActivity().Uses(host.Cpu, weight).Uses(vm.VcpuLimit!, weight);
         cpu.RateCap = host.Spec.CoreSpeed / weight;
+        cpu.Share = vm.Spec.CpuShare;
         yield return cpu.Run(cpuWork);
+        if (self.WasInterrupted)
+        {
+            host.BusyCoreSeconds += cpu.WorkDone * weight;
+            cpu.Cancel();
+            Fail(vm, self);
+            yield break;
+        }
         host.BusyCoreSeconds += cpuWork * weight;
         if (Spec.Request.DiskBytes > 0)
         {
-            yield return hypervisor.ReadDisk(Spec.Request.DiskBytes);
+            var read = hypervisor.ReadDisk(vm, Spec.Request.DiskBytes);
+            yield return read;
+            if (self.WasInterrupted)
+            {
+                ((Activity)read.Target!).Cancel();
+                Fail(vm, self);
+                yield break;
+            }
         }
-        foreach (var step in _network.Transfer(host.Node, _gateway, Spec.Request.NetworkBytes, weightAtSource: 1 / hypervisor.Spec.IoEfficiency))
+        // A response already leaving the host is delivered even if the VM crashes meanwhile.
+        vm.Requests.Remove(self);
+        foreach (var step in _network.Transfer(host.Node, _gateway, Spec.Request.NetworkBytes,
+                     weightAtSource: 1 / hypervisor.Spec.IoEfficiency, alsoUses: vm.NetworkLimit))
         {
             yield return step;
         }
-        vm.InFlight--;
         double response = _sim.Now - arrivedAt;
         Response.Add(response);
         ResponseQuantiles.Add(response);
+    }
+
+    private void Fail(VirtualMachine vm, Process request)
+    {
+        vm.Requests.Remove(request);
+        Failed++;
     }
 
     public void ResetStatistics()
     {
         Response.Reset();
         ResponseQuantiles.Reset();
+        Failed = 0;
     }
 }
 
-/// <summary>A running batch job: each VM, once running, starts its share of the tasks at once.</summary>
-internal sealed class Batch
+/// <summary>
+/// A running batch job: each VM, once running, starts its share of the tasks at once. Tasks a
+/// crash interrupts start over when their VM runs again.
+/// </summary>
+internal sealed class Batch : IVmOwner
 {
     private readonly Simulation _sim;
     private readonly FairShare _fairShare;
     private readonly Sampler _taskCpu;
     private int _replicasSeen;
+    private readonly Dictionary<VirtualMachine, List<(Activity Task, double Work)>> _tasks = [];
 
     public Batch(BatchSpec spec, Simulation sim, FairShare fairShare)
     {
@@ -143,8 +184,21 @@ internal sealed class Batch
 
     public double FinishedAt { get; private set; } = double.NaN;
 
-    public void ReplicaRunning(VirtualMachine vm)
+    public void Running(VirtualMachine vm)
     {
+        if (_tasks.TryGetValue(vm, out var restarted))
+        {
+            foreach (var (task, work) in restarted)
+            {
+                if (!task.IsRunning && task.WorkDone < work)
+                {
+                    task.Start(work);
+                }
+            }
+            return;
+        }
+        var mine = new List<(Activity, double)>();
+        _tasks.Add(vm, mine);
         int replica = _replicasSeen++;
         var host = vm.Host!;
         double weight = host.PagingFactor / host.Hypervisor.Spec.CpuEfficiency;
@@ -153,6 +207,7 @@ internal sealed class Batch
             double work = _taskCpu.Sample();
             var activity = _fairShare.CreateActivity().Uses(host.Cpu, weight).Uses(vm.VcpuLimit!, weight);
             activity.RateCap = host.Spec.CoreSpeed / weight;
+            activity.Share = vm.Spec.CpuShare;
             activity.Completed = _ =>
             {
                 host.BusyCoreSeconds += work * weight;
@@ -162,6 +217,20 @@ internal sealed class Batch
                 }
             };
             activity.Start(work);
+            mine.Add((activity, work));
+        }
+    }
+
+    public void Crashed(VirtualMachine vm)
+    {
+        double weight = vm.Host!.PagingFactor / vm.Host.Hypervisor.Spec.CpuEfficiency;
+        foreach (var (task, _) in _tasks[vm])
+        {
+            if (task.IsRunning)
+            {
+                vm.Host.BusyCoreSeconds += task.WorkDone * weight;
+                task.Cancel();
+            }
         }
     }
 }

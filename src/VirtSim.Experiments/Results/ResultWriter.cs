@@ -21,6 +21,9 @@ public static class ResultWriter
     /// <summary>The VM timeline file's name (replication 0, when asked for).</summary>
     public const string TimelineFile = "vm_timeline.csv";
 
+    /// <summary>The utilization samples file's name (replication 0, with the timeline).</summary>
+    public const string UtilizationFile = "utilization.csv";
+
     /// <summary>Writes <paramref name="result"/> into <paramref name="directory"/>, replacing what was there.</summary>
     public static void Write(RunResult result, string directory)
     {
@@ -41,6 +44,10 @@ public static class ResultWriter
             if (result.Replications.Count > 0 && result.Replications[0].Timeline is { } timeline)
             {
                 WriteTimeline(timeline, Path.Combine(staging, TimelineFile));
+            }
+            if (result.Replications.Count > 0 && result.Replications[0].Utilization is { } samples)
+            {
+                WriteUtilization(samples, Path.Combine(staging, UtilizationFile));
             }
             Replace(target, staging);
         }
@@ -137,6 +144,20 @@ public static class ResultWriter
             {
                 csv.WriteField(ends[i], "R");
             }
+            csv.EndRecord();
+        }
+    }
+
+    private static void WriteUtilization(IReadOnlyList<UtilizationRow> samples, string path)
+    {
+        using var csv = CsvWriter.ToFile(path);
+        csv.WriteHeader(["time[s]", "kind", "name", "cpu_utilization[fraction]"]);
+        foreach (var sample in samples)
+        {
+            csv.WriteField(sample.Time, "R");
+            csv.WriteField(sample.Kind);
+            csv.WriteField(sample.Name);
+            csv.WriteField(sample.CpuUtilization, "R");
             csv.EndRecord();
         }
     }

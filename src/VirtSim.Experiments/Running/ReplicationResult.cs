@@ -8,8 +8,16 @@ namespace VirtSim.Experiments.Running;
 /// <param name="Measurements">Its measurements, in the model's order.</param>
 /// <param name="Events">Events the kernel processed.</param>
 /// <param name="Timeline">Every VM phase change, when asked for.</param>
+/// <param name="Utilization">The monitor's CPU utilization samples, when the timeline is asked for.</param>
 public sealed record ReplicationResult(int Index, ulong Seed, IReadOnlyList<Measurement> Measurements, long Events,
-    IReadOnlyList<TimelineRow>? Timeline = null);
+    IReadOnlyList<TimelineRow>? Timeline = null, IReadOnlyList<UtilizationRow>? Utilization = null);
+
+/// <summary>One utilization sample of the monitor.</summary>
+/// <param name="Time">When, in simulated seconds.</param>
+/// <param name="Kind"><c>host</c> or <c>vm</c>.</param>
+/// <param name="Name">Which host or VM.</param>
+/// <param name="CpuUtilization">Share of its CPU capacity (for a VM: of its vCPUs) in use, 0 to 1.</param>
+public sealed record UtilizationRow(double Time, string Kind, string Name, double CpuUtilization);
 
 /// <summary>A VM entering a phase.</summary>
 /// <param name="Vm">The VM's number, in order of request.</param>

@@ -1,14 +1,26 @@
+using VirtSim.Datacenter.Hardware;
 using VirtSim.Datacenter.Virtualization;
 
 namespace VirtSim.Experiments.Running;
 
-/// <summary>Keeps every VM phase change, for the timeline file.</summary>
+/// <summary>Keeps every VM phase change and every utilization sample, for the timeline files.</summary>
 internal sealed class TimelineRecorder : IDatacenterObserver
 {
     private readonly List<TimelineRow> _rows = [];
+    private readonly List<UtilizationRow> _samples = [];
 
     public IReadOnlyList<TimelineRow> Rows => _rows;
 
+    public IReadOnlyList<UtilizationRow> Samples => _samples;
+
+    public bool WantsSamples => true;
+
     public void VmPhaseChanged(VirtualMachine vm, VmPhase phase, double time) =>
         _rows.Add(new TimelineRow(vm.Id, vm.Spec.Name, vm.Host?.Name, phase.ToString(), time));
+
+    public void HostSampled(Host host, double time, double cpuUtilization) =>
+        _samples.Add(new UtilizationRow(time, "host", host.Name, cpuUtilization));
+
+    public void VmSampled(VirtualMachine vm, double time, double cpuUtilization) =>
+        _samples.Add(new UtilizationRow(time, "vm", vm.ToString(), cpuUtilization));
 }

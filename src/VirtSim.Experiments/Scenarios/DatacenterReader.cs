@@ -48,11 +48,13 @@ internal static class DatacenterReader
     public static DatacenterSpec Read(YamlValue datacenterValue, YamlValue? imagesValue, YamlValue? vmsValue,
         YamlValue? servicesValue, YamlValue? batchesValue)
     {
-        var dc = datacenterValue.AsSection("network", "placement", "admission", "memory_scrub_rate", "hosts");
+        var dc = datacenterValue.AsSection("network", "placement", "admission", "memory_scrub_rate", "monitoring_interval", "vm_mttf", "hosts");
         var topology = ReadNetwork(dc.Required("network", "{topology: star, host_link: {bandwidth: 10Gbps}}"));
         var placement = dc.Optional("placement")?.AsChoice(Placements)() ?? new FirstFit();
         var admission = dc.Optional("admission")?.AsChoice(Admissions) ?? AdmissionPolicy.Queue;
         double scrub = dc.Optional("memory_scrub_rate")?.AsBandwidth() ?? 10e9;
+        double monitoring = dc.Optional("monitoring_interval")?.AsDuration(allowZero: false) ?? 60;
+        double? mttf = dc.Optional("vm_mttf")?.AsDuration(allowZero: false);
         var hostsValue = dc.Required("hosts", "[{group: web, count: 4, cores: 16, memory: 64GiB, disk: 1TB, disk_bandwidth: 500MB/s}]");
         var groups = hostsValue.AsList("host groups").Select(ReadHostGroup).ToList();
         if (groups.Count == 0)
@@ -77,7 +79,7 @@ internal static class DatacenterReader
         var batches = (batchesValue?.AsList("batch jobs") ?? []).Select(b => ReadBatch(b, images, hostGroups)).ToList();
         CheckUnique(services.Select(s => (s.Value, s.Spec.Name)).Concat(batches.Select(b => (b.Value, b.Spec.Name))), "service or batch");
         return new DatacenterSpec(hostGroups, topology, placement, admission, vms,
-            services.Select(s => s.Spec).ToList(), batches.Select(b => b.Spec).ToList(), scrub);
+            services.Select(s => s.Spec).ToList(), batches.Select(b => b.Spec).ToList(), scrub, monitoring, mttf);
     }
 
     private static void CheckUnique(IEnumerable<(YamlValue Value, string Name)> named, string what)
@@ -205,7 +207,8 @@ internal static class DatacenterReader
         return (image, nameValue);
     }
 
-    private static readonly string[] VmKeys = ["name", "image", "vcpus", "memory", "disk", "host_group", "price", "provisioning"];
+    private static readonly string[] VmKeys = ["name", "image", "vcpus", "memory", "disk", "host_group", "price", "provisioning",
+        "cpu_share", "disk_limit", "network_limit"];
 
     private static VmSpec ReadVm(YamlSection v, string defaultName, IReadOnlyDictionary<string, VmImage> images, IReadOnlyList<HostGroupSpec> hosts, YamlValue at)
     {
@@ -240,7 +243,10 @@ internal static class DatacenterReader
             image,
             provisioning,
             group,
-            v.Optional("price")?.AsPrice() ?? 0);
+            v.Optional("price")?.AsPrice() ?? 0,
+            v.Optional("cpu_share")?.AsNumber(0, 1e6, minExclusive: true) ?? 1,
+            v.Optional("disk_limit")?.AsBandwidth() ?? double.PositiveInfinity,
+            v.Optional("network_limit")?.AsBandwidth() ?? double.PositiveInfinity);
         CheckSomeHostFits(vm, hosts, at);
         return vm;
     }

@@ -60,7 +60,7 @@ public class HypervisorOverheadTests
         var spec = Spec([new HostGroupSpec(Host(kind: HypervisorKind.None), 1)], link: Link(10e9));
         var sim = new Simulation(1);
         var dc = new DC(sim, spec);
-        var vm = dc.RequestVm(Vm(vcpus: 2), _ => { });
+        var vm = dc.RequestVm(Vm(vcpus: 2), new NoOwner());
         sim.Run(until: 1);
         var fs = vm.Host!.Cpu.Owner;
         double lastEnd = 0;
@@ -74,5 +74,62 @@ public class HypervisorOverheadTests
         sim.Run();
         Assert.That(lastEnd - 1, Is.EqualTo(20).Within(1e-9));
         Assert.That(vm.Host.Cpu.Capacity, Is.EqualTo(8));
+    }
+}
+
+internal sealed class NoOwner : IVmOwner
+{
+    public void Running(VirtualMachine vm)
+    {
+    }
+
+    public void Crashed(VirtualMachine vm)
+    {
+    }
+}
+
+public class IsolationTests
+{
+    private static double MeanResponse(VirtSim.Datacenter.Workload.ServiceSpec service, int cores = 8, double memoryGb = 64, int extraVms = 0, double extraVmGb = 0)
+    {
+        var host = Host(kind: HypervisorKind.None, cores: cores, memoryGb: memoryGb) with { MemoryOvercommit = 2 };
+        var extra = Enumerable.Range(0, extraVms).Select(_ => new VirtSim.Datacenter.Workload.VmGroupSpec(Vm(memoryGb: extraVmGb), 1));
+        var spec = Spec([new HostGroupSpec(host, 1)], link: Link(10e9), services: [service], vms: extra);
+        var sim = new Simulation(3);
+        var dc = new DC(sim, spec);
+        dc.Start();
+        sim.Schedule(1000, dc.ResetStatistics);
+        sim.Run(until: 50_000);
+        return dc.Measure().Single(m => m.Name == $"{service.Name}.response_time_mean").Value;
+    }
+
+    [Test]
+    public void AVmsDiskLimitIsEnforced()
+    {
+        // 250 MB per request from a 500 MB/s disk, but the VM may read only 100 MB/s: 2.5 s.
+        var vm = Vm() with { DiskLimit = 100e6 };
+        var service = Service("svc", rate: 0.01, cpuSeconds: 0, diskBytes: 250e6, vm: vm, evenlySpaced: true);
+        Assert.That(MeanResponse(service), Is.EqualTo(2.5).Within(1e-9));
+    }
+
+    [Test]
+    public void AVmsNetworkLimitIsEnforced()
+    {
+        // 50 MB responses over 10 Gb/s links, but the VM may send only 10 MB/s: 5 s.
+        var vm = Vm() with { NetworkLimit = 10e6 };
+        var service = Service("svc", rate: 0.01, cpuSeconds: 0, networkBytes: 50e6, vm: vm, evenlySpaced: true);
+        Assert.That(MeanResponse(service), Is.EqualTo(5).Within(1e-9));
+    }
+
+    [Test]
+    public void OvercommittedMemoryMakesWorkPayThePagingPenalty()
+    {
+        // Host of 64 GB with memory overcommit 2; the service VM (4 GB) and three 30 GB VMs
+        // promise 94 GB: 30 / 94 of it is paged out, and work costs 1 + 10 x 30/94 = 4.19 times more.
+        var service = Service("svc", rate: 0.01, cpuSeconds: 0.5, evenlySpaced: true);
+        double alone = MeanResponse(service);
+        double crowded = MeanResponse(service, extraVms: 3, extraVmGb: 30);
+        Assert.That(alone, Is.EqualTo(0.5).Within(1e-9));
+        Assert.That(crowded / alone, Is.EqualTo(1 + 10 * 30.0 / 94).Within(1e-9));
     }
 }

@@ -144,3 +144,41 @@ public class VirtualMachineTests
         Assert.That(Run(noEmulator).Dc.Vms[0].Phase, Is.EqualTo(VmPhase.Rejected));
     }
 }
+
+public class FaultTests
+{
+    [Test]
+    public void CrashedVmsAreFoundByTheHealthCheckAndRestartedAndTheirRequestsFail()
+    {
+        // One 8-vCPU service VM kept busy (about 4 requests in progress), a mean time to failure
+        // of 1 h, health checks every 30 s, 4 h long.
+        var service = Build.Service("api", rate: 20, cpuSeconds: 0.2, vm: Build.Vm(vcpus: 8));
+        var spec = Build.Spec([new HostGroupSpec(Build.Host(), 1)], services: [service]) with
+        {
+            MonitoringInterval = 30,
+            VmMeanTimeToFailure = 3600,
+        };
+        var sim = new Simulation(8);
+        var dc = new DC(sim, spec);
+        var log = new PhaseLog();
+        dc.AddObserver(log);
+        dc.Start();
+        sim.Run(until: 4 * 3600);
+        var phases = log.Of(0);
+        var crashes = phases.Where(p => p.Phase == VmPhase.Crashed).ToList();
+        Assert.That(crashes, Is.Not.Empty, "a 1 h MTTF over 4 h should crash at least once with this seed");
+        foreach (var crash in crashes)
+        {
+            // The next phase is the reboot, started by the first health check after the crash.
+            var next = phases.First(p => p.Time >= crash.Time && p.Phase == VmPhase.BootLoader);
+            Assert.That(next.Time - crash.Time, Is.InRange(0, 30));
+            Assert.That(next.Time % 30, Is.EqualTo(0).Within(1e-6));
+        }
+        var m = dc.Measure().ToDictionary(x => x.Name, x => x.Value);
+        Assert.That(m["vm_crashes"], Is.EqualTo(crashes.Count));
+        Assert.That(m["api.requests_failed"], Is.GreaterThan(0));
+        Assert.That(phases.Last().Phase, Is.AnyOf(VmPhase.Running, VmPhase.Crashed, VmPhase.BootLoader, VmPhase.LoadingOs, VmPhase.StartingOs));
+        // Service continues between crashes: nearly every request is served.
+        Assert.That(m["api.throughput"], Is.GreaterThan(19));
+    }
+}
