@@ -398,6 +398,15 @@ public sealed class Datacenter
         }
         results.Add(new("vm_startup_mean", "s", _startup.Mean));
         results.Add(new("vm_startup_max", "s", _startup.Max));
+        var names = _vms.Select(v => v.Spec.Name).Distinct().ToList();
+        if (names.Count > 1)
+        {
+            foreach (string name in names)
+            {
+                var started = _vms.Where(v => v.Spec.Name == name && v.RunningSince >= _measuredSince).ToList();
+                results.Add(new($"{name}.vm_startup_mean", "s", started.Count == 0 ? double.NaN : started.Average(v => v.StartupSeconds)));
+            }
+        }
         results.Add(new("vms_running", "VMs", _vms.Count(v => v.Phase == VmPhase.Running)));
         results.Add(new("vms_rejected", "VMs", _rejected));
         results.Add(new("vm_crashes", "crashes", _crashes));

@@ -31,7 +31,7 @@ public class ExampleScenarioTests
         Assert.That(Examples(), Is.SupersetOf(new[]
         {
             "mm1.yaml", "mm4.yaml", "md1.yaml", "ps-cpu.yaml", "erlang-b.yaml",
-            "image-transfer.yaml", "hypervisors.yaml", "consolidation-dedicated.yaml", "consolidation-packed.yaml",
+            "image-transfer.yaml", "hypervisors.yaml", "consolidation-dedicated.yaml", "consolidation-packed.yaml", "bake-vs-provision.yaml",
         }));
     }
 }
