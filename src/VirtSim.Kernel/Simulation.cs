@@ -13,6 +13,9 @@ public sealed class Simulation
     private readonly EventQueue _queue = new();
     private long _nextSeq;
     private bool _stopRequested;
+    private Action?[] _endOfInstant = new Action?[4];
+    private Action?[] _endOfInstantSpare = new Action?[4];
+    private int _endOfInstantCount;
 
     /// <summary>Creates a run whose random streams all derive from <paramref name="seed"/>.</summary>
     public Simulation(ulong seed = 0)
@@ -109,6 +112,36 @@ public sealed class Simulation
     /// <summary>An event that succeeds when all of <paramref name="events"/> have.</summary>
     public SimEvent AllOf(params SimEvent[] events) => new Condition(this, events, all: true);
 
+    /// <summary>
+    /// Runs <paramref name="action"/> once, when the current instant ends: after the last event
+    /// due at the current time and before the clock moves on. Lets a component batch every
+    /// change made at one instant (the fair-share engine recomputes rates there). Registering
+    /// again from inside such an action runs it again at the same instant.
+    /// </summary>
+    public void AtEndOfInstant(Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        if (_endOfInstantCount == _endOfInstant.Length)
+        {
+            Array.Resize(ref _endOfInstant, _endOfInstantCount * 2);
+        }
+        _endOfInstant[_endOfInstantCount++] = action;
+    }
+
+    private void EndInstant()
+    {
+        var actions = _endOfInstant;
+        int count = _endOfInstantCount;
+        (_endOfInstant, _endOfInstantSpare) = (_endOfInstantSpare, _endOfInstant);
+        _endOfInstantCount = 0;
+        for (int i = 0; i < count; i++)
+        {
+            var action = actions[i]!;
+            actions[i] = null;
+            action();
+        }
+    }
+
     /// <summary>Asks the running loop to return after the current event.</summary>
     public void Stop() => _stopRequested = true;
 
@@ -130,6 +163,11 @@ public sealed class Simulation
         long fired = 0;
         while (true)
         {
+            if (_endOfInstantCount > 0 && (_queue.Count == 0 || _queue.Peek().Time > Now))
+            {
+                EndInstant();
+                continue;
+            }
             if (_queue.Count == 0)
             {
                 // Nothing more can happen before the end: the clock reaches it.

@@ -10,8 +10,8 @@ namespace VirtSim.Kernel.FairSharing;
 /// The max-min allocation splits over the connected components of the graph that links
 /// activities to the resources they use, so a change (an activity starts or ends, a capacity
 /// changes) recomputes only the component it touches. Changes made at one instant are batched:
-/// they mark their component, and one recomputation runs before the clock moves on (or when a
-/// rate is read), so 20,000 transfers starting together through one link cost one pass, not
+/// they mark their component, and one recomputation runs when the instant ends, before the clock
+/// moves on (or earlier, when a rate is read), so 20,000 transfers starting together through one link cost one pass, not
 /// 20,000. Each component keeps one representative, its earliest-finishing activity, in a heap;
 /// only the earliest of those is scheduled as an event of the simulation, and every activity of
 /// a component that finishes at that instant completes in the same batch.
@@ -33,10 +33,15 @@ public sealed class FairShare : Wakeable
     private long _wakeSeq = -1;
     private double _wakeTime = double.PositiveInfinity;
     private bool _inWake;
+    private bool _settleRequested;
+    private readonly Action _settle;
 
     /// <summary>Creates an engine that schedules its completions in <paramref name="simulation"/>.</summary>
-    public FairShare(Simulation simulation) =>
+    public FairShare(Simulation simulation)
+    {
         Simulation = simulation ?? throw new ArgumentNullException(nameof(simulation));
+        _settle = SettleAtEndOfInstant;
+    }
 
     /// <summary>The simulation whose clock drives the work.</summary>
     public Simulation Simulation { get; }
@@ -144,6 +149,18 @@ public sealed class FairShare : Wakeable
         }
         _wakeSeq = -1;
         _wakeTime = double.PositiveInfinity;
+        Settle();
+    }
+
+    private void SettleAtEndOfInstant()
+    {
+        _settleRequested = false;
+        Settle();
+    }
+
+    /// <summary>Brings rates up to date, completes what is due now, and schedules the next completion.</summary>
+    private void Settle()
+    {
         _inWake = true;
         try
         {
@@ -448,10 +465,17 @@ public sealed class FairShare : Wakeable
 
     private void Reschedule()
     {
-        // Pending changes are settled by a wake at this instant; otherwise wake for the next completion.
-        double next = _dirty.Count > 0 ? Simulation.Now
-            : _heapCount > 0 ? _heap[0].FinishTime
-            : double.PositiveInfinity;
+        if (_dirty.Count > 0)
+        {
+            // Pending changes are settled when this instant ends, which also schedules the next completion.
+            if (!_settleRequested)
+            {
+                _settleRequested = true;
+                Simulation.AtEndOfInstant(_settle);
+            }
+            return;
+        }
+        double next = _heapCount > 0 ? _heap[0].FinishTime : double.PositiveInfinity;
         if (next == _wakeTime)
         {
             return;

@@ -62,6 +62,26 @@ public class EventOrderTests
     }
 
     [Test]
+    public void EndOfInstantActionsRunAfterTheLastEventOfTheirInstantAndBeforeTheClockMoves()
+    {
+        var sim = new Simulation();
+        var log = new List<string>();
+        sim.Schedule(1, () =>
+        {
+            log.Add("a@1");
+            sim.AtEndOfInstant(() =>
+            {
+                log.Add($"end@{sim.Now}");
+                sim.Schedule(0, () => log.Add("scheduled-by-end@1"));
+            });
+        });
+        sim.Schedule(1, () => log.Add("b@1"));
+        sim.Schedule(2, () => log.Add("c@2"));
+        sim.Run();
+        Assert.That(log, Is.EqualTo(new[] { "a@1", "b@1", "end@1", "scheduled-by-end@1", "c@2" }));
+    }
+
+    [Test]
     public void RunStopsAfterTheRequestedNumberOfEvents()
     {
         var sim = new Simulation();
