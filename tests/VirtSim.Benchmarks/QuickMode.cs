@@ -16,6 +16,8 @@ public static class QuickMode
     {
         var cases = new (string Name, Func<Dictionary<string, object>> Run)[]
         {
+            ("baseline-priorityqueue-1k", () => BarePriorityQueue(1_000)),
+            ("baseline-priorityqueue-100k", () => BarePriorityQueue(100_000)),
             ("hold-1k", () => Hold(1_000)),
             ("hold-10k", () => Hold(10_000)),
             ("hold-100k", () => Hold(100_000)),
@@ -54,6 +56,30 @@ public static class QuickMode
         measured["pending_events"] = sim.PendingEvents;
         measured["bytes_per_parked_process"] = Round(bytesPerProcess);
         return measured;
+    }
+
+    /// <summary>
+    /// The yardstick of the issue: .NET's PriorityQueue doing the hold model with no processes and
+    /// no work, just pop the earliest time and push it forward by an exponential draw.
+    /// </summary>
+    private static Dictionary<string, object> BarePriorityQueue(int pending)
+    {
+        var random = new VirtSim.Kernel.Random.RandomStream(1);
+        var queue = new PriorityQueue<int, double>(pending);
+        for (int i = 0; i < pending; i++)
+        {
+            queue.Enqueue(i, -Math.Log(1 - random.NextDouble()));
+        }
+        void Loop(long events)
+        {
+            for (long e = 0; e < events; e++)
+            {
+                queue.TryDequeue(out int id, out double time);
+                queue.Enqueue(id, time - Math.Log(1 - random.NextDouble()));
+            }
+        }
+        Loop(1_000_000);
+        return Measure(() => Loop(HoldEvents), () => HoldEvents);
     }
 
     private static Dictionary<string, object> MM4()
