@@ -84,7 +84,8 @@ internal sealed class Service : IVmOwner
         VirtualMachine replica;
         if (Spec.Balancing == Balancing.RoundRobin)
         {
-            replica = _replicas[_next++ % _replicas.Count];
+            _next = (_next + 1) % _replicas.Count;
+            replica = _replicas[_next];
         }
         else
         {

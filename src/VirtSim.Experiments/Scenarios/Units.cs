@@ -70,28 +70,8 @@ public static partial class Units
     private static partial Regex NumberAndUnit();
 
     /// <summary>Parses a duration into seconds; on failure says what was expected.</summary>
-    public static bool TryParseDuration(string text, out double seconds, out string error)
-    {
-        seconds = 0;
-        if (!Split(text, out double number, out string unit))
-        {
-            error = $"expected a duration such as 250ms, 2s, 10min or 1h, not '{text}'";
-            return false;
-        }
-        if (unit.Length == 0)
-        {
-            error = $"expected a unit after {text.Trim()} (one of {DurationSymbols}), such as {text.Trim()}s";
-            return false;
-        }
-        if (!SecondsPer.TryGetValue(unit, out double factor))
-        {
-            error = $"unknown time unit '{unit}' (expected one of {DurationSymbols})";
-            return false;
-        }
-        seconds = number * factor;
-        error = "";
-        return true;
-    }
+    public static bool TryParseDuration(string text, out double seconds, out string error) =>
+        TryParseWith(text, SecondsPer, DurationSymbols, "a duration such as 250ms, 2s, 10min or 1h", "time unit", out seconds, out error);
 
     /// <summary>Parses a rate such as <c>3.2/s</c> into events per second.</summary>
     public static bool TryParseRate(string text, out double perSecond, out string error)
@@ -116,11 +96,11 @@ public static partial class Units
 
     /// <summary>Parses a size such as <c>8GB</c> or <c>4GiB</c> into bytes.</summary>
     public static bool TryParseSize(string text, out double bytes, out string error) =>
-        TryParseWith(text, BytesPer, SizeSymbols, "a size such as 8GB or 4GiB", out bytes, out error);
+        TryParseWith(text, BytesPer, SizeSymbols, "a size such as 8GB or 4GiB", "unit", out bytes, out error);
 
     /// <summary>Parses a power such as <c>250W</c> into watts.</summary>
     public static bool TryParsePower(string text, out double watts, out string error) =>
-        TryParseWith(text, WattsPer, "W, kW", "a power such as 250W", out watts, out error);
+        TryParseWith(text, WattsPer, "W, kW", "a power such as 250W", "unit", out watts, out error);
 
     /// <summary>Parses a bandwidth such as <c>1Gbps</c> (bits) or <c>500MB/s</c> (bytes) into bytes per second.</summary>
     public static bool TryParseBandwidth(string text, out double bytesPerSecond, out string error)
@@ -135,7 +115,7 @@ public static partial class Units
             }
             return true;
         }
-        if (!TryParseWith(text, BitsPerSecond, BandwidthSymbols, "a bandwidth such as 1Gbps or 500MB/s", out double bits, out error))
+        if (!TryParseWith(text, BitsPerSecond, BandwidthSymbols, "a bandwidth such as 1Gbps or 500MB/s", "unit", out double bits, out error))
         {
             return false;
         }
@@ -144,7 +124,7 @@ public static partial class Units
     }
 
     private static bool TryParseWith(string text, Dictionary<string, double> units, string symbols, string example,
-        out double value, out string error)
+        string unitWord, out double value, out string error)
     {
         value = 0;
         if (!Split(text, out double number, out string unit))
@@ -159,7 +139,7 @@ public static partial class Units
         }
         if (!units.TryGetValue(unit, out double factor))
         {
-            error = $"unknown unit '{unit}' (expected one of {symbols})";
+            error = $"unknown {unitWord} '{unit}' (expected one of {symbols})";
             return false;
         }
         value = number * factor;
