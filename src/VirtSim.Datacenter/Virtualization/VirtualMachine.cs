@@ -1,5 +1,7 @@
 using VirtSim.Datacenter.Hardware;
+using VirtSim.Datacenter.Workload;
 using VirtSim.Kernel.FairSharing;
+using VirtSim.Kernel.Processes;
 
 namespace VirtSim.Datacenter.Virtualization;
 
@@ -37,7 +39,7 @@ public enum VmPhase
 }
 
 /// <summary>A virtual machine: a VM spec placed on a host.</summary>
-public sealed class VirtualMachine
+public sealed class VirtualMachine : IReplica
 {
     internal VirtualMachine(VmSpec spec, int id)
     {
@@ -80,8 +82,27 @@ public sealed class VirtualMachine
     /// <summary>Requests in progress on it (for least-loaded balancing).</summary>
     public int InFlight => Requests.Count;
 
-    /// <summary>The processes serving its requests now.</summary>
-    internal readonly List<VirtSim.Kernel.Processes.Process> Requests = [];
+    /// <inheritdoc />
+    public List<Process> Requests { get; } = [];
+
+    Host IReplica.Host => Host!;
+
+    /// <inheritdoc />
+    public double CpuWeight => Host!.PagingFactor / Host.Hypervisor.Spec.CpuEfficiency;
+
+    /// <inheritdoc />
+    public double IoWeight => 1 / Host!.Hypervisor.Spec.IoEfficiency;
+
+    /// <inheritdoc />
+    public double CpuShare => Spec.CpuShare;
+
+    /// <inheritdoc />
+    public void AddCpuLimits(Activity cpu, double weight) => cpu.Uses(VcpuLimit!, weight);
+
+    /// <inheritdoc />
+    public Await ReadDisk(double bytes) => Host!.Hypervisor.ReadDisk(this, bytes);
+
+    SharedResource? IReplica.NetworkLimit => NetworkLimit;
 
     /// <summary>What it runs for.</summary>
     internal IVmOwner? Owner;

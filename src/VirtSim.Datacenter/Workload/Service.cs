@@ -15,13 +15,14 @@ namespace VirtSim.Datacenter.Workload;
 /// </summary>
 internal sealed class Service : IVmOwner
 {
+    // VMs and pods alike serve it.
     private readonly Simulation _sim;
     private readonly FairShare _fairShare;
     private readonly DatacenterNetwork _network;
     private readonly NetworkNode _gateway;
     private readonly Sampler _interarrival;
     private readonly Sampler _cpu;
-    private readonly List<VirtualMachine> _replicas = [];
+    private readonly List<IReplica> _replicas = [];
     private readonly Queue<double> _held = new();
     private int _next;
 
@@ -61,27 +62,33 @@ internal sealed class Service : IVmOwner
         }
     }
 
-    public void Running(VirtualMachine vm)
+    public void Running(VirtualMachine vm) => ReplicaUp(vm);
+
+    public void Crashed(VirtualMachine vm) => ReplicaDown(vm);
+
+    /// <summary>A replica can take requests: first the ones held while none could.</summary>
+    public void ReplicaUp(IReplica replica)
     {
-        _replicas.Add(vm);
+        _replicas.Add(replica);
         while (_held.Count > 0)
         {
             Dispatch(_held.Dequeue());
         }
     }
 
-    public void Crashed(VirtualMachine vm)
+    /// <summary>A replica is gone: the requests in progress on it fail.</summary>
+    public void ReplicaDown(IReplica replica)
     {
-        _replicas.Remove(vm);
-        foreach (var request in vm.Requests.ToArray())
+        _replicas.Remove(replica);
+        foreach (var request in replica.Requests.ToArray())
         {
-            request.Interrupt(vm);
+            request.Interrupt(replica);
         }
     }
 
     private void Dispatch(double arrivedAt)
     {
-        VirtualMachine replica;
+        IReplica replica;
         if (Spec.Balancing == Balancing.RoundRobin)
         {
             _next = (_next + 1) % _replicas.Count;
@@ -92,7 +99,7 @@ internal sealed class Service : IVmOwner
             replica = _replicas[0];
             foreach (var candidate in _replicas)
             {
-                if (candidate.InFlight < replica.InFlight)
+                if (candidate.Requests.Count < replica.Requests.Count)
                 {
                     replica = candidate;
                 }
@@ -102,41 +109,41 @@ internal sealed class Service : IVmOwner
         _sim.Start(self => Serve(self, replica, arrivedAt, cpuWork));
     }
 
-    private IEnumerable<Await> Serve(Process self, VirtualMachine vm, double arrivedAt, double cpuWork)
+    private IEnumerable<Await> Serve(Process self, IReplica replica, double arrivedAt, double cpuWork)
     {
-        vm.Requests.Add(self);
-        var host = vm.Host!;
-        var hypervisor = host.Hypervisor;
-        // Each unit of guest work costs 1 / efficiency of host CPU, more when memory is paged out;
-        // one request runs on one core at most.
-        double weight = host.PagingFactor / hypervisor.Spec.CpuEfficiency;
-        var cpu = _fairShare.CreateActivity().Uses(host.Cpu, weight).Uses(vm.VcpuLimit!, weight);
+        replica.Requests.Add(self);
+        var host = replica.Host;
+        // Each unit of guest work costs CpuWeight of host CPU (hypervisor, paging); one request
+        // runs on one core at most.
+        double weight = replica.CpuWeight;
+        var cpu = _fairShare.CreateActivity().Uses(host.Cpu, weight);
+        replica.AddCpuLimits(cpu, weight);
         cpu.RateCap = host.Spec.CoreSpeed / weight;
-        cpu.Share = vm.Spec.CpuShare;
+        cpu.Share = replica.CpuShare;
         yield return cpu.Run(cpuWork);
         if (self.WasInterrupted)
         {
             host.BusyCoreSeconds += cpu.WorkDone * weight;
             cpu.Cancel();
-            Fail(vm, self);
+            Fail(replica, self);
             yield break;
         }
         host.BusyCoreSeconds += cpuWork * weight;
         if (Spec.Request.DiskBytes > 0)
         {
-            var read = hypervisor.ReadDisk(vm, Spec.Request.DiskBytes);
+            var read = replica.ReadDisk(Spec.Request.DiskBytes);
             yield return read;
             if (self.WasInterrupted)
             {
                 ((Activity)read.Target!).Cancel();
-                Fail(vm, self);
+                Fail(replica, self);
                 yield break;
             }
         }
-        // A response already leaving the host is delivered even if the VM crashes meanwhile.
-        vm.Requests.Remove(self);
+        // A response already leaving the host is delivered even if the replica fails meanwhile.
+        replica.Requests.Remove(self);
         foreach (var step in _network.Transfer(host.Node, _gateway, Spec.Request.NetworkBytes,
-                     weightAtSource: 1 / hypervisor.Spec.IoEfficiency, alsoUses: vm.NetworkLimit))
+                     weightAtSource: replica.IoWeight, alsoUses: replica.NetworkLimit))
         {
             yield return step;
         }
@@ -145,9 +152,9 @@ internal sealed class Service : IVmOwner
         ResponseQuantiles.Add(response);
     }
 
-    private void Fail(VirtualMachine vm, Process request)
+    private void Fail(IReplica replica, Process request)
     {
-        vm.Requests.Remove(request);
+        replica.Requests.Remove(request);
         Failed++;
     }
 

@@ -1,0 +1,81 @@
+using VirtSim.Datacenter.Virtualization;
+using VirtSim.Kernel.Random;
+
+namespace VirtSim.Datacenter.Containers;
+
+/// <summary>
+/// A container runtime engine's behaviour. Engines are interchangeable for the same image (OCI
+/// standardizes the image and the runtime interface); they differ in how fast they start one.
+/// </summary>
+/// <param name="Name">Engine name, such as <c>docker</c> or <c>containerd</c>.</param>
+/// <param name="ContainerStartSeconds">From an unpacked image to the main process running.</param>
+/// <param name="MaxConcurrentDownloads">Layers downloaded at once by one engine.</param>
+/// <param name="UnpackRate">Bytes per second at which a downloaded layer is decompressed and written; one layer at a time, in order.</param>
+public sealed record EngineProfile(string Name, double ContainerStartSeconds, int MaxConcurrentDownloads, double UnpackRate)
+{
+    // Downloads: dockerd's --max-concurrent-downloads defaults to 3 (Docker documentation; the
+    // same default is copied by containerd-based pullers). Start times are assumptions: a few
+    // hundred milliseconds for runc to create namespaces and cgroups and exec the process, plus
+    // the Docker daemon's own hop for docker. Unpacking: single-threaded gzip decompression, of
+    // the order of 100 MB/s (an assumption; set your own). Slacker (Harter et al., FAST 2016)
+    // found pulling to be 76% of container start time, which these defaults reproduce for
+    // images of a few hundred megabytes on a 1 Gb/s network.
+
+    /// <summary>Docker Engine (dockerd over containerd and runc).</summary>
+    public static EngineProfile Docker { get; } = new("docker", 0.5, 3, 100e6);
+
+    /// <summary>containerd driven directly (as Kubernetes' CRI does).</summary>
+    public static EngineProfile Containerd { get; } = new("containerd", 0.3, 3, 100e6);
+}
+
+/// <summary>One container: its image, its limits, the host ports it binds.</summary>
+/// <param name="Name">Name within its pod.</param>
+/// <param name="Image">The image it runs.</param>
+/// <param name="CpuLimit">Most cores its processes may use at once (also what placement reserves).</param>
+/// <param name="MemoryBytes">Memory reserved for it.</param>
+/// <param name="HostPorts">Ports of the node it binds; two containers cannot bind one port on one node.</param>
+/// <param name="MainProcessCpu">CPU work of its main process, in reference core-seconds, after which the container stops; null for a server that runs until stopped.</param>
+public sealed record ContainerSpec(string Name, ContainerImage Image, double CpuLimit, double MemoryBytes,
+    IReadOnlyList<int> HostPorts, Distribution? MainProcessCpu = null);
+
+/// <summary>
+/// Containers placed together on one node, sharing one IP address and port space, started and
+/// stopped together. A lone container is a pod of one.
+/// </summary>
+/// <param name="Name">Name for results.</param>
+/// <param name="Containers">Its containers.</param>
+public sealed record PodSpec(string Name, IReadOnlyList<ContainerSpec> Containers)
+{
+    /// <summary>Cores reserved on the node: the sum of the containers' limits.</summary>
+    public double CpuRequest => Containers.Sum(c => c.CpuLimit);
+
+    /// <summary>Memory reserved on the node.</summary>
+    public double MemoryBytes => Containers.Sum(c => c.MemoryBytes);
+
+    /// <summary>Every host port its containers bind.</summary>
+    public IEnumerable<int> HostPorts => Containers.SelectMany(c => c.HostPorts);
+
+    /// <summary>The ports it binds twice: its containers share one port space, so these can never start.</summary>
+    public IEnumerable<int> PortClashes => HostPorts.GroupBy(p => p).Where(g => g.Count() > 1).Select(g => g.Key);
+}
+
+/// <summary>Where a group of runtime engines runs and how it grows and shrinks.</summary>
+/// <param name="Name">Name of the group, which pods and services refer to.</param>
+/// <param name="Profile">The engine.</param>
+/// <param name="HostGroup">Run one engine on each bare-metal host of this host group; null to run engines in VMs.</param>
+/// <param name="Vm">The VM each engine runs in, when not on bare metal.</param>
+/// <param name="Count">Engine VMs started at the beginning.</param>
+/// <param name="MaxCount">Most engine VMs the cluster autoscaler may run (Count: no autoscaling).</param>
+/// <param name="ScaleDownAfter">Seconds an engine VM above Count may stay idle before the autoscaler removes it.</param>
+/// <param name="LayerCacheBytes">Bytes of layers each engine's node keeps.</param>
+/// <param name="OsKernel">Kernel of the operating system under the engine on bare metal (a VM's is its image's OS).</param>
+public sealed record EngineGroupSpec(
+    string Name,
+    EngineProfile Profile,
+    string? HostGroup,
+    VmSpec? Vm,
+    int Count,
+    int MaxCount,
+    double ScaleDownAfter,
+    double LayerCacheBytes,
+    string OsKernel = "linux");

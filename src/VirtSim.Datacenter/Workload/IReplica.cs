@@ -1,0 +1,36 @@
+using VirtSim.Datacenter.Hardware;
+using VirtSim.Kernel.FairSharing;
+using VirtSim.Kernel.Processes;
+
+namespace VirtSim.Datacenter.Workload;
+
+/// <summary>
+/// What serves a service's requests behind its load balancer: a VM, or a pod in a container
+/// runtime engine (on bare metal or in a VM). It says where the work runs and what it costs.
+/// </summary>
+public interface IReplica
+{
+    /// <summary>The physical host the work ends up on.</summary>
+    Host Host { get; }
+
+    /// <summary>Host CPU consumed per unit of the request's CPU work (above 1 under a hypervisor).</summary>
+    double CpuWeight { get; }
+
+    /// <summary>Cost per byte of I/O through the replica's I/O path (above 1 under a hypervisor).</summary>
+    double IoWeight { get; }
+
+    /// <summary>Weight of the replica's work when the host CPU is contended.</summary>
+    double CpuShare { get; }
+
+    /// <summary>Makes <paramref name="cpu"/> count against the replica's own CPU limits (vCPUs, container limit).</summary>
+    void AddCpuLimits(Activity cpu, double weight);
+
+    /// <summary>A read of <paramref name="bytes"/> from the host's disk through the replica's I/O path.</summary>
+    Await ReadDisk(double bytes);
+
+    /// <summary>A bandwidth limit its network traffic counts against, if any.</summary>
+    SharedResource? NetworkLimit { get; }
+
+    /// <summary>The requests in progress on it.</summary>
+    List<Process> Requests { get; }
+}
