@@ -1,3 +1,4 @@
+using VirtSim.Datacenter.Containers;
 using VirtSim.Datacenter.Hardware;
 using VirtSim.Datacenter.Metrics;
 using VirtSim.Datacenter.Network;
@@ -30,6 +31,8 @@ public sealed class Datacenter
     private readonly List<Batch> _batches = [];
     private readonly NetworkNode _repository;
     private readonly NetworkNode _gateway;
+    private readonly NetworkNode _registry;
+    private readonly Tally _podStartup = new();
     private readonly Tally _startup = new();
     private int _rejected;
     private int _crashes;
@@ -44,10 +47,18 @@ public sealed class Datacenter
         Network = new DatacenterNetwork(_fairShare);
         _repository = Network.AddNode("repository");
         _gateway = Network.AddNode("gateway");
+        _registry = Network.AddNode("registry");
         BuildHosts();
         _services.AddRange(spec.Services.Select(s => new Service(s, simulation, _fairShare, Network, _gateway)));
         _batches.AddRange(spec.Batches.Select(b => new Batch(b, simulation, _fairShare)));
+        if (spec.EngineGroups is { Count: > 0 } groups)
+        {
+            Containers = new ContainerCluster(simulation, this, _fairShare, Network, _registry, groups, spec.ContainerPlacement, Announce);
+        }
     }
+
+    /// <summary>The container engines and pods, when the datacenter has engine groups.</summary>
+    public ContainerCluster? Containers { get; }
 
     /// <summary>The network.</summary>
     public DatacenterNetwork Network { get; }
@@ -89,6 +100,7 @@ public sealed class Datacenter
     {
         var core = Network.AddNode("switch");
         Network.Connect(_repository, core, star.RepositoryLink);
+        Network.Connect(_registry, core, star.RepositoryLink);
         Network.Connect(_gateway, core, star.GatewayLink);
         return _ => core;
     }
@@ -107,6 +119,7 @@ public sealed class Datacenter
         }
         var border = Leaf("leaf-border");
         Network.Connect(_repository, border, fabric.RepositoryLink);
+        Network.Connect(_registry, border, fabric.RepositoryLink);
         Network.Connect(_gateway, border, fabric.GatewayLink);
         int racks = (hosts + fabric.HostsPerRack - 1) / fabric.HostsPerRack;
         var leaves = Enumerable.Range(0, racks).Select(r => Leaf($"leaf-{r}")).ToList();
@@ -120,19 +133,35 @@ public sealed class Datacenter
         {
             _sim.Start(RequestVmGroup(group));
         }
+        Containers?.Start(_spec.MonitoringInterval);
         foreach (var service in _services)
         {
             for (int i = 0; i < service.Spec.Replicas; i++)
             {
-                RequestVm(service.Spec.Vm, service);
+                if (service.Spec.Pod is { } pod)
+                {
+                    Containers!.RequestPod(pod, service.Spec.EngineGroup!, service);
+                }
+                else
+                {
+                    RequestVm(service.Spec.Vm!, service);
+                }
             }
             _sim.Start(service.Arrivals());
         }
         foreach (var batch in _batches)
         {
+            if (batch.Spec.Pod is { } pod)
+            {
+                for (int i = 0; i < batch.Spec.Tasks; i++)
+                {
+                    Containers!.RequestPod(pod, batch.Spec.EngineGroup!, batch);
+                }
+                continue;
+            }
             for (int i = 0; i < batch.Spec.Replicas; i++)
             {
-                RequestVm(batch.Spec.Vm, batch);
+                RequestVm(batch.Spec.Vm!, batch);
             }
         }
         if (_spec.VmMeanTimeToFailure is not null || _observers.Any(o => o.WantsSamples))
@@ -224,9 +253,20 @@ public sealed class Datacenter
         }
     }
 
+    /// <summary>Stops and destroys a running VM: its memory and disk are scrubbed, then its room is free for waiting VMs.</summary>
+    public void DestroyVm(VirtualMachine vm) => _sim.Start(Destroy(vm));
+
     private IEnumerable<Await> LiveThenDestroy(VirtualMachine vm, double lifetime)
     {
         yield return _sim.Delay(lifetime);
+        foreach (var step in Destroy(vm))
+        {
+            yield return step;
+        }
+    }
+
+    private IEnumerable<Await> Destroy(VirtualMachine vm)
+    {
         vm.Incarnation++;
         Leave(vm);
         foreach (var step in vm.Host!.Hypervisor.Destroy(vm))
@@ -340,6 +380,20 @@ public sealed class Datacenter
         }
     }
 
+    private void Announce(Pod pod, PodPhase phase)
+    {
+        double now = _sim.Now;
+        pod.Phase = phase;
+        if (phase == PodPhase.Running)
+        {
+            _podStartup.Add(pod.StartupSeconds);
+        }
+        foreach (var observer in _observers)
+        {
+            observer.PodPhaseChanged(pod, phase, now);
+        }
+    }
+
     private void Leave(VirtualMachine vm)
     {
         if (!double.IsNaN(vm.RunningMark))
@@ -355,6 +409,7 @@ public sealed class Datacenter
         double now = _sim.Now;
         _measuredSince = now;
         _startup.Reset();
+        _podStartup.Reset();
         _rejected = 0;
         _crashes = 0;
         foreach (var host in _hosts)
@@ -410,6 +465,20 @@ public sealed class Datacenter
         results.Add(new("vms_running", "VMs", _vms.Count(v => v.Phase == VmPhase.Running)));
         results.Add(new("vms_rejected", "VMs", _rejected));
         results.Add(new("vm_crashes", "crashes", _crashes));
+        if (Containers is { } cluster)
+        {
+            var engines = cluster.Engines.ToList();
+            long layerHits = engines.Sum(e => e.LayerHits), layerMisses = engines.Sum(e => e.LayerMisses);
+            results.Add(new("pod_startup_mean", "s", _podStartup.Mean));
+            results.Add(new("pod_startup_max", "s", _podStartup.Max));
+            results.Add(new("pods_started", "pods", _podStartup.Count));
+            results.Add(new("layer_bytes_pulled", "B", engines.Sum(e => e.BytesPulled)));
+            results.Add(new("layer_bytes_pulled_per_node", "B", engines.Count == 0 ? double.NaN : engines.Average(e => e.BytesPulled)));
+            results.Add(new("layer_cache_hit_ratio", "fraction", layerHits + layerMisses == 0 ? double.NaN : (double)layerHits / (layerHits + layerMisses)));
+            results.Add(new("engines", "engines", engines.Count));
+            results.Add(new("autoscaler_vms_added", "VMs", cluster.ScaledOut));
+            results.Add(new("autoscaler_vms_removed", "VMs", cluster.ScaledIn));
+        }
         double pulled = _hosts.Sum(h => h.Hypervisor.ImageBytesPulled);
         int hits = _hosts.Sum(h => h.Hypervisor.ImageHits), misses = _hosts.Sum(h => h.Hypervisor.ImageMisses);
         results.Add(new("image_bytes_pulled", "B", pulled));

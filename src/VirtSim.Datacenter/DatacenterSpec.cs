@@ -1,3 +1,4 @@
+using VirtSim.Datacenter.Containers;
 using VirtSim.Datacenter.Hardware;
 using VirtSim.Datacenter.Network;
 using VirtSim.Datacenter.Placement;
@@ -29,6 +30,8 @@ public sealed record HostGroupSpec(HostSpec Host, int Count);
 /// <param name="MemoryScrubRate">Bytes of memory zeroed per second on destroy.</param>
 /// <param name="MonitoringInterval">Seconds between two health checks (and utilization samples).</param>
 /// <param name="VmMeanTimeToFailure">Mean running time before a VM crashes (exponential), in seconds; null: VMs never crash.</param>
+/// <param name="EngineGroups">Container runtime engines, on bare metal or in VMs.</param>
+/// <param name="ContainerPlacement">How a pod's engine is chosen.</param>
 /// <remarks>
 /// Memory scrubbing default: 10 GB/s, the order of one core's memset bandwidth on a current
 /// server (an assumption; zeroing is memory-bandwidth bound).
@@ -43,4 +46,6 @@ public sealed record DatacenterSpec(
     IReadOnlyList<BatchSpec> Batches,
     double MemoryScrubRate = 10e9,
     double MonitoringInterval = 60,
-    double? VmMeanTimeToFailure = null);
+    double? VmMeanTimeToFailure = null,
+    IReadOnlyList<EngineGroupSpec>? EngineGroups = null,
+    ContainerPlacement ContainerPlacement = ContainerPlacement.FirstFit);

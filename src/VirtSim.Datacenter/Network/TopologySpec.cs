@@ -1,6 +1,9 @@
 namespace VirtSim.Datacenter.Network;
 
-/// <summary>How hosts, the image repository and the clients' gateway are wired.</summary>
+/// <summary>
+/// How hosts, the image repository and the clients' gateway are wired. The container registry
+/// sits beside the repository, on a link like the repository's.
+/// </summary>
 public abstract record TopologySpec
 {
     /// <summary>Every host, the repository and the gateway on one central switch.</summary>

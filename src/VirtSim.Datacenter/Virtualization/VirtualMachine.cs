@@ -126,6 +126,11 @@ public interface IDatacenterObserver
     /// <summary>A VM entered <paramref name="phase"/> at <paramref name="time"/>.</summary>
     void VmPhaseChanged(VirtualMachine vm, VmPhase phase, double time);
 
+    /// <summary>A pod entered <paramref name="phase"/> at <paramref name="time"/>.</summary>
+    void PodPhaseChanged(Containers.Pod pod, Containers.PodPhase phase, double time)
+    {
+    }
+
     /// <summary>Whether this observer wants the monitor's utilization samples.</summary>
     bool WantsSamples => false;
 

@@ -1,3 +1,4 @@
+using VirtSim.Datacenter.Containers;
 using VirtSim.Datacenter.Network;
 using VirtSim.Datacenter.Virtualization;
 using VirtSim.Kernel;
@@ -13,7 +14,7 @@ namespace VirtSim.Datacenter.Workload;
 /// (holding them while none runs yet), and each request does its CPU work, its disk read and
 /// sends its response, in that order, on the shared resources of the replica's host.
 /// </summary>
-internal sealed class Service : IVmOwner
+internal sealed class Service : IVmOwner, IPodOwner
 {
     // VMs and pods alike serve it.
     private readonly Simulation _sim;
@@ -65,6 +66,10 @@ internal sealed class Service : IVmOwner
     public void Running(VirtualMachine vm) => ReplicaUp(vm);
 
     public void Crashed(VirtualMachine vm) => ReplicaDown(vm);
+
+    public void Running(Pod pod) => ReplicaUp(pod);
+
+    public void Stopped(Pod pod) => ReplicaDown(pod);
 
     /// <summary>A replica can take requests: first the ones held while none could.</summary>
     public void ReplicaUp(IReplica replica)
@@ -170,7 +175,7 @@ internal sealed class Service : IVmOwner
 /// A running batch job: each VM, once running, starts its share of the tasks at once. Tasks a
 /// crash interrupts start over when their VM runs again.
 /// </summary>
-internal sealed class Batch : IVmOwner
+internal sealed class Batch : IVmOwner, IPodOwner
 {
     private readonly Simulation _sim;
     private readonly FairShare _fairShare;
@@ -226,6 +231,20 @@ internal sealed class Batch : IVmOwner
             };
             activity.Start(work);
             mine.Add((activity, work));
+        }
+    }
+
+    public void Running(Pod pod)
+    {
+    }
+
+    /// <summary>A task's pod stopped: its main process, the task, ended.</summary>
+    public void Stopped(Pod pod)
+    {
+        // A pod lost with its VM is started again after the restart; only a finished one counts.
+        if (pod.Completed && ++TasksDone == Spec.Tasks)
+        {
+            FinishedAt = _sim.Now;
         }
     }
 

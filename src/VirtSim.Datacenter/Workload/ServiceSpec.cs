@@ -1,3 +1,4 @@
+using VirtSim.Datacenter.Containers;
 using VirtSim.Datacenter.Virtualization;
 using VirtSim.Kernel.Random;
 
@@ -19,22 +20,31 @@ public enum Balancing
     LeastLoaded,
 }
 
-/// <summary>A service deployed as VMs behind a load balancer.</summary>
+/// <summary>A service deployed as VMs, or as pods of containers, behind a load balancer.</summary>
 /// <param name="Name">Name, used as the prefix of its metrics.</param>
 /// <param name="Interarrival">Time between requests (exponential: Poisson arrivals).</param>
 /// <param name="Request">What each request demands.</param>
-/// <param name="Vm">The VM each replica runs in.</param>
-/// <param name="Replicas">How many VMs.</param>
+/// <param name="Vm">The VM each replica runs in; null when it runs in pods.</param>
+/// <param name="Replicas">How many replicas.</param>
 /// <param name="Balancing">How requests are spread over the replicas.</param>
-public sealed record ServiceSpec(string Name, Distribution Interarrival, RequestSpec Request, VmSpec Vm, int Replicas, Balancing Balancing);
+/// <param name="Pod">The pod each replica is, when not a VM.</param>
+/// <param name="EngineGroup">The engine group its pods run in.</param>
+public sealed record ServiceSpec(string Name, Distribution Interarrival, RequestSpec Request, VmSpec? Vm, int Replicas,
+    Balancing Balancing, PodSpec? Pod = null, string? EngineGroup = null);
 
-/// <summary>A batch job: tasks spread over VMs, all started as soon as their VM runs.</summary>
+/// <summary>
+/// A batch job: tasks spread over VMs, all started as soon as their VM runs; or, in containers,
+/// one pod per task whose main process is the task, stopping when it ends.
+/// </summary>
 /// <param name="Name">Name, used as the prefix of its metrics.</param>
 /// <param name="Tasks">Number of tasks.</param>
 /// <param name="TaskCpu">CPU work of one task, in reference core-seconds; one task uses at most one core.</param>
-/// <param name="Vm">The VM the tasks run in.</param>
+/// <param name="Vm">The VM the tasks run in; null when they run as pods.</param>
 /// <param name="Replicas">How many VMs; task i goes to VM i mod replicas.</param>
-public sealed record BatchSpec(string Name, int Tasks, Distribution TaskCpu, VmSpec Vm, int Replicas);
+/// <param name="Pod">The pod of one task (its containers' main process work is the task's), when not in VMs.</param>
+/// <param name="EngineGroup">The engine group the pods run in.</param>
+public sealed record BatchSpec(string Name, int Tasks, Distribution TaskCpu, VmSpec? Vm, int Replicas,
+    PodSpec? Pod = null, string? EngineGroup = null);
 
 /// <summary>Plain VMs, asked for one after another and optionally destroyed after a lifetime.</summary>
 /// <param name="Vm">The VM.</param>

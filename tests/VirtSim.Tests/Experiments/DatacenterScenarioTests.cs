@@ -50,7 +50,7 @@ public class DatacenterScenarioTests
         var fabric = (TopologySpec.LeafSpine)dc.Topology;
         Assert.That((fabric.HostsPerRack, fabric.Spines, fabric.HostLink.Bandwidth, fabric.Uplink.Bandwidth, fabric.Uplink.Efficiency),
             Is.EqualTo((4, 2, 10e9 / 8, 40e9 / 8, 1.0)));
-        var vm = dc.Services.Single().Vm;
+        var vm = dc.Services.Single().Vm!;
         Assert.That((vm.Vcpus, vm.MemoryBytes, vm.DiskLimit, vm.Image.Provenance), Is.EqualTo((2, 4.0 * (1 << 30), 100e6, ImageProvenance.Snapshot)));
     }
 

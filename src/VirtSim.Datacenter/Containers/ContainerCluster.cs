@@ -1,0 +1,328 @@
+using VirtSim.Datacenter.Network;
+using VirtSim.Datacenter.Virtualization;
+using VirtSim.Kernel;
+using VirtSim.Kernel.FairSharing;
+using VirtSim.Kernel.Processes;
+using VirtSim.Kernel.Random;
+
+namespace VirtSim.Datacenter.Containers;
+
+/// <summary>How a pod's engine is chosen among those with room.</summary>
+public enum ContainerPlacement
+{
+    /// <summary>The first engine in order: packs nodes from the front.</summary>
+    FirstFit,
+
+    /// <summary>The engine left with the fewest free cores: fills nodes up.</summary>
+    BestFit,
+
+    /// <summary>The engine left with the most free cores: spreads pods out.</summary>
+    Spread,
+}
+
+/// <summary>
+/// The container side of the datacenter: groups of runtime engines (on bare-metal hosts or in
+/// VMs), the pods placed on them, and the cluster autoscaler that starts an engine VM (with the
+/// whole VM start: placement, image, boot, provisioning) only when no engine of the group has
+/// room for a pending pod, and removes engine VMs left idle.
+/// </summary>
+public sealed class ContainerCluster : IVmOwner
+{
+    private readonly Simulation _sim;
+    private readonly Datacenter _datacenter;
+    private readonly FairShare _fairShare;
+    private readonly DatacenterNetwork _network;
+    private readonly NetworkNode _registry;
+    private readonly ContainerPlacement _placement;
+    private readonly Action<Pod, PodPhase> _announce;
+    private readonly Dictionary<string, EngineGroupSpec> _groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<ContainerEngine>> _engines = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Pod>> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _starting = new(StringComparer.Ordinal);
+    private readonly Dictionary<VirtualMachine, ContainerEngine> _engineOfVm = [];
+    private readonly Dictionary<VirtualMachine, List<Pod>> _lostPods = [];
+    private readonly List<Pod> _pods = [];
+    private readonly Dictionary<(string Pod, string Container), Sampler> _mainWork = [];
+
+    internal ContainerCluster(Simulation sim, Datacenter datacenter, FairShare fairShare, DatacenterNetwork network,
+        NetworkNode registry, IEnumerable<EngineGroupSpec> groups, ContainerPlacement placement, Action<Pod, PodPhase> announce)
+    {
+        _sim = sim;
+        _datacenter = datacenter;
+        _fairShare = fairShare;
+        _network = network;
+        _registry = registry;
+        _placement = placement;
+        _announce = announce;
+        foreach (var group in groups)
+        {
+            _groups.Add(group.Name, group);
+            _engines.Add(group.Name, []);
+            _pending.Add(group.Name, []);
+            _starting.Add(group.Name, 0);
+        }
+    }
+
+    /// <summary>Every engine, group by group.</summary>
+    public IEnumerable<ContainerEngine> Engines => _engines.Values.SelectMany(e => e);
+
+    /// <summary>Every pod asked for, in order.</summary>
+    public IReadOnlyList<Pod> Pods => _pods;
+
+    /// <summary>Engine VMs the autoscaler started beyond the groups' initial counts.</summary>
+    public int ScaledOut { get; private set; }
+
+    /// <summary>Engine VMs the autoscaler removed.</summary>
+    public int ScaledIn { get; private set; }
+
+    internal void Start(double checkInterval)
+    {
+        foreach (var group in _groups.Values)
+        {
+            if (group.HostGroup is { } hostGroup)
+            {
+                foreach (var host in _datacenter.Hosts.Where(h => h.Spec.Group == hostGroup))
+                {
+                    AddEngine(new ContainerEngine(host.Name, group, host, null, _sim, _fairShare, _network, _registry));
+                }
+                continue;
+            }
+            for (int i = 0; i < group.Count; i++)
+            {
+                StartEngineVm(group);
+            }
+            if (group.MaxCount > group.Count)
+            {
+                _sim.Start(ScaleIn(group, checkInterval));
+            }
+        }
+    }
+
+    private void StartEngineVm(EngineGroupSpec group)
+    {
+        _starting[group.Name]++;
+        _datacenter.RequestVm(group.Vm!, this);
+    }
+
+    private void AddEngine(ContainerEngine engine)
+    {
+        _engines[engine.Group.Name].Add(engine);
+        PlacePending(engine.Group.Name);
+    }
+
+    void IVmOwner.Running(VirtualMachine vm)
+    {
+        if (_engineOfVm.TryGetValue(vm, out var engine))
+        {
+            // Back after a crash: the kubelet starts again the pods it lost.
+            foreach (var lost in _lostPods.Remove(vm, out var pods) ? pods : [])
+            {
+                RequestPod(lost.Spec, engine.Group.Name, lost.Owner);
+            }
+            return;
+        }
+        var group = _groups.Values.First(g => ReferenceEquals(g.Vm, vm.Spec));
+        _starting[group.Name]--;
+        engine = new ContainerEngine($"{group.Name}-{_engines[group.Name].Count}", group, vm.Host!, vm, _sim, _fairShare, _network, _registry);
+        _engineOfVm.Add(vm, engine);
+        AddEngine(engine);
+    }
+
+    void IVmOwner.Crashed(VirtualMachine vm)
+    {
+        if (!_engineOfVm.TryGetValue(vm, out var engine))
+        {
+            return;
+        }
+        var lost = _pods.Where(p => ReferenceEquals(p.Engine, engine) && p.Phase != PodPhase.Stopped).ToList();
+        _lostPods[vm] = lost;
+        foreach (var pod in lost)
+        {
+            Stop(pod);
+        }
+    }
+
+    /// <summary>Asks for a pod in an engine group; it waits (and may make the group scale out) while no engine has room.</summary>
+    public Pod RequestPod(PodSpec spec, string group, IPodOwner owner)
+    {
+        if (!_groups.ContainsKey(group))
+        {
+            throw new ArgumentException($"No engine group named '{group}'.", nameof(group));
+        }
+        var pod = new Pod(spec, _pods.Count, owner) { RequestedAt = _sim.Now };
+        _pods.Add(pod);
+        _announce(pod, PodPhase.Requested);
+        if (!TryPlace(pod, group))
+        {
+            _announce(pod, PodPhase.Pending);
+            _pending[group].Add(pod);
+            ScaleOutIfNeeded(_groups[group]);
+        }
+        return pod;
+    }
+
+    private bool TryPlace(Pod pod, string group)
+    {
+        var engine = Choose(pod.Spec, _engines[group]);
+        if (engine is null)
+        {
+            return false;
+        }
+        pod.Engine = engine;
+        engine.Reserve(pod);
+        _announce(pod, PodPhase.Placed);
+        _sim.Start(Launch(pod));
+        return true;
+    }
+
+    private ContainerEngine? Choose(PodSpec spec, List<ContainerEngine> engines)
+    {
+        ContainerEngine? best = null;
+        foreach (var engine in engines)
+        {
+            if (!engine.Admits(spec))
+            {
+                continue;
+            }
+            if (_placement == ContainerPlacement.FirstFit)
+            {
+                return engine;
+            }
+            double free = engine.CpuCapacity - engine.CpuReserved;
+            double bestFree = best is null ? 0 : best.CpuCapacity - best.CpuReserved;
+            if (best is null || (_placement == ContainerPlacement.BestFit ? free < bestFree : free > bestFree))
+            {
+                best = engine;
+            }
+        }
+        return best;
+    }
+
+    private void PlacePending(string group)
+    {
+        var pending = _pending[group];
+        for (int i = 0; i < pending.Count;)
+        {
+            if (TryPlace(pending[i], group))
+            {
+                pending.RemoveAt(i);
+            }
+            else
+            {
+                i++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The cluster autoscaler: when pods wait because no engine of the group has room, start
+    /// engine VMs until those already starting would hold the waiting pods' cores.
+    /// </summary>
+    private void ScaleOutIfNeeded(EngineGroupSpec group)
+    {
+        if (group.Vm is null)
+        {
+            return;
+        }
+        double waitingCores = _pending[group.Name].Sum(p => p.Spec.CpuRequest);
+        int alive = _engines[group.Name].Count + _starting[group.Name];
+        while (alive < group.MaxCount && _starting[group.Name] * group.Vm.Vcpus < waitingCores)
+        {
+            StartEngineVm(group);
+            ScaledOut++;
+            alive++;
+        }
+    }
+
+    private IEnumerable<Await> ScaleIn(EngineGroupSpec group, double interval)
+    {
+        while (true)
+        {
+            yield return _sim.Delay(interval);
+            var engines = _engines[group.Name];
+            for (int i = engines.Count - 1; i >= 0 && engines.Count > group.Count; i--)
+            {
+                var engine = engines[i];
+                if (engine.PodCount == 0 && _sim.Now - engine.IdleSince >= group.ScaleDownAfter && engine.Vm is { Phase: VmPhase.Running } vm)
+                {
+                    engines.RemoveAt(i);
+                    _engineOfVm.Remove(vm);
+                    ScaledIn++;
+                    _datacenter.DestroyVm(vm);
+                }
+            }
+        }
+    }
+
+    /// <summary>A pod's life on its engine: pull, start, run; stop when every finite main process has ended.</summary>
+    private IEnumerable<Await> Launch(Pod pod)
+    {
+        var engine = pod.Engine!;
+        _announce(pod, PodPhase.Pulling);
+        var pulls = pod.Spec.Containers.Select(c => _sim.Start(engine.Pull(c.Image))).ToArray();
+        foreach (var pull in pulls)
+        {
+            yield return pull;
+        }
+        _announce(pod, PodPhase.Starting);
+        // The engine starts the pod's containers together; under a hypervisor, more slowly.
+        double slowdown = engine.Vm is null ? 1 : 1 / engine.Host.Hypervisor.Spec.CpuEfficiency;
+        yield return _sim.Delay(engine.Group.Profile.ContainerStartSeconds * slowdown);
+        pod.RunningSince = _sim.Now;
+        _announce(pod, PodPhase.Running);
+        pod.Owner.Running(pod);
+        var mains = new List<Process>();
+        foreach (var container in pod.Spec.Containers)
+        {
+            if (container.MainProcessCpu is { } work)
+            {
+                mains.Add(_sim.Start(MainProcess(pod, container, work)));
+            }
+        }
+        if (mains.Count == 0)
+        {
+            yield break;
+        }
+        foreach (var main in mains)
+        {
+            yield return main;
+        }
+        if (pod.Phase == PodPhase.Running)
+        {
+            pod.Completed = true;
+            Stop(pod);
+        }
+    }
+
+    private IEnumerable<Await> MainProcess(Pod pod, ContainerSpec container, Distribution work)
+    {
+        if (!_mainWork.TryGetValue((pod.Spec.Name, container.Name), out var sampler))
+        {
+            sampler = work.Bind(_sim.Streams[$"{pod.Spec.Name}.{container.Name}.main"]);
+            _mainWork.Add((pod.Spec.Name, container.Name), sampler);
+        }
+        double cpuWork = sampler.Sample();
+        var host = pod.Host;
+        double weight = pod.CpuWeight;
+        var cpu = _fairShare.CreateActivity().Uses(host.Cpu, weight);
+        pod.AddCpuLimits(cpu, weight);
+        cpu.RateCap = container.CpuLimit * host.Spec.CoreSpeed / weight;
+        pod.Mains.Add(cpu);
+        yield return cpu.Run(cpuWork);
+        host.BusyCoreSeconds += cpu.WorkDone * weight;
+    }
+
+    private void Stop(Pod pod)
+    {
+        foreach (var main in pod.Mains)
+        {
+            // A pod stopped from outside (its VM crashed) loses its main processes' work.
+            main.Cancel();
+        }
+        var engine = pod.Engine!;
+        engine.Release(pod);
+        _announce(pod, PodPhase.Stopped);
+        pod.Owner.Stopped(pod);
+        PlacePending(engine.Group.Name);
+    }
+}
