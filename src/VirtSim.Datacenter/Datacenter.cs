@@ -29,6 +29,7 @@ public sealed class Datacenter
     private readonly List<VirtualMachine> _vms = [];
     private readonly List<Service> _services = [];
     private readonly List<Batch> _batches = [];
+    private readonly List<PlainPods> _podGroups = [];
     private readonly NetworkNode _repository;
     private readonly NetworkNode _gateway;
     private readonly NetworkNode _registry;
@@ -134,6 +135,12 @@ public sealed class Datacenter
             _sim.Start(RequestVmGroup(group));
         }
         Containers?.Start(_spec.MonitoringInterval);
+        foreach (var group in _spec.Pods ?? [])
+        {
+            var plain = new PlainPods(group);
+            _podGroups.Add(plain);
+            _sim.Start(RequestPodGroup(plain));
+        }
         foreach (var service in _services)
         {
             for (int i = 0; i < service.Spec.Replicas; i++)
@@ -249,6 +256,39 @@ public sealed class Datacenter
         }
 
         public void Crashed(VirtualMachine vm)
+        {
+        }
+    }
+
+    private IEnumerable<Await> RequestPodGroup(PlainPods group)
+    {
+        var spec = group.Spec;
+        if (spec.StartAt > 0)
+        {
+            yield return _sim.Delay(spec.StartAt);
+        }
+        for (int i = 0; i < spec.Count; i++)
+        {
+            if (i > 0 && spec.Interval > 0)
+            {
+                yield return _sim.Delay(spec.Interval);
+            }
+            group.Pods.Add(Containers!.RequestPod(spec.Pod, spec.EngineGroup, group));
+        }
+    }
+
+    /// <summary>Pods that serve nothing the model looks into: their start-up and pulls are what matter.</summary>
+    private sealed class PlainPods(PodGroupSpec spec) : IPodOwner
+    {
+        public PodGroupSpec Spec { get; } = spec;
+
+        public List<Pod> Pods { get; } = [];
+
+        public void Running(Pod pod)
+        {
+        }
+
+        public void Stopped(Pod pod)
         {
         }
     }
@@ -403,13 +443,15 @@ public sealed class Datacenter
         }
     }
 
-    /// <summary>Forgets what was measured so far: the end of the warm-up.</summary>
+    /// <summary>
+    /// Forgets the steady-state measurements so far: the end of the warm-up. Start-up times,
+    /// rollouts and pulled bytes are kept: they happen once, mostly at the beginning, and are
+    /// what a comparison of deployments is about.
+    /// </summary>
     public void ResetStatistics()
     {
         double now = _sim.Now;
         _measuredSince = now;
-        _startup.Reset();
-        _podStartup.Reset();
         _rejected = 0;
         _crashes = 0;
         foreach (var host in _hosts)
@@ -458,7 +500,7 @@ public sealed class Datacenter
         {
             foreach (string name in names)
             {
-                var started = _vms.Where(v => v.Spec.Name == name && v.RunningSince >= _measuredSince).ToList();
+                var started = _vms.Where(v => v.Spec.Name == name && !double.IsNaN(v.RunningSince)).ToList();
                 results.Add(new($"{name}.vm_startup_mean", "s", started.Count == 0 ? double.NaN : started.Average(v => v.StartupSeconds)));
             }
         }
@@ -476,8 +518,19 @@ public sealed class Datacenter
             results.Add(new("layer_bytes_pulled_per_node", "B", engines.Count == 0 ? double.NaN : engines.Average(e => e.BytesPulled)));
             results.Add(new("layer_cache_hit_ratio", "fraction", layerHits + layerMisses == 0 ? double.NaN : (double)layerHits / (layerHits + layerMisses)));
             results.Add(new("engines", "engines", engines.Count));
+            results.Add(new("engines_used", "engines", engines.Count(e => e.LayerHits + e.LayerMisses > 0)));
             results.Add(new("autoscaler_vms_added", "VMs", cluster.ScaledOut));
             results.Add(new("autoscaler_vms_removed", "VMs", cluster.ScaledIn));
+            foreach (var group in _podGroups)
+            {
+                string n = group.Spec.Pod.Name;
+                var started = group.Pods.Where(p => !double.IsNaN(p.RunningSince)).ToList();
+                results.Add(new($"{n}.pod_startup_mean", "s", started.Count == 0 ? double.NaN : started.Average(p => p.StartupSeconds)));
+                // The time to roll the group out: from its first request to its last pod running.
+                results.Add(new($"{n}.rollout_time", "s", started.Count < group.Spec.Count ? double.NaN
+                    : started.Max(p => p.RunningSince) - group.Pods.Min(p => p.RequestedAt)));
+                results.Add(new($"{n}.bytes_pulled", "B", group.Pods.Sum(p => p.BytesPulled)));
+            }
         }
         double pulled = _hosts.Sum(h => h.Hypervisor.ImageBytesPulled);
         int hits = _hosts.Sum(h => h.Hypervisor.ImageHits), misses = _hosts.Sum(h => h.Hypervisor.ImageMisses);

@@ -32,6 +32,7 @@ public sealed record HostGroupSpec(HostSpec Host, int Count);
 /// <param name="VmMeanTimeToFailure">Mean running time before a VM crashes (exponential), in seconds; null: VMs never crash.</param>
 /// <param name="EngineGroups">Container runtime engines, on bare metal or in VMs.</param>
 /// <param name="ContainerPlacement">How a pod's engine is chosen.</param>
+/// <param name="Pods">Plain pods.</param>
 /// <remarks>
 /// Memory scrubbing default: 10 GB/s, the order of one core's memset bandwidth on a current
 /// server (an assumption; zeroing is memory-bandwidth bound).
@@ -48,4 +49,5 @@ public sealed record DatacenterSpec(
     double MonitoringInterval = 60,
     double? VmMeanTimeToFailure = null,
     IReadOnlyList<EngineGroupSpec>? EngineGroups = null,
-    ContainerPlacement ContainerPlacement = ContainerPlacement.FirstFit);
+    ContainerPlacement ContainerPlacement = ContainerPlacement.FirstFit,
+    IReadOnlyList<PodGroupSpec>? Pods = null);

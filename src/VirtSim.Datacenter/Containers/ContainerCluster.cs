@@ -259,7 +259,7 @@ public sealed class ContainerCluster : IVmOwner
     {
         var engine = pod.Engine!;
         _announce(pod, PodPhase.Pulling);
-        var pulls = pod.Spec.Containers.Select(c => _sim.Start(engine.Pull(c.Image))).ToArray();
+        var pulls = pod.Spec.Containers.Select(c => _sim.Start(engine.Pull(c.Image, pod))).ToArray();
         foreach (var pull in pulls)
         {
             yield return pull;

@@ -137,6 +137,10 @@ public sealed class ContainerEngine
         MemoryReserved += spec.MemoryBytes;
         PodCount++;
         IdleSince = double.NaN;
+        if (Vm is null)
+        {
+            Host.Occupied(_sim.Now);
+        }
         pod.CpuLimit = _fairShare.AddResource(spec.CpuRequest * Host.Spec.CoreSpeed, $"{pod}.cpu");
     }
 
@@ -160,6 +164,10 @@ public sealed class ContainerEngine
         {
             IdleSince = _sim.Now;
         }
+        if (Vm is null)
+        {
+            Host.Vacated(_sim.Now);
+        }
     }
 
     /// <summary>
@@ -167,7 +175,7 @@ public sealed class ContainerEngine
     /// used as they are, those being pulled for another container are waited for, the rest are
     /// pulled (at most <see cref="EngineProfile.MaxConcurrentDownloads"/> at once) and unpacked.
     /// </summary>
-    internal IEnumerable<Await> Pull(ContainerImage image)
+    internal IEnumerable<Await> Pull(ContainerImage image, Pod forPod)
     {
         List<SimEvent>? waits = null;
         List<Layer>? awaited = null;
@@ -185,6 +193,7 @@ public sealed class ContainerEngine
             else
             {
                 LayerMisses++;
+                forPod.BytesPulled += layer.SizeBytes;
                 underWay = new SimEvent(_sim);
                 _pulling.Add(layer.Digest, underWay);
                 _sim.Start(PullLayer(layer, underWay));

@@ -64,6 +64,9 @@ public sealed class Pod : IReplica
     /// <summary>When its containers started running (NaN before).</summary>
     public double RunningSince { get; internal set; } = double.NaN;
 
+    /// <summary>Layer bytes pulled because this pod needed them first on its node.</summary>
+    public double BytesPulled { get; internal set; }
+
     /// <summary>True once every main process of a pod with finite main processes has ended by itself.</summary>
     public bool Completed { get; internal set; }
 

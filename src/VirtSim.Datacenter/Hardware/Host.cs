@@ -59,7 +59,7 @@ public sealed class Host
     /// <summary>Disk space promised to VMs, in bytes.</summary>
     public double DiskReserved { get; internal set; }
 
-    /// <summary>VMs placed here and not yet freed.</summary>
+    /// <summary>VMs placed here and not yet freed, plus pods of a bare-metal engine.</summary>
     public int VmCount { get; private set; }
 
     /// <summary>vCPUs that can still be promised.</summary>
@@ -88,15 +88,16 @@ public sealed class Host
     /// <summary>Host CPU consumed so far, in reference core-seconds (for utilization and energy).</summary>
     public double BusyCoreSeconds { get; internal set; }
 
-    /// <summary>Seconds this host carried at least one VM since statistics were last reset.</summary>
+    /// <summary>Seconds this host carried at least one VM (or pod on bare metal) since statistics were last reset.</summary>
     public double UsedSeconds(double now) => _usedSeconds + (double.IsNaN(_usedSince) ? 0 : now - _usedSince);
 
     private double _usedSeconds;
 
-    /// <summary>Whether it carried a VM at any time since statistics were last reset.</summary>
+    /// <summary>Whether it carried a VM (or pod on bare metal) at any time since statistics were last reset.</summary>
     public bool WasUsed { get; private set; }
 
-    internal void VmArrived(double now)
+    /// <summary>A VM, or a pod of a bare-metal engine, now occupies the host: it is in use.</summary>
+    internal void Occupied(double now)
     {
         if (VmCount++ == 0)
         {
@@ -105,7 +106,8 @@ public sealed class Host
         }
     }
 
-    internal void VmLeft(double now)
+    /// <summary>A VM or pod left the host.</summary>
+    internal void Vacated(double now)
     {
         if (--VmCount == 0)
         {

@@ -75,7 +75,7 @@ public sealed class Hypervisor
         Host.VcpusReserved += vm.Spec.Vcpus;
         Host.MemoryReserved += vm.Spec.MemoryBytes;
         Host.DiskReserved += vm.Spec.DiskBytes;
-        Host.VmArrived(_sim.Now);
+        Host.Occupied(_sim.Now);
         vm.Host = Host;
         vm.VcpuLimit = _fairShare.AddResource(vm.Spec.Vcpus * Host.Spec.CoreSpeed, $"{vm}.vcpus");
         if (double.IsFinite(vm.Spec.DiskLimit))
@@ -196,7 +196,7 @@ public sealed class Hypervisor
         Host.VcpusReserved -= vm.Spec.Vcpus;
         Host.MemoryReserved -= vm.Spec.MemoryBytes;
         Host.DiskReserved -= vm.Spec.DiskBytes;
-        Host.VmLeft(_sim.Now);
+        Host.Vacated(_sim.Now);
         _announce(vm, VmPhase.Destroyed);
     }
 }

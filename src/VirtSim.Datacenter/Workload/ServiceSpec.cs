@@ -52,3 +52,11 @@ public sealed record BatchSpec(string Name, int Tasks, Distribution TaskCpu, VmS
 /// <param name="Interval">Time between two requests, in seconds (0: all at once).</param>
 /// <param name="Lifetime">How long each runs before it is destroyed, in seconds; null: until the end.</param>
 public sealed record VmGroupSpec(VmSpec Vm, int Count, double Interval = 0, double? Lifetime = null);
+
+/// <summary>Plain pods, asked for from a given time on, one after another.</summary>
+/// <param name="Pod">The pod.</param>
+/// <param name="EngineGroup">The engine group it runs in.</param>
+/// <param name="Count">How many.</param>
+/// <param name="StartAt">When the first is asked for, in seconds.</param>
+/// <param name="Interval">Time between two requests, in seconds (0: all at once).</param>
+public sealed record PodGroupSpec(PodSpec Pod, string EngineGroup, int Count, double StartAt = 0, double Interval = 0);

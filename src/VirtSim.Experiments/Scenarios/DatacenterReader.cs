@@ -1,4 +1,5 @@
 using VirtSim.Datacenter;
+using VirtSim.Datacenter.Containers;
 using VirtSim.Datacenter.Hardware;
 using VirtSim.Datacenter.Network;
 using VirtSim.Datacenter.Placement;
@@ -45,10 +46,24 @@ internal static class DatacenterReader
         ["least-loaded"] = Balancing.LeastLoaded,
     };
 
-    public static DatacenterSpec Read(YamlValue datacenterValue, YamlValue? imagesValue, YamlValue? vmsValue,
-        YamlValue? servicesValue, YamlValue? batchesValue)
+    private static readonly Dictionary<string, ContainerPlacement> ContainerPlacements = new(StringComparer.Ordinal)
     {
-        var dc = datacenterValue.AsSection("network", "placement", "admission", "memory_scrub_rate", "monitoring_interval", "vm_mttf", "hosts");
+        ["first-fit"] = ContainerPlacement.FirstFit,
+        ["best-fit"] = ContainerPlacement.BestFit,
+        ["spread"] = ContainerPlacement.Spread,
+    };
+
+    private static readonly Dictionary<string, EngineProfile> Engines = new(StringComparer.Ordinal)
+    {
+        ["docker"] = EngineProfile.Docker,
+        ["containerd"] = EngineProfile.Containerd,
+    };
+
+    public static DatacenterSpec Read(YamlValue datacenterValue, YamlValue? imagesValue, YamlValue? vmsValue,
+        YamlValue? servicesValue, YamlValue? batchesValue, YamlValue? containerImagesValue, YamlValue? podsValue)
+    {
+        var dc = datacenterValue.AsSection("network", "placement", "admission", "memory_scrub_rate", "monitoring_interval", "vm_mttf", "hosts",
+            "engines", "container_placement");
         var topology = ReadNetwork(dc.Required("network", "{topology: star, host_link: {bandwidth: 10Gbps}}"));
         var placement = dc.Optional("placement")?.AsChoice(Placements)() ?? new FirstFit();
         var admission = dc.Optional("admission")?.AsChoice(Admissions) ?? AdmissionPolicy.Queue;
@@ -74,12 +89,212 @@ internal static class DatacenterReader
         }
 
         var hostGroups = groups.Select(g => g.Spec).ToList();
+        var containerImages = ReadContainerImages(containerImagesValue);
+        var engines = new Dictionary<string, EngineGroupSpec>(StringComparer.Ordinal);
+        foreach (var engineValue in dc.Optional("engines")?.AsList("engine groups") ?? [])
+        {
+            var (group, nameValue) = ReadEngineGroup(engineValue, images, hostGroups);
+            if (!engines.TryAdd(group.Name, group))
+            {
+                throw nameValue.Error($"an engine group named '{group.Name}' is declared twice");
+            }
+        }
+        var context = new Context(images, hostGroups, containerImages, engines);
         var vms = (vmsValue?.AsList("VM groups") ?? []).Select(v => ReadVmGroup(v, images, hostGroups)).ToList();
-        var services = (servicesValue?.AsList("services") ?? []).Select(s => ReadService(s, images, hostGroups)).ToList();
-        var batches = (batchesValue?.AsList("batch jobs") ?? []).Select(b => ReadBatch(b, images, hostGroups)).ToList();
+        var services = (servicesValue?.AsList("services") ?? []).Select(s => ReadService(s, context)).ToList();
+        var batches = (batchesValue?.AsList("batch jobs") ?? []).Select(b => ReadBatch(b, context)).ToList();
+        var pods = (podsValue?.AsList("pod groups") ?? []).Select(p => ReadPodGroup(p, context)).ToList();
         CheckUnique(services.Select(s => (s.Value, s.Spec.Name)).Concat(batches.Select(b => (b.Value, b.Spec.Name))), "service or batch");
         return new DatacenterSpec(hostGroups, topology, placement, admission, vms,
-            services.Select(s => s.Spec).ToList(), batches.Select(b => b.Spec).ToList(), scrub, monitoring, mttf);
+            services.Select(s => s.Spec).ToList(), batches.Select(b => b.Spec).ToList(), scrub, monitoring, mttf,
+            [.. engines.Values], dc.Optional("container_placement")?.AsChoice(ContainerPlacements) ?? ContainerPlacement.FirstFit, pods);
+    }
+
+    private sealed record Context(
+        IReadOnlyDictionary<string, VmImage> Images,
+        IReadOnlyList<HostGroupSpec> Hosts,
+        IReadOnlyDictionary<string, ContainerImage> ContainerImages,
+        IReadOnlyDictionary<string, EngineGroupSpec> Engines);
+
+    private static Dictionary<string, ContainerImage> ReadContainerImages(YamlValue? value)
+    {
+        var images = new Dictionary<string, ContainerImage>(StringComparer.Ordinal);
+        foreach (var imageValue in value?.AsList("container images") ?? [])
+        {
+            var c = imageValue.AsSection("name", "base", "steps", "kernel", "isa");
+            var nameValue = c.Required("name", "lamp");
+            string name = nameValue.AsText();
+            ContainerImage? baseImage = null;
+            if (c.Optional("base") is { } baseValue)
+            {
+                string baseName = baseValue.AsText();
+                if (!images.TryGetValue(baseName, out baseImage))
+                {
+                    throw baseValue.Error($"no container image named '{baseName}' above this one (a base must be declared first)");
+                }
+            }
+            var steps = c.Required("steps", "[{run: \"FROM debian:12\", size: 50MB}]").AsList("build steps").Select(stepValue =>
+            {
+                var step = stepValue.AsSection("run", "size");
+                return new BuildStep(step.Required("run", "\"RUN apt-get install apache2\"").AsText(), step.Required("size", "30MB").AsSize());
+            }).ToList();
+            var image = ContainerImage.Build(name, baseImage, steps,
+                c.Optional("kernel")?.AsText() ?? "linux", c.Optional("isa")?.AsText() ?? "x86_64");
+            if (!images.TryAdd(name, image))
+            {
+                throw nameValue.Error($"a container image named '{name}' is declared twice");
+            }
+        }
+        return images;
+    }
+
+    private static (EngineGroupSpec Group, YamlValue Name) ReadEngineGroup(YamlValue value, IReadOnlyDictionary<string, VmImage> images,
+        IReadOnlyList<HostGroupSpec> hosts)
+    {
+        var e = value.AsSection("name", "engine", "host_group", "vm", "count", "max", "scale_down_after", "layer_cache", "kernel");
+        var nameValue = e.Required("name", "nodes");
+        var profile = e.Optional("engine") is { } engineValue ? ReadEngine(engineValue) : EngineProfile.Docker;
+        var hostGroupValue = e.Optional("host_group");
+        var vmValue = e.Optional("vm");
+        double cache = e.Optional("layer_cache")?.AsSize() ?? 20e9;
+        if ((hostGroupValue is null) == (vmValue is null))
+        {
+            throw value.Error("expected either host_group (engines on bare-metal hosts) or vm (engines in VMs)");
+        }
+        if (hostGroupValue is not null)
+        {
+            string group = hostGroupValue.AsText();
+            var members = hosts.Where(h => h.Host.Group == group).ToList();
+            if (members.Count == 0)
+            {
+                throw hostGroupValue.Error($"no host group named '{group}' (declared: {string.Join(", ", hosts.Select(h => h.Host.Group))})");
+            }
+            if (members.Any(h => h.Host.Hypervisor.Kind != HypervisorKind.None))
+            {
+                throw hostGroupValue.Error($"host group '{group}' runs a hypervisor: engines on bare metal need hypervisor: none (or run them in a vm)");
+            }
+            e.AllowOnly(["name", "engine", "host_group", "layer_cache", "kernel"]);
+            return (new EngineGroupSpec(nameValue.AsText(), profile, group, null, 0, 0, double.PositiveInfinity, cache,
+                e.Optional("kernel")?.AsText() ?? "linux"), nameValue);
+        }
+        e.AllowOnly(["name", "engine", "vm", "count", "max", "scale_down_after", "layer_cache"]);
+        var vm = ReadVm(vmValue!.AsSection(VmKeys), nameValue.AsText(), images, hosts, vmValue);
+        int count = (int)(e.Optional("count")?.AsInteger(0, 1_000_000) ?? 1);
+        var maxValue = e.Optional("max");
+        int max = (int)(maxValue?.AsInteger(0, 1_000_000) ?? count);
+        if (max < count)
+        {
+            throw maxValue!.Error($"expected max to be at least count ({count})");
+        }
+        return (new EngineGroupSpec(nameValue.AsText(), profile, null, vm, count, max,
+            e.Optional("scale_down_after")?.AsDuration(allowZero: false) ?? 600, cache), nameValue);
+    }
+
+    private static EngineProfile ReadEngine(YamlValue value)
+    {
+        if (value.Node is not YamlDotNet.RepresentationModel.YamlMappingNode)
+        {
+            return value.AsChoice(Engines);
+        }
+        var e = value.AsSection("name", "start", "max_downloads", "unpack_rate");
+        var known = e.Required("name", "docker").AsChoice(Engines);
+        return known with
+        {
+            ContainerStartSeconds = e.Optional("start")?.AsDuration(allowZero: true) ?? known.ContainerStartSeconds,
+            MaxConcurrentDownloads = (int)(e.Optional("max_downloads")?.AsInteger(1, 1000) ?? known.MaxConcurrentDownloads),
+            UnpackRate = e.Optional("unpack_rate")?.AsBandwidth() ?? known.UnpackRate,
+        };
+    }
+
+    private static (PodSpec Pod, string EngineGroup) ReadPod(YamlValue value, string defaultName, Context context, bool mainProcessesAllowed,
+        Distribution? taskWork = null, string[]? extraKeys = null)
+    {
+        var p = value.AsSection(["name", "engines", "containers", .. extraKeys ?? []]);
+        var enginesValue = p.Required("engines", "nodes");
+        string engineGroup = enginesValue.AsText();
+        if (!context.Engines.TryGetValue(engineGroup, out var group))
+        {
+            throw enginesValue.Error(context.Engines.Count == 0
+                ? $"no engine group named '{engineGroup}': declare it under datacenter.engines"
+                : $"no engine group named '{engineGroup}' (declared: {string.Join(", ", context.Engines.Keys)})");
+        }
+        var containersValue = p.Required("containers", "[{name: web, image: lamp, cpu: 1, memory: 512MiB}]");
+        var containers = new List<ContainerSpec>();
+        foreach (var containerValue in containersValue.AsList("containers"))
+        {
+            var c = containerValue.AsSection("name", "image", "cpu", "memory", "ports", "run");
+            var imageValue = c.Required("image", "lamp");
+            string imageName = imageValue.AsText();
+            if (!context.ContainerImages.TryGetValue(imageName, out var image))
+            {
+                throw imageValue.Error(context.ContainerImages.Count == 0
+                    ? $"no container image named '{imageName}': declare it under container_images"
+                    : $"no container image named '{imageName}' (declared: {string.Join(", ", context.ContainerImages.Keys)})");
+            }
+            var ports = (c.Optional("ports")?.AsList("ports") ?? []).Select(v => (int)v.AsInteger(1, 65535)).ToList();
+            Distribution? main = null;
+            if (c.Optional("run") is { } runValue)
+            {
+                if (!mainProcessesAllowed)
+                {
+                    throw runValue.Error("a service's containers serve requests until stopped: run (a finite main process) belongs to pods and batches");
+                }
+                main = runValue.AsDurationOrDistribution();
+            }
+            else if (taskWork is not null && containers.Count == 0)
+            {
+                main = taskWork;
+            }
+            containers.Add(new ContainerSpec(c.Optional("name")?.AsText() ?? imageName, image,
+                c.Required("cpu", "1").AsNumber(0, 100_000, minExclusive: true), c.Required("memory", "512MiB").AsSize(allowZero: false), ports, main));
+        }
+        if (containers.Count == 0)
+        {
+            throw containersValue.Error("expected at least one container");
+        }
+        var pod = new PodSpec(p.Optional("name")?.AsText() ?? defaultName, containers);
+        var clashes = pod.PortClashes.ToList();
+        if (clashes.Count > 0)
+        {
+            throw containersValue.Error($"two containers of one pod bind host port {clashes[0]}: they share one port space");
+        }
+        CheckSomeEngineFits(pod, group, context.Hosts, value);
+        return (pod, engineGroup);
+    }
+
+    /// <summary>A pod no engine of its group could ever hold would wait for ever: refuse the scenario instead.</summary>
+    private static void CheckSomeEngineFits(PodSpec pod, EngineGroupSpec group, IReadOnlyList<HostGroupSpec> hosts, YamlValue at)
+    {
+        var nodes = group.Vm is { } vm
+            ? [(Cores: (double)vm.Vcpus, Memory: vm.MemoryBytes, Kernel: vm.Image.Os, Isa: vm.Image.InstructionSet)]
+            : hosts.Where(h => h.Host.Group == group.HostGroup)
+                .Select(h => (Cores: (double)h.Host.Cores, Memory: h.Host.MemoryBytes, Kernel: group.OsKernel, Isa: h.Host.InstructionSet))
+                .ToList();
+        foreach (var container in pod.Containers)
+        {
+            if (nodes.All(n => n.Kernel != container.Image.OsKernel))
+            {
+                throw at.Error($"image '{container.Image.Name}' needs a {container.Image.OsKernel} kernel; the engines of '{group.Name}' run on {nodes[0].Kernel}");
+            }
+            if (nodes.All(n => n.Isa != container.Image.InstructionSet))
+            {
+                throw at.Error($"image '{container.Image.Name}' is built for {container.Image.InstructionSet}; the engines of '{group.Name}' run on {nodes[0].Isa}");
+            }
+        }
+        if (!nodes.Any(n => pod.CpuRequest <= n.Cores && pod.MemoryBytes <= n.Memory))
+        {
+            throw at.Error($"no engine of '{group.Name}' is large enough for this pod ({pod.CpuRequest:G4} cores, {pod.MemoryBytes / 1e9:G4} GB), so it could never start");
+        }
+    }
+
+    private static PodGroupSpec ReadPodGroup(YamlValue value, Context context)
+    {
+        var g = value.AsSection("name", "engines", "containers", "count", "start_at", "interval");
+        var (pod, engineGroup) = ReadPod(value, "pods", context, mainProcessesAllowed: true, extraKeys: ["count", "start_at", "interval"]);
+        return new PodGroupSpec(pod, engineGroup,
+            (int)(g.Optional("count")?.AsInteger(1, 10_000_000) ?? 1),
+            g.Optional("start_at")?.AsDuration(allowZero: true) ?? 0,
+            g.Optional("interval")?.AsDuration(allowZero: true) ?? 0);
     }
 
     private static void CheckUnique(IEnumerable<(YamlValue Value, string Name)> named, string what)
@@ -280,9 +495,9 @@ internal static class DatacenterReader
             v.Optional("lifetime")?.AsDuration(allowZero: false));
     }
 
-    private static (YamlValue Value, ServiceSpec Spec) ReadService(YamlValue value, IReadOnlyDictionary<string, VmImage> images, IReadOnlyList<HostGroupSpec> hosts)
+    private static (YamlValue Value, ServiceSpec Spec) ReadService(YamlValue value, Context context)
     {
-        var s = value.AsSection("name", "arrivals", "request", "replicas", "balancing", "vm");
+        var s = value.AsSection("name", "arrivals", "request", "replicas", "balancing", "vm", "pod");
         var nameValue = s.Required("name", "api");
         string name = nameValue.AsText();
         var interarrival = ScenarioLoader.ReadArrivals(s.Required("arrivals", "{rate: 50/s}"));
@@ -291,24 +506,42 @@ internal static class DatacenterReader
             r.Required("cpu", "20ms").AsDurationOrDistribution(),
             r.Optional("disk")?.AsSize() ?? 0,
             r.Optional("network")?.AsSize() ?? 0);
+        int replicas = (int)(s.Optional("replicas")?.AsInteger(1, 1_000_000) ?? 1);
+        var balancing = s.Optional("balancing")?.AsChoice(Balancings) ?? Balancing.RoundRobin;
+        if (s.Optional("pod") is { } podValue)
+        {
+            if (s.Optional("vm") is { } both)
+            {
+                throw both.Error("expected either vm or pod, not both");
+            }
+            var (pod, engines) = ReadPod(podValue, name, context, mainProcessesAllowed: false);
+            return (nameValue, new ServiceSpec(name, interarrival, request, null, replicas, balancing, pod, engines));
+        }
         var vmValue = s.Required("vm", "{image: ubuntu, vcpus: 2, memory: 4GiB}");
-        var vm = ReadVm(vmValue.AsSection(VmKeys), name, images, hosts, vmValue);
-        return (nameValue, new ServiceSpec(name, interarrival, request, vm,
-            (int)(s.Optional("replicas")?.AsInteger(1, 1_000_000) ?? 1),
-            s.Optional("balancing")?.AsChoice(Balancings) ?? Balancing.RoundRobin));
+        var vm = ReadVm(vmValue.AsSection(VmKeys), name, context.Images, context.Hosts, vmValue);
+        return (nameValue, new ServiceSpec(name, interarrival, request, vm, replicas, balancing));
     }
 
-    private static (YamlValue Value, BatchSpec Spec) ReadBatch(YamlValue value, IReadOnlyDictionary<string, VmImage> images, IReadOnlyList<HostGroupSpec> hosts)
+    private static (YamlValue Value, BatchSpec Spec) ReadBatch(YamlValue value, Context context)
     {
-        var b = value.AsSection("name", "tasks", "task_cpu", "replicas", "vm");
+        var b = value.AsSection("name", "tasks", "task_cpu", "replicas", "vm", "pod");
         var nameValue = b.Required("name", "render");
         string name = nameValue.AsText();
+        int tasks = (int)b.Required("tasks", "1000").AsInteger(1, 100_000_000);
+        var taskCpu = b.Required("task_cpu", "10s").AsDurationOrDistribution();
+        if (b.Optional("pod") is { } podValue)
+        {
+            if (b.Optional("vm") is { } both)
+            {
+                throw both.Error("expected either vm or pod, not both");
+            }
+            b.AllowOnly(["name", "tasks", "task_cpu", "pod"]);
+            // One pod per task; its first container's main process is the task.
+            var (pod, engines) = ReadPod(podValue, name, context, mainProcessesAllowed: true, taskWork: taskCpu);
+            return (nameValue, new BatchSpec(name, tasks, taskCpu, null, 0, pod, engines));
+        }
         var vmValue = b.Required("vm", "{image: ubuntu, vcpus: 2, memory: 4GiB}");
-        var vm = ReadVm(vmValue.AsSection(VmKeys), name, images, hosts, vmValue);
-        return (nameValue, new BatchSpec(name,
-            (int)b.Required("tasks", "1000").AsInteger(1, 100_000_000),
-            b.Required("task_cpu", "10s").AsDurationOrDistribution(),
-            vm,
-            (int)(b.Optional("replicas")?.AsInteger(1, 10_000_000) ?? 1)));
+        var vm = ReadVm(vmValue.AsSection(VmKeys), name, context.Images, context.Hosts, vmValue);
+        return (nameValue, new BatchSpec(name, tasks, taskCpu, vm, (int)(b.Optional("replicas")?.AsInteger(1, 10_000_000) ?? 1)));
     }
 }

@@ -37,7 +37,7 @@ public static class ScenarioLoader
     {
         var rootValue = YamlSection.LoadRoot(file, text);
         var root = rootValue.AsSection("name", "description", "seed", "replications", "warmup", "duration", "station",
-            "datacenter", "images", "vms", "services", "batches");
+            "datacenter", "images", "vms", "services", "batches", "container_images", "pods");
         string name = root.Optional("name")?.AsText() ?? System.IO.Path.GetFileNameWithoutExtension(file);
         string description = root.Optional("description")?.AsText() ?? "";
         ulong seed = root.Optional("seed")?.AsSeed() ?? 1;
@@ -53,14 +53,14 @@ public static class ScenarioLoader
         if (datacenterValue is not null)
         {
             var datacenter = DatacenterReader.Read(datacenterValue, root.Optional("images"), root.Optional("vms"),
-                root.Optional("services"), root.Optional("batches"));
+                root.Optional("services"), root.Optional("batches"), root.Optional("container_images"), root.Optional("pods"));
             return new Scenario(name, description, seed, replications, warmup, duration, null, datacenter);
         }
         if (stationValue is null)
         {
             throw rootValue.Error("expected a model to simulate: a station (a queueing station) or a datacenter");
         }
-        foreach (string key in new[] { "images", "vms", "services", "batches" })
+        foreach (string key in new[] { "images", "vms", "services", "batches", "container_images", "pods" })
         {
             if (root.Optional(key) is { } stray)
             {
