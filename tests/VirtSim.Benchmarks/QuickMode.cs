@@ -25,6 +25,7 @@ public static class QuickMode
             ("mm4", MM4),
             ("fairshare-1k", FairShare1k),
             ("scale-20k-hosts", Scale20kHosts),
+            ("containers-100k", Containers100k),
         };
         foreach (var (name, run) in cases)
         {
@@ -143,6 +144,39 @@ public static class QuickMode
         }, () => events);
         measured["simulated_makespan_s"] = Round(makespan);
         measured["bytes_per_host_or_vm_at_start"] = Round(perEntity);
+        return measured;
+    }
+
+    private static Dictionary<string, object> Containers100k()
+    {
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        var (probe, probeDc) = Workloads.Containers100k();
+        probeDc.Start();
+        probe.Run();
+        double perContainer = (GC.GetTotalMemory(forceFullCollection: true) - before) / 100_000.0;
+        GC.KeepAlive(probeDc);
+        probe = null;
+        probeDc = null;
+
+        long events = 0;
+        int running = 0;
+        double lastStart = 0;
+        var measured = Measure(() =>
+        {
+            var (sim, datacenter) = Workloads.Containers100k();
+            datacenter.Start();
+            sim.Run();
+            events = sim.EventsProcessed;
+            var pods = datacenter.Containers!.Pods;
+            running = pods.Count(p => p.Phase == VirtSim.Datacenter.Containers.PodPhase.Running);
+            lastStart = pods.Max(p => p.RunningSince);
+        }, () => events);
+        if (running != 100_000)
+        {
+            throw new InvalidOperationException($"only {running} of 100,000 containers run");
+        }
+        measured["simulated_last_start_s"] = Round(lastStart);
+        measured["bytes_per_container_after_start"] = Round(perContainer);
         return measured;
     }
 

@@ -1,4 +1,5 @@
 using VirtSim.Datacenter;
+using VirtSim.Datacenter.Containers;
 using VirtSim.Datacenter.Hardware;
 using VirtSim.Datacenter.Network;
 using VirtSim.Datacenter.Placement;
@@ -88,5 +89,31 @@ public static class Workloads
             new FirstFit(), AdmissionPolicy.Queue, [], [], [batch]);
         var datacenter = new VirtSim.Datacenter.Datacenter(sim, spec);
         return (sim, datacenter);
+    }
+
+    /// <summary>
+    /// 100,000 containers on 5,000 bare-metal nodes, from a shared set of 200 images: every image
+    /// is a common 50 MB base, one of 20 shared 100 MB runtime layers, and a 20 MB layer of its own.
+    /// Every pod is placed (first fit), pulls what its node lacks and starts.
+    /// </summary>
+    public static (Simulation Sim, VirtSim.Datacenter.Datacenter Datacenter) Containers100k()
+    {
+        var sim = new Simulation(100);
+        var link = new LinkSpec(10e9 / 8, 50e-6, 0.9);
+        var host = new HostSpec("node", 32, 1.0, 128 * 1024.0 * 1024 * 1024, 1e12, 500e6, "x86_64",
+            HypervisorSpec.Default(HypervisorKind.None), PowerModel.Default, 0);
+        var baseImage = ContainerImage.Build("base", null, [new BuildStep("FROM debian:12", 50e6)]);
+        var runtimes = Enumerable.Range(0, 20)
+            .Select(r => ContainerImage.Build($"runtime-{r}", baseImage, [new BuildStep($"RUN install runtime {r}", 100e6)]))
+            .ToList();
+        var pods = Enumerable.Range(0, 200)
+            .Select(i => new PodSpec($"app-{i}", [new ContainerSpec("app",
+                ContainerImage.Build($"app-{i}", runtimes[i % 20], [new BuildStep($"COPY app-{i}", 20e6)]), 0.25, 256e6, [])]))
+            .ToList();
+        var engines = new EngineGroupSpec("nodes", EngineProfile.Containerd, "node", null, 0, 0, double.PositiveInfinity, 50e9);
+        var groups = pods.Select(p => new PodGroupSpec(p, "nodes", 500)).ToList();
+        var spec = new DatacenterSpec([new HostGroupSpec(host, 5_000)], new TopologySpec.Star(link, link, link),
+            new FirstFit(), AdmissionPolicy.Queue, [], [], [], EngineGroups: [engines], Pods: groups);
+        return (sim, new VirtSim.Datacenter.Datacenter(sim, spec));
     }
 }
