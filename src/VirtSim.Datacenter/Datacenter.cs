@@ -143,6 +143,13 @@ public sealed class Datacenter
         }
         foreach (var service in _services)
         {
+            if (service.Spec.Backend is { } backend)
+            {
+                for (int i = 0; i < backend.Replicas; i++)
+                {
+                    Containers!.RequestPod(backend.Pod, backend.EngineGroup, service.BackendOwner);
+                }
+            }
             for (int i = 0; i < service.Spec.Replicas; i++)
             {
                 if (service.Spec.Pod is { } pod)
@@ -487,6 +494,10 @@ public sealed class Datacenter
             results.Add(new($"{n}.response_time_p99", "s", service.ResponseQuantiles.Quantile(0.99)));
             results.Add(new($"{n}.throughput", "1/s", span > 0 ? service.Response.Count / span : double.NaN));
             results.Add(new($"{n}.requests_failed", "requests", service.Failed));
+            if (service.Spec.Call is not null)
+            {
+                results.Add(new($"{n}.call_time_mean", "s", service.CallTime.Mean));
+            }
         }
         foreach (var batch in _batches)
         {

@@ -35,8 +35,31 @@ public sealed record EngineProfile(string Name, double ContainerStartSeconds, in
 /// <param name="MemoryBytes">Memory reserved for it.</param>
 /// <param name="HostPorts">Ports of the node it binds; two containers cannot bind one port on one node.</param>
 /// <param name="MainProcessCpu">CPU work of its main process, in reference core-seconds, after which the container stops; null for a server that runs until stopped.</param>
+/// <param name="IsBackend">It serves the calls of the other containers of its pod (by IPC).</param>
 public sealed record ContainerSpec(string Name, ContainerImage Image, double CpuLimit, double MemoryBytes,
-    IReadOnlyList<int> HostPorts, Distribution? MainProcessCpu = null);
+    IReadOnlyList<int> HostPorts, Distribution? MainProcessCpu = null, bool IsBackend = false);
+
+/// <summary>
+/// How processes talk without the network: containers of one pod share an IP address and use
+/// the loopback interface or shared memory; pods on one node talk through the node's bridge.
+/// </summary>
+public static class LocalTransport
+{
+    /// <summary>
+    /// One-way latency between containers of a pod: 20 µs, the order of a loopback TCP or Unix
+    /// socket message on Linux (an assumption; kernel and load move it by a few microseconds).
+    /// </summary>
+    public const double IpcLatency = 20e-6;
+
+    /// <summary>Bytes per second copied between containers of a pod: 5 GB/s, a memory copy (an assumption).</summary>
+    public const double IpcBandwidth = 5e9;
+
+    /// <summary>
+    /// One-way latency between two pods on the same node, through its virtual bridge and both
+    /// pods' network stacks: 50 µs (an assumption). Pods on different nodes use the network.
+    /// </summary>
+    public const double NodeBridgeLatency = 50e-6;
+}
 
 /// <summary>
 /// Containers placed together on one node, sharing one IP address and port space, started and

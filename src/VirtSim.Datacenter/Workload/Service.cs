@@ -25,7 +25,10 @@ internal sealed class Service : IVmOwner, IPodOwner
     private readonly Sampler _cpu;
     private readonly List<IReplica> _replicas = [];
     private readonly Queue<double> _held = new();
+    private readonly List<IReplica> _backends = [];
+    private readonly Sampler? _callCpu;
     private int _next;
+    private int _nextBackend;
 
     public Service(ServiceSpec spec, Simulation sim, FairShare fairShare, DatacenterNetwork network, NetworkNode gateway)
     {
@@ -36,6 +39,25 @@ internal sealed class Service : IVmOwner, IPodOwner
         _gateway = gateway;
         _interarrival = spec.Interarrival.Bind(sim.Streams[$"{spec.Name}.arrivals"]);
         _cpu = spec.Request.Cpu.Bind(sim.Streams[$"{spec.Name}.cpu"]);
+        _callCpu = spec.Call?.Cpu.Bind(sim.Streams[$"{spec.Name}.call"]);
+        BackendOwner = new Backends(this);
+    }
+
+    /// <summary>Hears of the service's separate backend pods.</summary>
+    public IPodOwner BackendOwner { get; }
+
+    /// <summary>Time from issuing the call to having the reply.</summary>
+    public Tally CallTime { get; } = new();
+
+    private sealed class Backends(Service service) : IPodOwner
+    {
+        public void Running(Pod pod)
+        {
+            service._backends.Add(pod);
+            service.ServeHeld();
+        }
+
+        public void Stopped(Pod pod) => service._backends.Remove(pod);
     }
 
     public ServiceSpec Spec { get; }
@@ -52,7 +74,7 @@ internal sealed class Service : IVmOwner, IPodOwner
         while (true)
         {
             yield return _sim.Delay(_interarrival.Sample());
-            if (_replicas.Count == 0)
+            if (!Ready)
             {
                 _held.Enqueue(_sim.Now);
             }
@@ -71,11 +93,19 @@ internal sealed class Service : IVmOwner, IPodOwner
 
     public void Stopped(Pod pod) => ReplicaDown(pod);
 
+    /// <summary>Requests can be served: a replica runs, and so does a backend if the calls need a separate one.</summary>
+    private bool Ready => _replicas.Count > 0 && (Spec.Backend is null || _backends.Count > 0);
+
     /// <summary>A replica can take requests: first the ones held while none could.</summary>
     public void ReplicaUp(IReplica replica)
     {
         _replicas.Add(replica);
-        while (_held.Count > 0)
+        ServeHeld();
+    }
+
+    private void ServeHeld()
+    {
+        while (Ready && _held.Count > 0)
         {
             Dispatch(_held.Dequeue());
         }
@@ -145,6 +175,21 @@ internal sealed class Service : IVmOwner, IPodOwner
                 yield break;
             }
         }
+        if (Spec.Call is { } call)
+        {
+            if (Spec.Backend is not null && _backends.Count == 0)
+            {
+                // Every backend pod is gone: the call cannot be made.
+                Fail(replica, self);
+                yield break;
+            }
+            double calledAt = _sim.Now;
+            foreach (var step in Call(replica, call, _callCpu!.Sample()))
+            {
+                yield return step;
+            }
+            CallTime.Add(_sim.Now - calledAt);
+        }
         // A response already leaving the host is delivered even if the replica fails meanwhile.
         replica.Requests.Remove(self);
         foreach (var step in _network.Transfer(host.Node, _gateway, Spec.Request.NetworkBytes,
@@ -157,6 +202,55 @@ internal sealed class Service : IVmOwner, IPodOwner
         ResponseQuantiles.Add(response);
     }
 
+    /// <summary>
+    /// The call to the backend: by IPC to a backend container of the same pod, or to a backend
+    /// pod through the node's bridge when it shares the node, else over the network.
+    /// </summary>
+    private IEnumerable<Await> Call(IReplica caller, CallSpec call, double backendWork)
+    {
+        bool samePod = caller is Pod pod && pod.Spec.Containers.Any(c => c.IsBackend);
+        IReplica backend = caller;
+        if (!samePod)
+        {
+            _nextBackend = (_nextBackend + 1) % _backends.Count;
+            backend = _backends[_nextBackend];
+        }
+        foreach (var step in Send(caller, backend, samePod, call.RequestBytes))
+        {
+            yield return step;
+        }
+        var host = backend.Host;
+        double weight = backend.CpuWeight;
+        var cpu = _fairShare.CreateActivity().Uses(host.Cpu, weight);
+        backend.AddCpuLimits(cpu, weight);
+        cpu.RateCap = host.Spec.CoreSpeed / weight;
+        yield return cpu.Run(backendWork);
+        host.BusyCoreSeconds += backendWork * weight;
+        foreach (var step in Send(backend, caller, samePod, call.ReplyBytes))
+        {
+            yield return step;
+        }
+    }
+
+    private IEnumerable<Await> Send(IReplica from, IReplica to, bool samePod, double bytes)
+    {
+        if (samePod)
+        {
+            yield return _sim.Delay(LocalTransport.IpcLatency + bytes / LocalTransport.IpcBandwidth);
+        }
+        else if (ReferenceEquals(from.Host, to.Host))
+        {
+            yield return _sim.Delay(LocalTransport.NodeBridgeLatency + bytes / LocalTransport.IpcBandwidth);
+        }
+        else
+        {
+            foreach (var step in _network.Transfer(from.Host.Node, to.Host.Node, bytes, from.IoWeight, to.IoWeight))
+            {
+                yield return step;
+            }
+        }
+    }
+
     private void Fail(IReplica replica, Process request)
     {
         replica.Requests.Remove(request);
@@ -167,6 +261,7 @@ internal sealed class Service : IVmOwner, IPodOwner
     {
         Response.Reset();
         ResponseQuantiles.Reset();
+        CallTime.Reset();
         Failed = 0;
     }
 }

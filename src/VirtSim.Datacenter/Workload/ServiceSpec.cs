@@ -10,6 +10,18 @@ namespace VirtSim.Datacenter.Workload;
 /// <param name="NetworkBytes">Bytes of the response sent to the clients' gateway.</param>
 public sealed record RequestSpec(Distribution Cpu, double DiskBytes, double NetworkBytes);
 
+/// <summary>A call each request makes to a backend, and what the backend does for it.</summary>
+/// <param name="Cpu">CPU work of the backend per call, in reference core-seconds.</param>
+/// <param name="RequestBytes">Bytes sent to the backend.</param>
+/// <param name="ReplyBytes">Bytes it sends back.</param>
+public sealed record CallSpec(Distribution Cpu, double RequestBytes, double ReplyBytes);
+
+/// <summary>A backend deployed as pods of its own, reached over the network.</summary>
+/// <param name="Pod">The backend's pod.</param>
+/// <param name="EngineGroup">The engine group it runs in.</param>
+/// <param name="Replicas">How many backend pods; calls go to them in turn.</param>
+public sealed record BackendSpec(PodSpec Pod, string EngineGroup, int Replicas);
+
 /// <summary>How a load balancer picks a replica.</summary>
 public enum Balancing
 {
@@ -29,8 +41,10 @@ public enum Balancing
 /// <param name="Balancing">How requests are spread over the replicas.</param>
 /// <param name="Pod">The pod each replica is, when not a VM.</param>
 /// <param name="EngineGroup">The engine group its pods run in.</param>
+/// <param name="Call">A call each request makes after its own work, or null.</param>
+/// <param name="Backend">Where the call goes when not to a backend container of the same pod.</param>
 public sealed record ServiceSpec(string Name, Distribution Interarrival, RequestSpec Request, VmSpec? Vm, int Replicas,
-    Balancing Balancing, PodSpec? Pod = null, string? EngineGroup = null);
+    Balancing Balancing, PodSpec? Pod = null, string? EngineGroup = null, CallSpec? Call = null, BackendSpec? Backend = null);
 
 /// <summary>
 /// A batch job: tasks spread over VMs, all started as soon as their VM runs; or, in containers,

@@ -222,7 +222,7 @@ internal static class DatacenterReader
         var containers = new List<ContainerSpec>();
         foreach (var containerValue in containersValue.AsList("containers"))
         {
-            var c = containerValue.AsSection("name", "image", "cpu", "memory", "ports", "run");
+            var c = containerValue.AsSection("name", "image", "cpu", "memory", "ports", "run", "role");
             var imageValue = c.Required("image", "lamp");
             string imageName = imageValue.AsText();
             if (!context.ContainerImages.TryGetValue(imageName, out var image))
@@ -245,8 +245,13 @@ internal static class DatacenterReader
             {
                 main = taskWork;
             }
+            bool backendRole = c.Optional("role")?.AsChoice(new Dictionary<string, bool>(StringComparer.Ordinal)
+            {
+                ["backend"] = true,
+                ["main"] = false,
+            }) ?? false;
             containers.Add(new ContainerSpec(c.Optional("name")?.AsText() ?? imageName, image,
-                c.Required("cpu", "1").AsNumber(0, 100_000, minExclusive: true), c.Required("memory", "512MiB").AsSize(allowZero: false), ports, main));
+                c.Required("cpu", "1").AsNumber(0, 100_000, minExclusive: true), c.Required("memory", "512MiB").AsSize(allowZero: false), ports, main, backendRole));
         }
         if (containers.Count == 0)
         {
@@ -497,7 +502,7 @@ internal static class DatacenterReader
 
     private static (YamlValue Value, ServiceSpec Spec) ReadService(YamlValue value, Context context)
     {
-        var s = value.AsSection("name", "arrivals", "request", "replicas", "balancing", "vm", "pod");
+        var s = value.AsSection("name", "arrivals", "request", "replicas", "balancing", "vm", "pod", "call", "backend");
         var nameValue = s.Required("name", "api");
         string name = nameValue.AsText();
         var interarrival = ScenarioLoader.ReadArrivals(s.Required("arrivals", "{rate: 50/s}"));
@@ -508,6 +513,12 @@ internal static class DatacenterReader
             r.Optional("network")?.AsSize() ?? 0);
         int replicas = (int)(s.Optional("replicas")?.AsInteger(1, 1_000_000) ?? 1);
         var balancing = s.Optional("balancing")?.AsChoice(Balancings) ?? Balancing.RoundRobin;
+        CallSpec? call = null;
+        if (s.Optional("call") is { } callValue)
+        {
+            var c = callValue.AsSection("cpu", "request", "reply");
+            call = new CallSpec(c.Required("cpu", "5ms").AsDurationOrDistribution(), c.Optional("request")?.AsSize() ?? 0, c.Optional("reply")?.AsSize() ?? 0);
+        }
         if (s.Optional("pod") is { } podValue)
         {
             if (s.Optional("vm") is { } both)
@@ -515,7 +526,30 @@ internal static class DatacenterReader
                 throw both.Error("expected either vm or pod, not both");
             }
             var (pod, engines) = ReadPod(podValue, name, context, mainProcessesAllowed: false);
-            return (nameValue, new ServiceSpec(name, interarrival, request, null, replicas, balancing, pod, engines));
+            BackendSpec? backend = null;
+            if (s.Optional("backend") is { } backendValue)
+            {
+                var b = backendValue.AsSection("replicas", "pod");
+                var (backendPod, backendEngines) = ReadPod(b.Required("pod", "{engines: nodes, containers: [{image: db, cpu: 1, memory: 1GiB}]}"),
+                    name + "-backend", context, mainProcessesAllowed: false);
+                backend = new BackendSpec(backendPod, backendEngines, (int)(b.Optional("replicas")?.AsInteger(1, 1_000_000) ?? 1));
+            }
+            bool inPod = pod.Containers.Any(c => c.IsBackend);
+            if (call is null && (backend is not null || inPod))
+            {
+                throw (s.Optional("backend") ?? podValue).Error("a backend needs a call: say what each request asks of it (call: {cpu: 5ms, request: 10KB, reply: 50KB})");
+            }
+            if (call is not null && inPod == (backend is not null))
+            {
+                throw s.Optional("call")!.Error(inPod
+                    ? "expected the call to go either to the pod's backend container or to a backend section, not both"
+                    : "a call needs a backend: a container of the pod with role: backend (IPC), or a backend section (separate pods)");
+            }
+            return (nameValue, new ServiceSpec(name, interarrival, request, null, replicas, balancing, pod, engines, call, backend));
+        }
+        if (s.Optional("call") is { } vmCall)
+        {
+            throw vmCall.Error("calls to a backend are modelled for services in pods; deploy this one with pod:");
         }
         var vmValue = s.Required("vm", "{image: ubuntu, vcpus: 2, memory: 4GiB}");
         var vm = ReadVm(vmValue.AsSection(VmKeys), name, context.Images, context.Hosts, vmValue);

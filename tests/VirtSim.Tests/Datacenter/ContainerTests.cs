@@ -232,3 +232,58 @@ public class ContainerClusterTests
         Assert.That(dc.Containers.Engines.Count(), Is.EqualTo(1), "the group keeps its initial count");
     }
 }
+
+public class PodCommunicationTests
+{
+    private static double CallTime(bool samePod)
+    {
+        // Two bare-metal nodes, 10 Gb/s links at 90% (1.125 GB/s of payload), 100 µs each.
+        // One request every 10 s: 1 ms of front-end CPU, then a call: 50 KB out, 2 ms of
+        // backend CPU, 200 KB back.
+        var web = ContainerClusterTests.Image("web");
+        var db = ContainerClusterTests.Image("db");
+        var front = new ContainerSpec("web", web, 1, 1 * GB, []);
+        var back = new ContainerSpec("db", db, 1, 1 * GB, [], IsBackend: samePod);
+        var call = new CallSpec(new Distribution.Deterministic(0.002), 50e3, 200e3);
+        var service = Service("shop", rate: 0.1, cpuSeconds: 0.001, evenlySpaced: true) with
+        {
+            Vm = null,
+            Pod = new PodSpec("shop", samePod ? [front, back] : [front]),
+            EngineGroup = "nodes",
+            Call = call,
+            Backend = samePod ? null : new BackendSpec(new PodSpec("db", [back]), "nodes", 1),
+        };
+        var spec = Spec([new HostGroupSpec(Host(kind: HypervisorKind.None), 2)], link: Link(10e9, efficiency: 0.9, latency: 100e-6), services: [service]) with
+        {
+            EngineGroups = [ContainerClusterTests.BareMetalEngines()],
+            ContainerPlacement = ContainerPlacement.Spread,
+        };
+        var sim = new Simulation(2);
+        var dc = new DC(sim, spec);
+        dc.Start();
+        sim.Schedule(100, dc.ResetStatistics);
+        sim.Run(until: 10_000);
+        var pods = dc.Containers!.Pods;
+        if (!samePod)
+        {
+            Assume.That(pods[0].Engine, Is.Not.SameAs(pods[1].Engine), "spread puts the front end and the database on different nodes");
+        }
+        return dc.Measure().Single(m => m.Name == "shop.call_time_mean").Value;
+    }
+
+    [Test]
+    public void ContainersOfOnePodTalkByIpc()
+    {
+        // 2 ms of CPU, two messages of 20 µs, 250 KB copied at 5 GB/s (50 µs).
+        Assert.That(CallTime(samePod: true), Is.EqualTo(0.002 + 2 * 20e-6 + 250e3 / 5e9).Within(1e-12));
+    }
+
+    [Test]
+    public void SeparatePodsOnDifferentNodesTalkOverTheNetwork()
+    {
+        // 2 ms of CPU; each way two links of 100 µs; 50 KB and 200 KB at 1.125 GB/s.
+        double expected = 0.002 + 4 * 100e-6 + 250e3 / 1.125e9;
+        Assert.That(CallTime(samePod: false), Is.EqualTo(expected).Within(1e-9));
+        Assert.That(CallTime(samePod: false), Is.GreaterThan(CallTime(samePod: true)));
+    }
+}

@@ -101,6 +101,16 @@ public class ContainerScenarioTests
             Does.Contain("no engine of 'pool' is large enough for this pod (6 cores"));
 
     [Test]
+    public void ACallNeedsABackend() =>
+        Assert.That(Bad(Good.Replace("    replicas: 2\n    pod:", "    replicas: 2\n    call: {cpu: 1ms}\n    pod:")).Message,
+            Does.Contain("a call needs a backend: a container of the pod with role: backend (IPC), or a backend section (separate pods)"));
+
+    [Test]
+    public void ABackendContainerNeedsACall() =>
+        Assert.That(Bad(Good.Replace("ports: [80]}]}", "ports: [80]}, {name: db, image: base, cpu: 1, memory: 1GiB, role: backend}]}")).Message,
+            Does.Contain("a backend needs a call"));
+
+    [Test]
     public void MaxBelowCountIsRefused() =>
         Assert.That(Bad(Good.Replace("count: 1, max: 3", "count: 2, max: 1")).Message, Does.Contain("expected max to be at least count (2)"));
 }
