@@ -1,5 +1,6 @@
 using VirtSim.Datacenter.Network;
 using VirtSim.Datacenter.Virtualization;
+using VirtSim.Datacenter.Workload;
 using VirtSim.Kernel;
 using VirtSim.Kernel.FairSharing;
 using VirtSim.Kernel.Processes;
@@ -302,14 +303,10 @@ public sealed class ContainerCluster : IVmOwner
             _mainWork.Add((pod.Spec.Name, container.Name), sampler);
         }
         double cpuWork = sampler.Sample();
-        var host = pod.Host;
-        double weight = pod.CpuWeight;
-        var cpu = _fairShare.CreateActivity().Uses(host.Cpu, weight);
-        pod.AddCpuLimits(cpu, weight);
-        cpu.RateCap = container.CpuLimit * host.Spec.CoreSpeed / weight;
+        var cpu = ReplicaWork.Cpu(pod, _fairShare, container.CpuLimit);
         pod.Mains.Add(cpu);
         yield return cpu.Run(cpuWork);
-        host.BusyCoreSeconds += cpu.WorkDone * weight;
+        pod.Host.BusyCoreSeconds += cpu.WorkDone * pod.CpuWeight;
     }
 
     private void Stop(Pod pod)

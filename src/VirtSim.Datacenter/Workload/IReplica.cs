@@ -34,3 +34,23 @@ public interface IReplica
     /// <summary>The requests in progress on it.</summary>
     List<Process> Requests { get; }
 }
+
+/// <summary>Work on a replica, built one way everywhere.</summary>
+public static class ReplicaWork
+{
+    /// <summary>
+    /// CPU work on <paramref name="replica"/>: it uses the host's CPU at the replica's weight (the
+    /// hypervisor's cost, paging), counts against the replica's own limits, and runs on at most
+    /// <paramref name="cores"/> cores (one for a single-threaded request).
+    /// </summary>
+    public static Activity Cpu(IReplica replica, FairShare fairShare, double cores = 1)
+    {
+        var host = replica.Host;
+        double weight = replica.CpuWeight;
+        var cpu = fairShare.CreateActivity().Uses(host.Cpu, weight);
+        replica.AddCpuLimits(cpu, weight);
+        cpu.RateCap = cores * host.Spec.CoreSpeed / weight;
+        cpu.Share = replica.CpuShare;
+        return cpu;
+    }
+}

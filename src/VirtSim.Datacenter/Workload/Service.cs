@@ -148,13 +148,8 @@ internal sealed class Service : IVmOwner, IPodOwner
     {
         replica.Requests.Add(self);
         var host = replica.Host;
-        // Each unit of guest work costs CpuWeight of host CPU (hypervisor, paging); one request
-        // runs on one core at most.
         double weight = replica.CpuWeight;
-        var cpu = _fairShare.CreateActivity().Uses(host.Cpu, weight);
-        replica.AddCpuLimits(cpu, weight);
-        cpu.RateCap = host.Spec.CoreSpeed / weight;
-        cpu.Share = replica.CpuShare;
+        var cpu = ReplicaWork.Cpu(replica, _fairShare);
         yield return cpu.Run(cpuWork);
         if (self.WasInterrupted)
         {
@@ -219,13 +214,9 @@ internal sealed class Service : IVmOwner, IPodOwner
         {
             yield return step;
         }
-        var host = backend.Host;
-        double weight = backend.CpuWeight;
-        var cpu = _fairShare.CreateActivity().Uses(host.Cpu, weight);
-        backend.AddCpuLimits(cpu, weight);
-        cpu.RateCap = host.Spec.CoreSpeed / weight;
+        var cpu = ReplicaWork.Cpu(backend, _fairShare);
         yield return cpu.Run(backendWork);
-        host.BusyCoreSeconds += backendWork * weight;
+        backend.Host.BusyCoreSeconds += backendWork * backend.CpuWeight;
         foreach (var step in Send(backend, caller, samePod, call.ReplyBytes))
         {
             yield return step;
@@ -309,13 +300,11 @@ internal sealed class Batch : IVmOwner, IPodOwner
         _tasks.Add(vm, mine);
         int replica = _replicasSeen++;
         var host = vm.Host!;
-        double weight = host.PagingFactor / host.Hypervisor.Spec.CpuEfficiency;
+        double weight = vm.CpuWeight;
         for (int task = replica; task < Spec.Tasks; task += Spec.Replicas)
         {
             double work = _taskCpu.Sample();
-            var activity = _fairShare.CreateActivity().Uses(host.Cpu, weight).Uses(vm.VcpuLimit!, weight);
-            activity.RateCap = host.Spec.CoreSpeed / weight;
-            activity.Share = vm.Spec.CpuShare;
+            var activity = ReplicaWork.Cpu(vm, _fairShare);
             activity.Completed = _ =>
             {
                 host.BusyCoreSeconds += work * weight;
@@ -345,12 +334,12 @@ internal sealed class Batch : IVmOwner, IPodOwner
 
     public void Crashed(VirtualMachine vm)
     {
-        double weight = vm.Host!.PagingFactor / vm.Host.Hypervisor.Spec.CpuEfficiency;
+        double weight = vm.CpuWeight;
         foreach (var (task, _) in _tasks[vm])
         {
             if (task.IsRunning)
             {
-                vm.Host.BusyCoreSeconds += task.WorkDone * weight;
+                vm.Host!.BusyCoreSeconds += task.WorkDone * weight;
                 task.Cancel();
             }
         }
