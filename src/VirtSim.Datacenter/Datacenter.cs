@@ -52,11 +52,18 @@ public sealed class Datacenter
         BuildHosts();
         _services.AddRange(spec.Services.Select(s => new Service(s, simulation, _fairShare, Network, _gateway)));
         _batches.AddRange(spec.Batches.Select(b => new Batch(b, simulation, _fairShare)));
+        if (spec.Functions is { } functions)
+        {
+            Functions = new Serverless.FunctionPlatform(simulation, functions);
+        }
         if (spec.EngineGroups is { Count: > 0 } groups)
         {
             Containers = new ContainerCluster(simulation, this, _fairShare, Network, _registry, groups, spec.ContainerPlacement, Announce);
         }
     }
+
+    /// <summary>The function platform, when the datacenter runs functions.</summary>
+    public Serverless.FunctionPlatform? Functions { get; }
 
     /// <summary>The container engines and pods, when the datacenter has engine groups.</summary>
     public ContainerCluster? Containers { get; }
@@ -135,6 +142,7 @@ public sealed class Datacenter
             _sim.Start(RequestVmGroup(group));
         }
         Containers?.Start(_spec.MonitoringInterval);
+        Functions?.Start();
         foreach (var group in _spec.Pods ?? [])
         {
             var plain = new PlainPods(group);
@@ -460,6 +468,7 @@ public sealed class Datacenter
         double now = _sim.Now;
         _measuredSince = now;
         _rejected = 0;
+        Functions?.ResetStatistics();
         _crashes = 0;
         foreach (var host in _hosts)
         {
@@ -498,6 +507,10 @@ public sealed class Datacenter
             {
                 results.Add(new($"{n}.call_time_mean", "s", service.CallTime.Mean));
             }
+        }
+        if (Functions is not null)
+        {
+            results.AddRange(Functions.Measure());
         }
         foreach (var batch in _batches)
         {

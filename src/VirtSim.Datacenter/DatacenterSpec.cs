@@ -33,6 +33,7 @@ public sealed record HostGroupSpec(HostSpec Host, int Count);
 /// <param name="EngineGroups">Container runtime engines, on bare metal or in VMs.</param>
 /// <param name="ContainerPlacement">How a pod's engine is chosen.</param>
 /// <param name="Pods">Plain pods.</param>
+/// <param name="Functions">The function platform, if any.</param>
 /// <remarks>
 /// Memory scrubbing default: 10 GB/s, the order of one core's memset bandwidth on a current
 /// server (an assumption; zeroing is memory-bandwidth bound).
@@ -50,4 +51,5 @@ public sealed record DatacenterSpec(
     double? VmMeanTimeToFailure = null,
     IReadOnlyList<EngineGroupSpec>? EngineGroups = null,
     ContainerPlacement ContainerPlacement = ContainerPlacement.FirstFit,
-    IReadOnlyList<PodGroupSpec>? Pods = null);
+    IReadOnlyList<PodGroupSpec>? Pods = null,
+    Serverless.FunctionPlatformSpec? Functions = null);

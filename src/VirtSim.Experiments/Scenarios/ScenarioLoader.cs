@@ -37,7 +37,7 @@ public static class ScenarioLoader
     {
         var rootValue = YamlSection.LoadRoot(file, text);
         var root = rootValue.AsSection("name", "description", "seed", "replications", "warmup", "duration", "station",
-            "datacenter", "images", "vms", "services", "batches", "container_images", "pods");
+            "datacenter", "images", "vms", "services", "batches", "container_images", "pods", "functions", "platform");
         string name = root.Optional("name")?.AsText() ?? System.IO.Path.GetFileNameWithoutExtension(file);
         string description = root.Optional("description")?.AsText() ?? "";
         ulong seed = root.Optional("seed")?.AsSeed() ?? 1;
@@ -50,17 +50,30 @@ public static class ScenarioLoader
         {
             throw datacenterValue.Error("expected either station or datacenter, not both");
         }
+        var functions = root.Optional("functions") is { } functionsValue ? FunctionReader.Read(functionsValue, root.Optional("platform")) : null;
+        if (functions is null && root.Optional("platform") is { } lonePlatform)
+        {
+            throw lonePlatform.Error("a platform needs functions to run");
+        }
         if (datacenterValue is not null)
         {
             var datacenter = DatacenterReader.Read(datacenterValue, root.Optional("images"), root.Optional("vms"),
                 root.Optional("services"), root.Optional("batches"), root.Optional("container_images"), root.Optional("pods"));
-            return new Scenario(name, description, seed, replications, warmup, duration, null, datacenter);
+            return new Scenario(name, description, seed, replications, warmup, duration, null, datacenter with { Functions = functions });
+        }
+        if (functions is not null && stationValue is null)
+        {
+            // Functions alone (the analytical setting): a datacenter with no hardware of its own.
+            var bare = new VirtSim.Datacenter.DatacenterSpec([], new VirtSim.Datacenter.Network.TopologySpec.Star(
+                new(1e9, 0, 1), new(1e9, 0, 1), new(1e9, 0, 1)), new VirtSim.Datacenter.Placement.FirstFit(),
+                VirtSim.Datacenter.AdmissionPolicy.Queue, [], [], [], Functions: functions);
+            return new Scenario(name, description, seed, replications, warmup, duration, null, bare);
         }
         if (stationValue is null)
         {
-            throw rootValue.Error("expected a model to simulate: a station (a queueing station) or a datacenter");
+            throw rootValue.Error("expected a model to simulate: a station (a queueing station), a datacenter, or functions");
         }
-        foreach (string key in new[] { "images", "vms", "services", "batches", "container_images", "pods" })
+        foreach (string key in new[] { "images", "vms", "services", "batches", "container_images", "pods", "functions", "platform" })
         {
             if (root.Optional(key) is { } stray)
             {

@@ -1,0 +1,372 @@
+using VirtSim.Datacenter.Metrics;
+using VirtSim.Kernel;
+using VirtSim.Kernel.Random;
+using VirtSim.Kernel.Statistics;
+
+namespace VirtSim.Datacenter.Serverless;
+
+/// <summary>What a function has seen: counts, latencies, instances over time, and its bill.</summary>
+public sealed class FunctionStatistics
+{
+    internal FunctionStatistics(double now)
+    {
+        Busy = new TimeWeighted(now);
+        Idle = new TimeWeighted(now);
+    }
+
+    /// <summary>Invocations that arrived.</summary>
+    public long Invocations { get; internal set; }
+
+    /// <summary>Invocations that started a new instance.</summary>
+    public long ColdStarts { get; internal set; }
+
+    /// <summary>Invocations killed at the execution-time limit.</summary>
+    public long Timeouts { get; internal set; }
+
+    /// <summary>Invocations rejected over a concurrency limit.</summary>
+    public long Throttled { get; internal set; }
+
+    /// <summary>Response times of invocations that completed (not killed).</summary>
+    public Tally Response { get; } = new();
+
+    /// <summary>Response times of completed warm invocations.</summary>
+    public Tally WarmResponse { get; } = new();
+
+    /// <summary>Response times of completed cold invocations.</summary>
+    public Tally ColdResponse { get; } = new();
+
+    /// <summary>Quantiles of the response times.</summary>
+    public QuantileSketch ResponseQuantiles { get; } = new();
+
+    /// <summary>Instances running an invocation (or starting for one), over time.</summary>
+    public TimeWeighted Busy { get; }
+
+    /// <summary>Instances kept warm and idle, over time.</summary>
+    public TimeWeighted Idle { get; }
+
+    /// <summary>What the invocations cost so far.</summary>
+    public double Bill { get; internal set; }
+
+    internal void Reset(double now)
+    {
+        Invocations = ColdStarts = Timeouts = Throttled = 0;
+        Response.Reset();
+        WarmResponse.Reset();
+        ColdResponse.Reset();
+        ResponseQuantiles.Reset();
+        Busy.Reset(now);
+        Idle.Reset(now);
+        Bill = 0;
+    }
+}
+
+/// <summary>
+/// A function platform (FaaS): each invocation runs in an instance of its function, a container
+/// that handles one invocation at a time. An idle warm instance serves it at once (a warm
+/// start); otherwise a new instance starts (a cold start: runtime and function initialization)
+/// and is kept warm afterwards for as long as the keep-alive policy says. Idle instances cost
+/// no events: expiries are settled in time order whenever the function is next touched.
+/// </summary>
+public sealed class FunctionPlatform
+{
+    private readonly Simulation _sim;
+    private readonly FunctionPlatformSpec _spec;
+    private readonly List<Function> _functions = [];
+    private readonly Queue<(Function Function, double ArrivedAt)> _queued = new();
+    private double _measuredSince;
+
+    /// <summary>Builds the platform of <paramref name="spec"/> in <paramref name="simulation"/>.</summary>
+    public FunctionPlatform(Simulation simulation, FunctionPlatformSpec spec)
+    {
+        _sim = simulation ?? throw new ArgumentNullException(nameof(simulation));
+        _spec = spec ?? throw new ArgumentNullException(nameof(spec));
+        foreach (var function in spec.Functions)
+        {
+            _functions.Add(new Function(this, function));
+        }
+    }
+
+    /// <summary>Instances busy across the account.</summary>
+    public int BusyInstances { get; private set; }
+
+    /// <summary>The statistics of <paramref name="function"/>.</summary>
+    public FunctionStatistics StatisticsOf(string function) => _functions.Single(f => f.Spec.Name == function).Stats;
+
+    /// <summary>Starts the arrivals and the provisioned instances.</summary>
+    public void Start()
+    {
+        foreach (var function in _functions)
+        {
+            function.Begin();
+        }
+    }
+
+    /// <summary>Forgets what was measured so far: the end of the warm-up.</summary>
+    public void ResetStatistics()
+    {
+        _measuredSince = _sim.Now;
+        foreach (var function in _functions)
+        {
+            function.Settle(_sim.Now);
+            function.Stats.Reset(_sim.Now);
+        }
+    }
+
+    /// <summary>What the platform measured since the last reset.</summary>
+    public IEnumerable<Measurement> Measure()
+    {
+        double now = _sim.Now;
+        double span = now - _measuredSince;
+        double bill = 0, idleGbSeconds = 0;
+        foreach (var function in _functions)
+        {
+            function.Settle(now);
+            var s = function.Stats;
+            double gb = function.Spec.MemoryBytes / FunctionPricing.BytesPerGb;
+            double idle = s.Idle.Mean(now) * span * gb;
+            double provisioned = function.Spec.Provisioned * gb * span * _spec.Pricing.ProvisionedPerGbSecond;
+            string n = function.Spec.Name;
+            yield return new($"{n}.invocations", "invocations", s.Invocations);
+            yield return new($"{n}.cold_start_ratio", "fraction", s.Invocations == 0 ? double.NaN : (double)s.ColdStarts / s.Invocations);
+            yield return new($"{n}.response_time_mean", "s", s.Response.Mean);
+            yield return new($"{n}.response_time_p50", "s", s.ResponseQuantiles.Quantile(0.50));
+            yield return new($"{n}.response_time_p99", "s", s.ResponseQuantiles.Quantile(0.99));
+            yield return new($"{n}.response_time_warm_mean", "s", s.WarmResponse.Mean);
+            yield return new($"{n}.response_time_cold_mean", "s", s.ColdResponse.Mean);
+            yield return new($"{n}.timeouts", "invocations", s.Timeouts);
+            yield return new($"{n}.throttled", "invocations", s.Throttled);
+            yield return new($"{n}.instances_mean", "instances", s.Busy.Mean(now) + s.Idle.Mean(now));
+            yield return new($"{n}.instances_busy_mean", "instances", s.Busy.Mean(now));
+            yield return new($"{n}.instances_idle_mean", "instances", s.Idle.Mean(now));
+            yield return new($"{n}.idle_gb_seconds", "GB-s", idle);
+            yield return new($"{n}.bill", "money", s.Bill + provisioned);
+            bill += s.Bill + provisioned;
+            idleGbSeconds += idle;
+        }
+        yield return new("faas_bill", "money", bill);
+        yield return new("faas_idle_gb_seconds", "GB-s", idleGbSeconds);
+    }
+
+    private bool CanStart(Function function) =>
+        (function.Spec.Concurrency is not { } limit || function.BusyCount < limit)
+        && (_spec.AccountConcurrency is not { } account || BusyInstances < account);
+
+    /// <summary>One function's instances, arrivals and completions.</summary>
+    private sealed class Function : Wakeable
+    {
+        private readonly FunctionPlatform _platform;
+        private readonly Simulation _sim;
+        private readonly Sampler _interarrival;
+        private readonly Sampler _duration;
+        private readonly Sampler? _coldDuration;
+        // Idle on-demand instances in the order they became idle; the newest is reused first,
+        // the oldest expires first. Provisioned instances never expire.
+        private readonly List<Instance> _idle = [];
+        private int _idleHead;
+        private readonly Stack<Instance> _provisionedIdle = new();
+        private readonly Stack<Instance> _spareInstances = new();
+        private readonly Stack<Completion> _spareCompletions = new();
+        private long _arrivalSeq = -1;
+
+        public Function(FunctionPlatform platform, FunctionSpec spec)
+        {
+            _platform = platform;
+            _sim = platform._sim;
+            Spec = spec;
+            Stats = new FunctionStatistics(_sim.Now);
+            _interarrival = spec.Interarrival.Bind(_sim.Streams[$"{spec.Name}.arrivals"]);
+            _duration = spec.Duration.Bind(_sim.Streams[$"{spec.Name}.duration"]);
+            _coldDuration = spec.ColdDuration?.Bind(_sim.Streams[$"{spec.Name}.cold"]);
+        }
+
+        public FunctionSpec Spec { get; }
+
+        public FunctionStatistics Stats { get; }
+
+        public int BusyCount { get; private set; }
+
+        private int IdleCount => _idle.Count - _idleHead + _provisionedIdle.Count;
+
+        public void Begin()
+        {
+            for (int i = 0; i < Spec.Provisioned; i++)
+            {
+                _provisionedIdle.Push(new Instance { Provisioned = true });
+            }
+            Stats.Idle.Set(_sim.Now, IdleCount);
+            _arrivalSeq = _sim.Schedule(_interarrival.Sample(), this);
+        }
+
+        protected override void Wake(long seq)
+        {
+            if (seq != _arrivalSeq)
+            {
+                return;
+            }
+            double now = _sim.Now;
+            Settle(now);
+            Stats.Invocations++;
+            if (_platform.CanStart(this))
+            {
+                Run(now, now);
+            }
+            else if (_platform._spec.Throttle == ThrottlePolicy.Reject)
+            {
+                Stats.Throttled++;
+            }
+            else
+            {
+                _platform._queued.Enqueue((this, now));
+            }
+            _arrivalSeq = _sim.Schedule(_interarrival.Sample(), this);
+        }
+
+        /// <summary>Releases, in time order, the idle instances whose keep-alive ran out by <paramref name="now"/>.</summary>
+        public void Settle(double now)
+        {
+            while (_idleHead < _idle.Count && _idle[_idleHead].ExpiresAt <= now)
+            {
+                var expired = _idle[_idleHead];
+                _idle[_idleHead++] = null!;
+                Stats.Idle.Set(expired.ExpiresAt, IdleCount);
+                _spareInstances.Push(expired);
+            }
+            if (_idleHead == _idle.Count)
+            {
+                _idle.Clear();
+                _idleHead = 0;
+            }
+        }
+
+        public void RunQueued(double now, double arrivedAt) => Run(now, arrivedAt);
+
+        private void Run(double now, double arrivedAt)
+        {
+            Instance instance;
+            bool cold = false;
+            if (_provisionedIdle.Count > 0)
+            {
+                instance = _provisionedIdle.Pop();
+            }
+            else if (_idle.Count > _idleHead)
+            {
+                instance = _idle[^1];
+                _idle.RemoveAt(_idle.Count - 1);
+            }
+            else
+            {
+                instance = _spareInstances.Count > 0 ? _spareInstances.Pop() : new Instance();
+                cold = true;
+                Stats.ColdStarts++;
+            }
+            if (!cold)
+            {
+                Stats.Idle.Set(now, IdleCount);
+            }
+            BusyCount++;
+            _platform.BusyInstances++;
+            Stats.Busy.Set(now, BusyCount);
+
+            // A cold start initializes the runtime and the function before executing; the
+            // analytical setting gives the whole cold invocation a duration of its own.
+            double startup = 0, execution;
+            if (cold && _coldDuration is not null)
+            {
+                execution = _coldDuration.Sample();
+            }
+            else
+            {
+                startup = cold ? Spec.RuntimeInit + Spec.FunctionInit : 0;
+                execution = _duration.Sample();
+            }
+            bool killed = execution > Spec.Timeout;
+            if (killed)
+            {
+                execution = Spec.Timeout;
+            }
+            var completion = _spareCompletions.Count > 0 ? _spareCompletions.Pop() : new Completion(this);
+            completion.Set(instance, arrivedAt, execution, killed, cold);
+            _sim.Schedule(startup + execution, completion);
+        }
+
+        public void Complete(Completion c)
+        {
+            double now = _sim.Now;
+            Settle(now);
+            BusyCount--;
+            _platform.BusyInstances--;
+            Stats.Busy.Set(now, BusyCount);
+            Stats.Bill += _platform._spec.Pricing.Invocation(Spec.MemoryBytes, c.Execution);
+            if (c.Killed)
+            {
+                Stats.Timeouts++;
+            }
+            else
+            {
+                double response = now - c.ArrivedAt;
+                Stats.Response.Add(response);
+                Stats.ResponseQuantiles.Add(response);
+                (c.Cold ? Stats.ColdResponse : Stats.WarmResponse).Add(response);
+            }
+            var instance = c.Instance!;
+            _spareCompletions.Push(c);
+            if (instance.Provisioned)
+            {
+                _provisionedIdle.Push(instance);
+            }
+            else
+            {
+                double keep = Spec.KeepAlive.KeepFor(Stats);
+                if (keep > 0)
+                {
+                    instance.ExpiresAt = now + keep;
+                    _idle.Add(instance);
+                }
+                else
+                {
+                    _spareInstances.Push(instance);
+                }
+            }
+            Stats.Idle.Set(now, IdleCount);
+            _platform.StartQueued(now);
+        }
+    }
+
+    private void StartQueued(double now)
+    {
+        // Queued invocations, first come first served, as far as the limits now allow.
+        while (_queued.Count > 0 && CanStart(_queued.Peek().Function))
+        {
+            var (function, arrivedAt) = _queued.Dequeue();
+            function.Settle(now);
+            function.RunQueued(now, arrivedAt);
+        }
+    }
+
+    private sealed class Instance
+    {
+        public bool Provisioned;
+        public double ExpiresAt;
+    }
+
+    /// <summary>The end of one invocation; pooled, so a steady stream of invocations allocates nothing.</summary>
+    private sealed class Completion(Function function) : Wakeable
+    {
+        public Instance? Instance;
+        public double ArrivedAt;
+        public double Execution;
+        public bool Killed;
+        public bool Cold;
+
+        public void Set(Instance instance, double arrivedAt, double execution, bool killed, bool cold)
+        {
+            Instance = instance;
+            ArrivedAt = arrivedAt;
+            Execution = execution;
+            Killed = killed;
+            Cold = cold;
+        }
+
+        protected override void Wake(long seq) => function.Complete(this);
+    }
+}

@@ -1,0 +1,106 @@
+using VirtSim.Kernel.Random;
+
+namespace VirtSim.Datacenter.Serverless;
+
+/// <summary>How long an instance is kept warm after it becomes idle.</summary>
+public abstract record KeepAlivePolicy
+{
+    /// <summary>
+    /// Seconds an instance that just became idle is kept before it is released; infinity keeps it
+    /// for ever, 0 releases it at once.
+    /// </summary>
+    public abstract double KeepFor(FunctionStatistics history);
+
+    /// <summary>A fixed idle timeout. Default 10 minutes: the figure Shahrad et al. report for the
+    /// fixed keep-alive of the major providers in 2019 ("Serverless in the Wild", USENIX ATC 2020).</summary>
+    public sealed record Fixed(double Seconds) : KeepAlivePolicy
+    {
+        /// <summary>The 10-minute default.</summary>
+        public static Fixed Default { get; } = new(600);
+
+        /// <inheritdoc />
+        public override double KeepFor(FunctionStatistics history) => Seconds;
+    }
+
+    /// <summary>No keep-alive: every invocation starts cold.</summary>
+    public sealed record None : KeepAlivePolicy
+    {
+        /// <inheritdoc />
+        public override double KeepFor(FunctionStatistics history) => 0;
+    }
+}
+
+/// <summary>What the platform does with an invocation over the concurrency limit.</summary>
+public enum ThrottlePolicy
+{
+    /// <summary>It is rejected and counted as throttled.</summary>
+    Reject,
+
+    /// <summary>It waits, first come first served, for an instance to free up.</summary>
+    Queue,
+}
+
+/// <summary>A function as the user deploys it.</summary>
+/// <param name="Name">Name, the prefix of its metrics.</param>
+/// <param name="MemoryBytes">Memory size, the unit of billing (GB-seconds).</param>
+/// <param name="Timeout">Execution-time limit in seconds: an invocation still running then is killed.</param>
+/// <param name="Concurrency">Most instances busy at once; null: no limit of its own.</param>
+/// <param name="Interarrival">Time between invocations (exponential: Poisson arrivals).</param>
+/// <param name="Duration">Execution time of a warm invocation, in seconds.</param>
+/// <param name="RuntimeInit">Time to start the language runtime in a fresh container, in seconds.</param>
+/// <param name="FunctionInit">Time to run the function's own initialization code, in seconds.</param>
+/// <param name="KeepAlive">How long idle instances are kept warm.</param>
+/// <param name="Provisioned">Instances kept warm at all times (provisioned concurrency); they never expire.</param>
+/// <param name="ColdDuration">
+/// For the classic analytical setting: the whole time of a cold invocation (start and
+/// execution), replacing <paramref name="RuntimeInit"/> + <paramref name="FunctionInit"/> + <paramref name="Duration"/>.
+/// </param>
+public sealed record FunctionSpec(
+    string Name,
+    double MemoryBytes,
+    double Timeout,
+    int? Concurrency,
+    Distribution Interarrival,
+    Distribution Duration,
+    double RuntimeInit,
+    double FunctionInit,
+    KeepAlivePolicy KeepAlive,
+    int Provisioned = 0,
+    Distribution? ColdDuration = null);
+
+/// <summary>What an invocation costs, as providers bill it.</summary>
+/// <param name="PerGbSecond">Price of one GB-second of execution (memory size × billed duration).</param>
+/// <param name="PerMillionRequests">Price of a million invocations.</param>
+/// <param name="ProvisionedPerGbSecond">Price of one GB-second of provisioned concurrency kept warm.</param>
+/// <param name="BillingGranularity">Billed durations are rounded up to a multiple of this, in seconds.</param>
+/// <remarks>
+/// Defaults: AWS Lambda's published x86 prices (first tier): $0.0000166667 per GB-second,
+/// $0.20 per million requests, $0.0000041667 per GB-second of provisioned concurrency, billed
+/// per 1 ms. Gigabytes here are 2^30 bytes, as Lambda counts them.
+/// </remarks>
+public sealed record FunctionPricing(double PerGbSecond, double PerMillionRequests, double ProvisionedPerGbSecond, double BillingGranularity)
+{
+    /// <summary>The AWS Lambda defaults above.</summary>
+    public static FunctionPricing Default { get; } = new(0.0000166667, 0.20, 0.0000041667, 0.001);
+
+    /// <summary>Bytes in a billing gigabyte.</summary>
+    public const double BytesPerGb = 1024.0 * 1024 * 1024;
+
+    /// <summary>The price of one invocation of <paramref name="memoryBytes"/> that ran <paramref name="seconds"/>.</summary>
+    public double Invocation(double memoryBytes, double seconds)
+    {
+        double billed = Math.Ceiling(seconds / BillingGranularity - 1e-9) * BillingGranularity;
+        return memoryBytes / BytesPerGb * billed * PerGbSecond + PerMillionRequests / 1e6;
+    }
+}
+
+/// <summary>The function platform: concurrency across the account, throttling and prices.</summary>
+/// <param name="Functions">The functions.</param>
+/// <param name="AccountConcurrency">Most instances busy at once across all functions; null: no limit.</param>
+/// <param name="Throttle">What happens to an invocation over a limit.</param>
+/// <param name="Pricing">Prices.</param>
+public sealed record FunctionPlatformSpec(
+    IReadOnlyList<FunctionSpec> Functions,
+    int? AccountConcurrency,
+    ThrottlePolicy Throttle,
+    FunctionPricing Pricing);
