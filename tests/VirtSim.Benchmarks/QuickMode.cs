@@ -26,6 +26,7 @@ public static class QuickMode
             ("fairshare-1k", FairShare1k),
             ("scale-20k-hosts", Scale20kHosts),
             ("containers-100k", Containers100k),
+            ("faas-analytic", FaasAnalytic),
         };
         foreach (var (name, run) in cases)
         {
@@ -177,6 +178,28 @@ public static class QuickMode
         }
         measured["simulated_last_start_s"] = Round(lastStart);
         measured["bytes_per_container_after_start"] = Round(perContainer);
+        return measured;
+    }
+
+    private static Dictionary<string, object> FaasAnalytic()
+    {
+        var (warm, warmDc) = Workloads.FaasAnalytic();
+        warmDc.Start();
+        warm.Run(until: 100_000);
+        long events = 0;
+        double coldRatio = double.NaN, instances = double.NaN;
+        var measured = Measure(() =>
+        {
+            var (sim, datacenter) = Workloads.FaasAnalytic();
+            datacenter.Start();
+            sim.Run(until: 1_000_000);
+            events = sim.EventsProcessed;
+            var m = datacenter.Functions!.Measure().ToDictionary(x => x.Name, x => x.Value);
+            coldRatio = m["f.cold_start_ratio"];
+            instances = m["f.instances_mean"];
+        }, () => events);
+        measured["cold_start_ratio"] = Round(coldRatio);
+        measured["instances_mean"] = Round(instances);
         return measured;
     }
 

@@ -3,6 +3,7 @@ using VirtSim.Datacenter.Containers;
 using VirtSim.Datacenter.Hardware;
 using VirtSim.Datacenter.Network;
 using VirtSim.Datacenter.Placement;
+using VirtSim.Datacenter.Serverless;
 using VirtSim.Datacenter.Virtualization;
 using VirtSim.Datacenter.Workload;
 using VirtSim.Kernel;
@@ -114,6 +115,22 @@ public static class Workloads
         var groups = pods.Select(p => new PodGroupSpec(p, "nodes", 500)).ToList();
         var spec = new DatacenterSpec([new HostGroupSpec(host, 5_000)], new TopologySpec.Star(link, link, link),
             new FirstFit(), AdmissionPolicy.Queue, [], [], [], EngineGroups: [engines], Pods: groups);
+        return (sim, new VirtSim.Datacenter.Datacenter(sim, spec));
+    }
+
+    /// <summary>
+    /// The classic analytical setting (SimFaaS's example): Poisson arrivals at 0.9/s, exponential
+    /// warm (2.016 s) and cold (2.163 s) service, a fixed 600 s expiration, no concurrency limit.
+    /// </summary>
+    public static (Simulation Sim, VirtSim.Datacenter.Datacenter Datacenter) FaasAnalytic()
+    {
+        var sim = new Simulation(90);
+        var function = new FunctionSpec("f", 128 * 1024.0 * 1024, double.PositiveInfinity, null,
+            new Distribution.Exponential(1 / 0.9), new Distribution.Exponential(2.016), 0, 0,
+            new KeepAlivePolicy.Fixed(600), 0, new Distribution.Exponential(2.163));
+        var link = new LinkSpec(1e9, 0, 1);
+        var spec = new DatacenterSpec([], new TopologySpec.Star(link, link, link), new FirstFit(), AdmissionPolicy.Queue, [], [], [],
+            Functions: new FunctionPlatformSpec([function], null, ThrottlePolicy.Reject, FunctionPricing.Default));
         return (sim, new VirtSim.Datacenter.Datacenter(sim, spec));
     }
 }
