@@ -26,6 +26,9 @@ public sealed class FunctionStatistics
     /// <summary>Invocations rejected over a concurrency limit.</summary>
     public long Throttled { get; internal set; }
 
+    /// <summary>Keep-alive pings sent by the user (not counted as invocations).</summary>
+    public long Pings { get; internal set; }
+
     /// <summary>Response times of invocations that completed (not killed).</summary>
     public Tally Response { get; } = new();
 
@@ -49,7 +52,7 @@ public sealed class FunctionStatistics
 
     internal void Reset(double now)
     {
-        Invocations = ColdStarts = Timeouts = Throttled = 0;
+        Invocations = ColdStarts = Timeouts = Throttled = Pings = 0;
         Response.Reset();
         WarmResponse.Reset();
         ColdResponse.Reset();
@@ -72,7 +75,7 @@ public sealed class FunctionPlatform
     private readonly Simulation _sim;
     private readonly FunctionPlatformSpec _spec;
     private readonly List<Function> _functions = [];
-    private readonly Queue<(Function Function, double ArrivedAt)> _queued = new();
+    private readonly Queue<(Function Function, double ArrivedAt, Completion? Caller)> _queued = new();
     private double _measuredSince;
 
     /// <summary>Builds the platform of <paramref name="spec"/> in <paramref name="simulation"/>.</summary>
@@ -83,6 +86,10 @@ public sealed class FunctionPlatform
         foreach (var function in spec.Functions)
         {
             _functions.Add(new Function(this, function));
+        }
+        foreach (var function in _functions)
+        {
+            function.Resolve(_functions);
         }
     }
 
@@ -135,6 +142,10 @@ public sealed class FunctionPlatform
             yield return new($"{n}.response_time_cold_mean", "s", s.ColdResponse.Mean);
             yield return new($"{n}.timeouts", "invocations", s.Timeouts);
             yield return new($"{n}.throttled", "invocations", s.Throttled);
+            if (function.Spec.PingInterval is not null)
+            {
+                yield return new($"{n}.pings", "pings", s.Pings);
+            }
             yield return new($"{n}.instances_mean", "instances", s.Busy.Mean(now) + s.Idle.Mean(now));
             yield return new($"{n}.instances_busy_mean", "instances", s.Busy.Mean(now));
             yield return new($"{n}.instances_idle_mean", "instances", s.Idle.Mean(now));
@@ -167,6 +178,8 @@ public sealed class FunctionPlatform
         private readonly Stack<Instance> _spareInstances = new();
         private readonly Stack<Completion> _spareCompletions = new();
         private long _arrivalSeq = -1;
+        private Function[] _calls = [];
+        private PingSource? _pings;
 
         public Function(FunctionPlatform platform, FunctionSpec spec)
         {
@@ -183,7 +196,14 @@ public sealed class FunctionPlatform
 
         public FunctionStatistics Stats { get; }
 
+        public Simulation Simulation => _sim;
+
         public int BusyCount { get; private set; }
+
+        public void Resolve(List<Function> all)
+        {
+            _calls = (Spec.Calls ?? []).Select(call => all.Single(f => f.Spec.Name == call.Function)).ToArray();
+        }
 
         private int IdleCount => _idle.Count - _idleHead + _provisionedIdle.Count;
 
@@ -195,6 +215,11 @@ public sealed class FunctionPlatform
             }
             Stats.Idle.Set(_sim.Now, IdleCount);
             _arrivalSeq = _sim.Schedule(_interarrival.Sample(), this);
+            if (Spec.PingInterval is { } interval)
+            {
+                _pings = new PingSource(this, interval);
+                _sim.Schedule(interval, _pings);
+            }
         }
 
         protected override void Wake(long seq)
@@ -203,22 +228,40 @@ public sealed class FunctionPlatform
             {
                 return;
             }
-            double now = _sim.Now;
+            Invoke(_sim.Now, caller: null);
+            _arrivalSeq = _sim.Schedule(_interarrival.Sample(), this);
+        }
+
+        /// <summary>An invocation arrives (from a client, or from a calling function).</summary>
+        public void Invoke(double now, Completion? caller)
+        {
             Settle(now);
             Stats.Invocations++;
             if (_platform.CanStart(this))
             {
-                Run(now, now);
+                Run(now, now, ping: false, caller);
             }
             else if (_platform._spec.Throttle == ThrottlePolicy.Reject)
             {
                 Stats.Throttled++;
+                // A synchronous caller gets the rejection at once and goes on.
+                caller?.Function.ContinueCalls(caller);
             }
             else
             {
-                _platform._queued.Enqueue((this, now));
+                _platform._queued.Enqueue((this, now, caller));
             }
-            _arrivalSeq = _sim.Schedule(_interarrival.Sample(), this);
+        }
+
+        /// <summary>A keep-alive ping: it runs like an invocation, only to keep an instance warm.</summary>
+        public void Ping(double now)
+        {
+            Settle(now);
+            Stats.Pings++;
+            if (_platform.CanStart(this))
+            {
+                Run(now, now, ping: true, caller: null);
+            }
         }
 
         /// <summary>Releases, in time order, the idle instances whose keep-alive ran out by <paramref name="now"/>.</summary>
@@ -238,9 +281,7 @@ public sealed class FunctionPlatform
             }
         }
 
-        public void RunQueued(double now, double arrivedAt) => Run(now, arrivedAt);
-
-        private void Run(double now, double arrivedAt)
+        public void Run(double now, double arrivedAt, bool ping, Completion? caller)
         {
             Instance instance;
             bool cold = false;
@@ -270,14 +311,20 @@ public sealed class FunctionPlatform
             // A cold start initializes the runtime and the function before executing; the
             // analytical setting gives the whole cold invocation a duration of its own.
             double startup = 0, execution;
-            if (cold && _coldDuration is not null)
+            if (ping)
+            {
+                startup = cold ? Spec.RuntimeInit + Spec.FunctionInit : 0;
+                execution = _platform._spec.PingDuration;
+            }
+            else if (cold && _coldDuration is not null)
             {
                 execution = _coldDuration.Sample();
             }
             else
             {
                 startup = cold ? Spec.RuntimeInit + Spec.FunctionInit : 0;
-                execution = _duration.Sample();
+                // No state survives between invocations: it is read and written back every time.
+                execution = _duration.Sample() + Spec.StateAccesses * _platform._spec.StateStoreLatency;
             }
             bool killed = execution > Spec.Timeout;
             if (killed)
@@ -285,23 +332,53 @@ public sealed class FunctionPlatform
                 execution = Spec.Timeout;
             }
             var completion = _spareCompletions.Count > 0 ? _spareCompletions.Pop() : new Completion(this);
-            completion.Set(instance, arrivedAt, execution, killed, cold);
+            completion.Set(instance, arrivedAt, now + startup, killed, cold, ping, caller);
             _sim.Schedule(startup + execution, completion);
         }
 
-        public void Complete(Completion c)
+        /// <summary>The invocation's own work is done: now its calls, in order.</summary>
+        public void OwnWorkDone(Completion c)
+        {
+            c.NextCall = 0;
+            ContinueCalls(c);
+        }
+
+        /// <summary>
+        /// Makes the invocation's next calls: asynchronous ones are fired and forgotten, a
+        /// synchronous one is waited for (the instance stays busy and billed); then it finishes.
+        /// </summary>
+        public void ContinueCalls(Completion c)
+        {
+            double now = _sim.Now;
+            while (!c.Killed && !c.Ping && c.NextCall < _calls.Length)
+            {
+                var callee = _calls[c.NextCall];
+                bool synchronous = Spec.Calls![c.NextCall].Synchronous;
+                c.NextCall++;
+                if (synchronous)
+                {
+                    callee.Invoke(now, caller: c);
+                    return;
+                }
+                callee.Invoke(now, caller: null);
+            }
+            Finish(c);
+        }
+
+        private void Finish(Completion c)
         {
             double now = _sim.Now;
             Settle(now);
             BusyCount--;
             _platform.BusyInstances--;
             Stats.Busy.Set(now, BusyCount);
-            Stats.Bill += _platform._spec.Pricing.Invocation(Spec.MemoryBytes, c.Execution);
+            // Billed from the start of execution to the end, waits for synchronous callees included.
+            Stats.Bill += _platform._spec.Pricing.Invocation(Spec.MemoryBytes, now - c.ExecutionStart);
             if (c.Killed)
             {
                 Stats.Timeouts++;
             }
-            else
+            else if (!c.Ping)
             {
                 double response = now - c.ArrivedAt;
                 Stats.Response.Add(response);
@@ -309,6 +386,7 @@ public sealed class FunctionPlatform
                 (c.Cold ? Stats.ColdResponse : Stats.WarmResponse).Add(response);
             }
             var instance = c.Instance!;
+            var caller = c.Caller;
             _spareCompletions.Push(c);
             if (instance.Provisioned)
             {
@@ -328,7 +406,21 @@ public sealed class FunctionPlatform
                 }
             }
             Stats.Idle.Set(now, IdleCount);
+            if (caller is not null)
+            {
+                caller.Function.ContinueCalls(caller);
+            }
             _platform.StartQueued(now);
+        }
+    }
+
+    /// <summary>The user's keep-alive pings for one function, at a fixed interval.</summary>
+    private sealed class PingSource(Function function, double interval) : Wakeable
+    {
+        protected override void Wake(long seq)
+        {
+            function.Ping(function.Simulation.Now);
+            function.Simulation.Schedule(interval, this);
         }
     }
 
@@ -337,9 +429,9 @@ public sealed class FunctionPlatform
         // Queued invocations, first come first served, as far as the limits now allow.
         while (_queued.Count > 0 && CanStart(_queued.Peek().Function))
         {
-            var (function, arrivedAt) = _queued.Dequeue();
+            var (function, arrivedAt, caller) = _queued.Dequeue();
             function.Settle(now);
-            function.RunQueued(now, arrivedAt);
+            function.Run(now, arrivedAt, ping: false, caller);
         }
     }
 
@@ -352,21 +444,27 @@ public sealed class FunctionPlatform
     /// <summary>The end of one invocation; pooled, so a steady stream of invocations allocates nothing.</summary>
     private sealed class Completion(Function function) : Wakeable
     {
+        public Function Function { get; } = function;
         public Instance? Instance;
         public double ArrivedAt;
-        public double Execution;
+        public double ExecutionStart;
         public bool Killed;
         public bool Cold;
+        public bool Ping;
+        public Completion? Caller;
+        public int NextCall;
 
-        public void Set(Instance instance, double arrivedAt, double execution, bool killed, bool cold)
+        public void Set(Instance instance, double arrivedAt, double executionStart, bool killed, bool cold, bool ping, Completion? caller)
         {
             Instance = instance;
             ArrivedAt = arrivedAt;
-            Execution = execution;
+            ExecutionStart = executionStart;
             Killed = killed;
             Cold = cold;
+            Ping = ping;
+            Caller = caller;
         }
 
-        protected override void Wake(long seq) => function.Complete(this);
+        protected override void Wake(long seq) => Function.OwnWorkDone(this);
     }
 }

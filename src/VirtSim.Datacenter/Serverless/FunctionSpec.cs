@@ -55,6 +55,10 @@ public enum ThrottlePolicy
 /// For the classic analytical setting: the whole time of a cold invocation (start and
 /// execution), replacing <paramref name="RuntimeInit"/> + <paramref name="FunctionInit"/> + <paramref name="Duration"/>.
 /// </param>
+/// <param name="StateAccesses">Reads and writes to the external state store per invocation: a
+/// function keeps no state of its own between invocations, so it pays the store's latency each time.</param>
+/// <param name="Calls">Functions this one invokes after its own work, in order.</param>
+/// <param name="PingInterval">Seconds between keep-alive pings the user sends to keep an instance warm; null: none.</param>
 public sealed record FunctionSpec(
     string Name,
     double MemoryBytes,
@@ -66,7 +70,15 @@ public sealed record FunctionSpec(
     double FunctionInit,
     KeepAlivePolicy KeepAlive,
     int Provisioned = 0,
-    Distribution? ColdDuration = null);
+    Distribution? ColdDuration = null,
+    int StateAccesses = 0,
+    IReadOnlyList<FunctionCall>? Calls = null,
+    double? PingInterval = null);
+
+/// <summary>A call from one function to another.</summary>
+/// <param name="Function">The function called.</param>
+/// <param name="Synchronous">The caller waits for the callee's response (and is billed while it waits); otherwise it fires and forgets.</param>
+public sealed record FunctionCall(string Function, bool Synchronous);
 
 /// <summary>What an invocation costs, as providers bill it.</summary>
 /// <param name="PerGbSecond">Price of one GB-second of execution (memory size × billed duration).</param>
@@ -89,7 +101,9 @@ public sealed record FunctionPricing(double PerGbSecond, double PerMillionReques
     /// <summary>The price of one invocation of <paramref name="memoryBytes"/> that ran <paramref name="seconds"/>.</summary>
     public double Invocation(double memoryBytes, double seconds)
     {
-        double billed = Math.Ceiling(seconds / BillingGranularity - 1e-9) * BillingGranularity;
+        // Durations are differences of clock readings far from zero and carry rounding of about
+        // 1e-11 s; rounding up must not turn an exact 310 ms into 311 ms.
+        double billed = Math.Ceiling(seconds / BillingGranularity - 1e-6) * BillingGranularity;
         return memoryBytes / BytesPerGb * billed * PerGbSecond + PerMillionRequests / 1e6;
     }
 }
@@ -99,8 +113,16 @@ public sealed record FunctionPricing(double PerGbSecond, double PerMillionReques
 /// <param name="AccountConcurrency">Most instances busy at once across all functions; null: no limit.</param>
 /// <param name="Throttle">What happens to an invocation over a limit.</param>
 /// <param name="Pricing">Prices.</param>
+/// <param name="StateStoreLatency">Seconds one access to the external state store takes.</param>
+/// <param name="PingDuration">Seconds a keep-alive ping runs (and is billed).</param>
+/// <remarks>
+/// Store latency default: 5 ms, within the "single-digit millisecond" latency AWS states for
+/// DynamoDB. Ping duration default: 1 ms, the smallest billed duration.
+/// </remarks>
 public sealed record FunctionPlatformSpec(
     IReadOnlyList<FunctionSpec> Functions,
     int? AccountConcurrency,
     ThrottlePolicy Throttle,
-    FunctionPricing Pricing);
+    FunctionPricing Pricing,
+    double StateStoreLatency = 0.005,
+    double PingDuration = 0.001);

@@ -16,10 +16,11 @@ internal static class FunctionReader
     {
         var functions = new List<FunctionSpec>();
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var calls = new List<(string From, FunctionCall Call, YamlValue At)>();
         foreach (var value in functionsValue.AsList("functions"))
         {
             var f = value.AsSection("name", "memory", "timeout", "concurrency", "arrivals", "duration", "cold_duration",
-                "runtime_init", "function_init", "keep_alive", "provisioned");
+                "runtime_init", "function_init", "keep_alive", "provisioned", "state_accesses", "calls", "ping_interval");
             var nameValue = f.Required("name", "thumbnail");
             string name = nameValue.AsText();
             if (!names.Add(name))
@@ -38,8 +39,19 @@ internal static class FunctionReader
                 f.Optional("function_init")?.AsDuration(allowZero: true) ?? 0.25,
                 f.Optional("keep_alive") is { } k ? ReadKeepAlive(k) : KeepAlivePolicy.Fixed.Default,
                 (int)(f.Optional("provisioned")?.AsInteger(0, 1_000_000) ?? 0),
-                f.Optional("cold_duration")?.AsDurationOrDistribution()));
+                f.Optional("cold_duration")?.AsDurationOrDistribution(),
+                (int)(f.Optional("state_accesses")?.AsInteger(0, 1_000_000) ?? 0),
+                ReadCalls(f.Optional("calls"), calls, name),
+                f.Optional("ping_interval")?.AsDuration(allowZero: false)));
         }
+        foreach (var (from, call, at) in calls)
+        {
+            if (!names.Contains(call.Function))
+            {
+                throw at.Error($"no function named '{call.Function}' (declared: {string.Join(", ", names)})");
+            }
+        }
+        CheckNoCycle(functions, calls);
         if (functions.Count == 0)
         {
             throw functionsValue.Error("expected at least one function");
@@ -47,10 +59,13 @@ internal static class FunctionReader
         var pricing = FunctionPricing.Default;
         int? account = null;
         var throttle = ThrottlePolicy.Reject;
+        double storeLatency = 0.005, pingDuration = 0.001;
         if (platformValue is not null)
         {
             var p = platformValue.AsSection("account_concurrency", "throttle", "price_per_gb_second", "price_per_million_requests",
-                "provisioned_price_per_gb_second");
+                "provisioned_price_per_gb_second", "state_store_latency", "ping_duration");
+            storeLatency = p.Optional("state_store_latency")?.AsDuration(allowZero: true) ?? storeLatency;
+            pingDuration = p.Optional("ping_duration")?.AsDuration(allowZero: false) ?? pingDuration;
             account = p.Optional("account_concurrency") is { } a ? (int)a.AsInteger(1, 100_000_000) : null;
             throttle = p.Optional("throttle")?.AsChoice(Throttles) ?? ThrottlePolicy.Reject;
             pricing = pricing with
@@ -60,7 +75,61 @@ internal static class FunctionReader
                 ProvisionedPerGbSecond = p.Optional("provisioned_price_per_gb_second")?.AsNumber(0, 1e6) ?? pricing.ProvisionedPerGbSecond,
             };
         }
-        return new FunctionPlatformSpec(functions, account, throttle, pricing);
+        return new FunctionPlatformSpec(functions, account, throttle, pricing, storeLatency, pingDuration);
+    }
+
+    private static List<FunctionCall>? ReadCalls(YamlValue? value, List<(string, FunctionCall, YamlValue)> all, string from)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+        var calls = new List<FunctionCall>();
+        foreach (var callValue in value.AsList("calls"))
+        {
+            var c = callValue.AsSection("function", "sync");
+            var target = c.Required("function", "resize");
+            bool sync = c.Optional("sync")?.AsChoice(new Dictionary<string, bool>(StringComparer.Ordinal)
+            {
+                ["true"] = true,
+                ["false"] = false,
+            }) ?? true;
+            var call = new FunctionCall(target.AsText(), sync);
+            calls.Add(call);
+            all.Add((from, call, target));
+        }
+        return calls;
+    }
+
+    /// <summary>A function that calls itself, directly or through others, would invoke without end.</summary>
+    private static void CheckNoCycle(List<FunctionSpec> functions, List<(string From, FunctionCall Call, YamlValue At)> calls)
+    {
+        var edges = calls.GroupBy(c => c.From).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var state = new Dictionary<string, int>(StringComparer.Ordinal);   // 1: on the path, 2: done
+        void Visit(string name)
+        {
+            state[name] = 1;
+            foreach (var (_, call, at) in edges.GetValueOrDefault(name) ?? [])
+            {
+                int seen = state.GetValueOrDefault(call.Function);
+                if (seen == 1)
+                {
+                    throw at.Error($"calling '{call.Function}' from '{name}' closes a cycle: the functions would invoke each other without end");
+                }
+                if (seen == 0)
+                {
+                    Visit(call.Function);
+                }
+            }
+            state[name] = 2;
+        }
+        foreach (var function in functions)
+        {
+            if (state.GetValueOrDefault(function.Name) == 0)
+            {
+                Visit(function.Name);
+            }
+        }
     }
 
     private static KeepAlivePolicy ReadKeepAlive(YamlValue value)

@@ -115,3 +115,75 @@ public class FunctionPlatformTests
         Assert.That(r["f.response_time_mean"].Mean, Is.EqualTo(MmcMeanResponse(5, 3, 1)).Within(0.05));
     }
 }
+
+public class FunctionCompositionTests
+{
+    private static Dictionary<string, double> Run(string yaml, double duration = 100_000)
+    {
+        var scenario = ScenarioLoader.Parse("chain.yaml", yaml) with { Duration = duration, Replications = 1 };
+        return ExperimentRunner.Run(scenario).Summary.ToDictionary(m => m.Name, m => m.Interval.Mean);
+    }
+
+    // One request to a every 100 s (b and c get practically none of their own); every function
+    // runs 100 ms, with no initialization, 1 GiB.
+    private const string Chain = """
+        duration: 1h
+        functions:
+          - {name: a, memory: 1GiB, arrivals: {interarrival: {distribution: deterministic, value: 100s}}, duration: 100ms, runtime_init: 0s, function_init: 0s, calls: [{function: b, sync: SYNC}]}
+          - {name: b, memory: 1GiB, arrivals: {rate: 1e-9/d}, duration: 100ms, runtime_init: 0s, function_init: 0s, calls: [{function: c, sync: SYNC}]}
+          - {name: c, memory: 1GiB, arrivals: {rate: 1e-9/d}, duration: 100ms, runtime_init: 0s, function_init: 0s, state_accesses: 2}
+        """;
+
+    [Test]
+    public void ASynchronousChainAddsUpItsLatenciesAndIsBilledForItsWaits()
+    {
+        // c: 100 ms + 2 store accesses of 5 ms = 110 ms; b waits for it: 210 ms; a: 310 ms.
+        var m = Run(Chain.Replace("SYNC", "true"), duration: 100_050);
+        Assert.That(m["c.response_time_mean"], Is.EqualTo(0.110).Within(1e-9));
+        Assert.That(m["b.response_time_mean"], Is.EqualTo(0.210).Within(1e-9));
+        Assert.That(m["a.response_time_mean"], Is.EqualTo(0.310).Within(1e-9));
+        // Each function is billed for its whole time, waits included: 1 GiB x (0.31 + 0.21 + 0.11) s.
+        double chainCost = (0.31 + 0.21 + 0.11) * 0.0000166667 + 3 * 0.20 / 1e6;
+        double invocations = m["a.invocations"];
+        Assert.That(m["a.bill"] + m["b.bill"] + m["c.bill"], Is.EqualTo(invocations * chainCost).Within(1e-9));
+    }
+
+    [Test]
+    public void AnAsynchronousCallDoesNotWait()
+    {
+        var m = Run(Chain.Replace("SYNC", "false"), duration: 100_050);
+        Assert.That(m["a.response_time_mean"], Is.EqualTo(0.100).Within(1e-9));
+        Assert.That(m["c.invocations"], Is.EqualTo(m["a.invocations"]), "every call still reaches c");
+    }
+
+    [Test]
+    public void PingsKeepASparseFunctionWarmForThePriceOfThePings()
+    {
+        // One invocation an hour on average; instances kept 10 minutes; a ping every 5 minutes.
+        const string yaml = """
+            duration: 1h
+            functions:
+              - {name: f, memory: 1GiB, arrivals: {rate: 1/h}, duration: 100ms, keep_alive: 10min, ping_interval: 5min}
+              - {name: g, memory: 1GiB, arrivals: {rate: 1/h}, duration: 100ms, keep_alive: 10min}
+            """;
+        var m = Run(yaml, duration: 30 * 86_400);
+        Assert.That(m["f.cold_start_ratio"], Is.LessThan(0.01), "only the first start is cold");
+        Assert.That(m["g.cold_start_ratio"], Is.EqualTo(Math.Exp(-1.0 / 6)).Within(0.05), "without pings: about exp(-λT)");
+        Assert.That(m["f.pings"], Is.EqualTo(30 * 86_400 / 300.0).Within(1));
+        Assert.That(m["f.bill"], Is.GreaterThan(m["g.bill"]), "the pings are billed");
+    }
+
+    [Test]
+    public void ACycleOfCallsIsRefused()
+    {
+        var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse("bad.yaml", Chain.Replace("SYNC", "true").Replace("state_accesses: 2}", "state_accesses: 2, calls: [{function: a}]}")))!;
+        Assert.That(e.Message, Does.Contain("calling 'a' from 'c' closes a cycle"));
+    }
+
+    [Test]
+    public void ACallToAnUnknownFunctionIsNamed()
+    {
+        var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse("bad.yaml", Chain.Replace("SYNC", "true").Replace("{function: c,", "{function: d,")))!;
+        Assert.That(e.Message, Does.Contain("no function named 'd' (declared: a, b, c)"));
+    }
+}
