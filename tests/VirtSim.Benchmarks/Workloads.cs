@@ -133,4 +133,25 @@ public static class Workloads
             Functions: new FunctionPlatformSpec([function], null, ThrottlePolicy.Reject, FunctionPricing.Default));
         return (sim, new VirtSim.Datacenter.Datacenter(sim, spec));
     }
+
+    /// <summary>
+    /// 10 million invocations over 1,000 functions whose popularity follows Zipf's law (exponent
+    /// 1, as in the skew Shahrad et al. observed), 1,000 invocations a second in all for 10,000 s;
+    /// 200 ms exponential executions, 500 ms cold starts, 10-minute keep-alive.
+    /// </summary>
+    public static (Simulation Sim, VirtSim.Datacenter.Datacenter Datacenter) Faas10m()
+    {
+        var sim = new Simulation(10);
+        double harmonic = Enumerable.Range(1, 1000).Sum(k => 1.0 / k);
+        var functions = Enumerable.Range(1, 1000).Select(k =>
+        {
+            double rate = 1000 / harmonic / k;
+            return new FunctionSpec($"f{k}", 256 * 1024.0 * 1024, 60, null, new Distribution.Exponential(1 / rate),
+                new Distribution.Exponential(0.2), 0.25, 0.25, KeepAlivePolicy.Fixed.Default);
+        }).ToList();
+        var link = new LinkSpec(1e9, 0, 1);
+        var spec = new DatacenterSpec([], new TopologySpec.Star(link, link, link), new FirstFit(), AdmissionPolicy.Queue, [], [], [],
+            Functions: new FunctionPlatformSpec(functions, null, ThrottlePolicy.Reject, FunctionPricing.Default));
+        return (sim, new VirtSim.Datacenter.Datacenter(sim, spec));
+    }
 }
