@@ -167,7 +167,8 @@ public sealed class FunctionPlatform
     {
         private readonly FunctionPlatform _platform;
         private readonly Simulation _sim;
-        private readonly Sampler _interarrival;
+        private readonly Sampler? _interarrival;
+        private readonly TraceArrivals? _trace;
         private readonly Sampler _duration;
         private readonly Sampler? _coldDuration;
         // Idle on-demand instances in the order they became idle; the newest is reused first,
@@ -187,7 +188,11 @@ public sealed class FunctionPlatform
             _sim = platform._sim;
             Spec = spec;
             Stats = new FunctionStatistics(_sim.Now);
-            _interarrival = spec.Interarrival.Bind(_sim.Streams[$"{spec.Name}.arrivals"]);
+            _interarrival = spec.Interarrival?.Bind(_sim.Streams[$"{spec.Name}.arrivals"]);
+            if (spec.InvocationsPerMinute is { } counts)
+            {
+                _trace = new TraceArrivals(counts, _sim.Streams[$"{spec.Name}.trace"]);
+            }
             _duration = spec.Duration.Bind(_sim.Streams[$"{spec.Name}.duration"]);
             _coldDuration = spec.ColdDuration?.Bind(_sim.Streams[$"{spec.Name}.cold"]);
         }
@@ -214,7 +219,7 @@ public sealed class FunctionPlatform
                 _provisionedIdle.Push(new Instance { Provisioned = true });
             }
             Stats.Idle.Set(_sim.Now, IdleCount);
-            _arrivalSeq = _sim.Schedule(_interarrival.Sample(), this);
+            ScheduleNextArrival();
             if (Spec.PingInterval is { } interval)
             {
                 _pings = new PingSource(this, interval);
@@ -229,7 +234,19 @@ public sealed class FunctionPlatform
                 return;
             }
             Invoke(_sim.Now, caller: null);
-            _arrivalSeq = _sim.Schedule(_interarrival.Sample(), this);
+            ScheduleNextArrival();
+        }
+
+        private void ScheduleNextArrival()
+        {
+            if (_interarrival is not null)
+            {
+                _arrivalSeq = _sim.Schedule(_interarrival.Sample(), this);
+            }
+            else if (_trace!.Next() is { } at)
+            {
+                _arrivalSeq = _sim.Schedule(Math.Max(0, at - _sim.Now), this);
+            }
         }
 
         /// <summary>An invocation arrives (from a client, or from a calling function).</summary>
@@ -432,6 +449,34 @@ public sealed class FunctionPlatform
             var (function, arrivedAt, caller) = _queued.Dequeue();
             function.Settle(now);
             function.Run(now, arrivedAt, ping: false, caller);
+        }
+    }
+
+    /// <summary>
+    /// Arrivals from per-minute counts: the n invocations of a minute fall at independent uniform
+    /// times within it, generated in increasing order one at a time (each is the minimum of the
+    /// remaining uniforms above the previous one), so a trace of any length costs no memory.
+    /// </summary>
+    private sealed class TraceArrivals(IReadOnlyList<int> counts, RandomStream random)
+    {
+        private int _minute = -1;
+        private int _left;
+        private double _position;
+
+        public double? Next()
+        {
+            while (_left == 0)
+            {
+                if (++_minute >= counts.Count)
+                {
+                    return null;
+                }
+                _left = counts[_minute];
+                _position = 0;
+            }
+            _position += (1 - _position) * (1 - Math.Pow(1 - random.NextDouble(), 1.0 / _left));
+            _left--;
+            return 60 * (_minute + _position);
         }
     }
 

@@ -45,7 +45,7 @@ public enum ThrottlePolicy
 /// <param name="MemoryBytes">Memory size, the unit of billing (GB-seconds).</param>
 /// <param name="Timeout">Execution-time limit in seconds: an invocation still running then is killed.</param>
 /// <param name="Concurrency">Most instances busy at once; null: no limit of its own.</param>
-/// <param name="Interarrival">Time between invocations (exponential: Poisson arrivals).</param>
+/// <param name="Interarrival">Time between invocations (exponential: Poisson arrivals); null when a trace drives the function.</param>
 /// <param name="Duration">Execution time of a warm invocation, in seconds.</param>
 /// <param name="RuntimeInit">Time to start the language runtime in a fresh container, in seconds.</param>
 /// <param name="FunctionInit">Time to run the function's own initialization code, in seconds.</param>
@@ -59,12 +59,14 @@ public enum ThrottlePolicy
 /// function keeps no state of its own between invocations, so it pays the store's latency each time.</param>
 /// <param name="Calls">Functions this one invokes after its own work, in order.</param>
 /// <param name="PingInterval">Seconds between keep-alive pings the user sends to keep an instance warm; null: none.</param>
+/// <param name="InvocationsPerMinute">A trace: invocations in each minute from the start, spread
+/// uniformly at random within their minute (the layout of the Azure Functions 2019 trace).</param>
 public sealed record FunctionSpec(
     string Name,
     double MemoryBytes,
     double Timeout,
     int? Concurrency,
-    Distribution Interarrival,
+    Distribution? Interarrival,
     Distribution Duration,
     double RuntimeInit,
     double FunctionInit,
@@ -73,7 +75,8 @@ public sealed record FunctionSpec(
     Distribution? ColdDuration = null,
     int StateAccesses = 0,
     IReadOnlyList<FunctionCall>? Calls = null,
-    double? PingInterval = null);
+    double? PingInterval = null,
+    IReadOnlyList<int>? InvocationsPerMinute = null);
 
 /// <summary>A call from one function to another.</summary>
 /// <param name="Function">The function called.</param>

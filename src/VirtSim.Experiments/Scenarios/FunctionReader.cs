@@ -27,13 +27,24 @@ internal static class FunctionReader
             {
                 throw nameValue.Error($"a function named '{name}' is declared twice");
             }
+            var arrivalsValue = f.Required("arrivals", "{rate: 0.9/s}");
+            int[]? traceCounts = null;
+            if (arrivalsValue.Node is YamlDotNet.RepresentationModel.YamlMappingNode mapping
+                && mapping.Children.Keys.OfType<YamlDotNet.RepresentationModel.YamlScalarNode>().Any(k => k.Value == "trace"))
+            {
+                var t = arrivalsValue.AsSection("trace", "function");
+                var traceValue = t.Required("trace", "traces/sample-azure-2019.csv");
+                var functionValue = t.Required("function", "timer-5min");
+                string traceFile = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(arrivalsValue.File)) ?? ".", traceValue.AsText());
+                traceCounts = TraceReader.InvocationsPerMinute(traceFile, traceValue, functionValue.AsText(), functionValue);
+            }
             functions.Add(new FunctionSpec(
                 name,
                 f.Optional("memory")?.AsSize(allowZero: false) ?? 128 * 1024.0 * 1024,
                 // Default limit: 3 s, AWS Lambda's default function timeout (up to 900 s allowed).
                 f.Optional("timeout")?.AsDuration(allowZero: false) ?? 3,
                 f.Optional("concurrency") is { } c ? (int)c.AsInteger(1, 10_000_000) : null,
-                ScenarioLoader.ReadArrivals(f.Required("arrivals", "{rate: 0.9/s}")),
+                traceCounts is null ? ScenarioLoader.ReadArrivals(arrivalsValue) : null,
                 f.Required("duration", "{distribution: exponential, mean: 100ms}").AsDurationOrDistribution(),
                 f.Optional("runtime_init")?.AsDuration(allowZero: true) ?? 0.25,
                 f.Optional("function_init")?.AsDuration(allowZero: true) ?? 0.25,
@@ -42,7 +53,8 @@ internal static class FunctionReader
                 f.Optional("cold_duration")?.AsDurationOrDistribution(),
                 (int)(f.Optional("state_accesses")?.AsInteger(0, 1_000_000) ?? 0),
                 ReadCalls(f.Optional("calls"), calls, name),
-                f.Optional("ping_interval")?.AsDuration(allowZero: false)));
+                f.Optional("ping_interval")?.AsDuration(allowZero: false),
+                traceCounts));
         }
         foreach (var (from, call, at) in calls)
         {

@@ -12,6 +12,8 @@ namespace VirtSim.Experiments.Scenarios;
 /// </summary>
 internal sealed class YamlValue(string file, string path, YamlNode node)
 {
+    public string File => file;
+
     public string Path { get; } = path;
 
     public YamlNode Node { get; } = node;
