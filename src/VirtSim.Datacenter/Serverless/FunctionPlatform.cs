@@ -171,10 +171,19 @@ public sealed class FunctionPlatform
         private readonly TraceArrivals? _trace;
         private readonly Sampler _duration;
         private readonly Sampler? _coldDuration;
-        // Idle on-demand instances in the order they became idle; the newest is reused first,
-        // the oldest expires first. Provisioned instances never expire.
-        private readonly List<Instance> _idle = [];
-        private int _idleHead;
+        // Loaded idle on-demand instances, the most recently loaded on top (entries of instances
+        // reused or expired since are skipped by their generation); their pending pre-warms and
+        // expiries, settled lazily in time order. Provisioned instances never expire.
+        private readonly Stack<(Instance Instance, int Generation)> _loaded = new();
+        private readonly Stack<(Instance Instance, int Generation)> _awaitingPrewarm = new();
+        private readonly PriorityQueue<(Instance Instance, int Generation, bool Load), double> _transitions = new();
+        private int _loadedIdle;
+        // With a fixed window expiries come in the order instances became idle: those instances
+        // wait in this deque instead (newest reused from the end, oldest expired from the head).
+        private readonly List<(Instance Instance, double ExpiresAt)> _fixedIdle = [];
+        private int _fixedHead;
+        private double _lastEnd = double.NaN;
+        private readonly KeepAliveState _keepAlive;
         private readonly Stack<Instance> _provisionedIdle = new();
         private readonly Stack<Instance> _spareInstances = new();
         private readonly Stack<Completion> _spareCompletions = new();
@@ -195,6 +204,7 @@ public sealed class FunctionPlatform
             }
             _duration = spec.Duration.Bind(_sim.Streams[$"{spec.Name}.duration"]);
             _coldDuration = spec.ColdDuration?.Bind(_sim.Streams[$"{spec.Name}.cold"]);
+            _keepAlive = spec.KeepAlive.Start();
         }
 
         public FunctionSpec Spec { get; }
@@ -210,7 +220,7 @@ public sealed class FunctionPlatform
             _calls = (Spec.Calls ?? []).Select(call => all.Single(f => f.Spec.Name == call.Function)).ToArray();
         }
 
-        private int IdleCount => _idle.Count - _idleHead + _provisionedIdle.Count;
+        private int IdleCount => _loadedIdle + _provisionedIdle.Count;
 
         public void Begin()
         {
@@ -281,40 +291,118 @@ public sealed class FunctionPlatform
             }
         }
 
-        /// <summary>Releases, in time order, the idle instances whose keep-alive ran out by <paramref name="now"/>.</summary>
+        /// <summary>Applies, in time order, the pre-warms and expiries due by <paramref name="now"/>.</summary>
         public void Settle(double now)
         {
-            while (_idleHead < _idle.Count && _idle[_idleHead].ExpiresAt <= now)
+            while (_fixedHead < _fixedIdle.Count && _fixedIdle[_fixedHead].ExpiresAt <= now)
             {
-                var expired = _idle[_idleHead];
-                _idle[_idleHead++] = null!;
-                Stats.Idle.Set(expired.ExpiresAt, IdleCount);
-                _spareInstances.Push(expired);
+                var (expired, at) = _fixedIdle[_fixedHead];
+                _fixedIdle[_fixedHead++] = default;
+                _loadedIdle--;
+                Retire(expired);
+                Stats.Idle.Set(at, IdleCount);
             }
-            if (_idleHead == _idle.Count)
+            if (_fixedHead == _fixedIdle.Count)
             {
-                _idle.Clear();
-                _idleHead = 0;
+                _fixedIdle.Clear();
+                _fixedHead = 0;
             }
+            while (_transitions.TryPeek(out var t, out double at) && at <= now)
+            {
+                _transitions.Dequeue();
+                var instance = t.Instance;
+                if (instance.Generation != t.Generation)
+                {
+                    continue;
+                }
+                if (t.Load)
+                {
+                    instance.Loaded = true;
+                    _loadedIdle++;
+                    _loaded.Push((instance, t.Generation));
+                }
+                else
+                {
+                    if (instance.Loaded)
+                    {
+                        _loadedIdle--;
+                    }
+                    Retire(instance);
+                }
+                Stats.Idle.Set(at, IdleCount);
+            }
+            if (_loaded.Count > 4 * _loadedIdle + 64)
+            {
+                Compact(_loaded);
+            }
+        }
+
+        private void Retire(Instance instance)
+        {
+            instance.Generation++;
+            instance.Loaded = false;
+            _spareInstances.Push(instance);
+        }
+
+        private static void Compact(Stack<(Instance Instance, int Generation)> stack)
+        {
+            var live = stack.Where(e => e.Instance.Generation == e.Generation).Reverse().ToArray();
+            stack.Clear();
+            foreach (var entry in live)
+            {
+                stack.Push(entry);
+            }
+        }
+
+        private Instance? TakeLoaded()
+        {
+            if (_fixedIdle.Count > _fixedHead)
+            {
+                var newest = _fixedIdle[^1].Instance;
+                _fixedIdle.RemoveAt(_fixedIdle.Count - 1);
+                newest.Loaded = false;
+                _loadedIdle--;
+                return newest;
+            }
+            while (_loaded.TryPop(out var entry))
+            {
+                if (entry.Instance.Generation == entry.Generation && entry.Instance.Loaded)
+                {
+                    entry.Instance.Generation++;
+                    entry.Instance.Loaded = false;
+                    _loadedIdle--;
+                    return entry.Instance;
+                }
+            }
+            return null;
+        }
+
+        private Instance NewInstance()
+        {
+            // An instance waiting to be pre-warmed is started now instead: its pre-warm is moot.
+            while (_awaitingPrewarm.TryPop(out var entry))
+            {
+                if (entry.Instance.Generation == entry.Generation && !entry.Instance.Loaded)
+                {
+                    entry.Instance.Generation++;
+                    return entry.Instance;
+                }
+            }
+            return _spareInstances.Count > 0 ? _spareInstances.Pop() : new Instance();
         }
 
         public void Run(double now, double arrivedAt, bool ping, Completion? caller)
         {
-            Instance instance;
-            bool cold = false;
-            if (_provisionedIdle.Count > 0)
+            if (!ping)
             {
-                instance = _provisionedIdle.Pop();
+                // What the keep-alive policy learns: how long after the last execution this call came.
+                _keepAlive.Observe(double.IsNaN(_lastEnd) || BusyCount > 0 ? 0 : Math.Max(0, now - _lastEnd));
             }
-            else if (_idle.Count > _idleHead)
+            Instance? instance = _provisionedIdle.Count > 0 ? _provisionedIdle.Pop() : TakeLoaded();
+            bool cold = instance is null;
+            if (instance is null)
             {
-                instance = _idle[^1];
-                _idle.RemoveAt(_idle.Count - 1);
-            }
-            else
-            {
-                instance = _spareInstances.Count > 0 ? _spareInstances.Pop() : new Instance();
-                cold = true;
+                instance = NewInstance();
                 Stats.ColdStarts++;
             }
             if (!cold)
@@ -405,21 +493,45 @@ public sealed class FunctionPlatform
             var instance = c.Instance!;
             var caller = c.Caller;
             _spareCompletions.Push(c);
+            _lastEnd = now;
             if (instance.Provisioned)
             {
                 _provisionedIdle.Push(instance);
             }
-            else
+            else if (_keepAlive.FixedWindow is { PrewarmAfter: <= 0 } fixedWindow)
             {
-                double keep = Spec.KeepAlive.KeepFor(Stats);
-                if (keep > 0)
+                if (fixedWindow.KeepUntil > 0)
                 {
-                    instance.ExpiresAt = now + keep;
-                    _idle.Add(instance);
+                    instance.Loaded = true;
+                    _loadedIdle++;
+                    _fixedIdle.Add((instance, now + fixedWindow.KeepUntil));
                 }
                 else
                 {
-                    _spareInstances.Push(instance);
+                    Retire(instance);
+                }
+            }
+            else
+            {
+                var window = _keepAlive.Window();
+                if (window.KeepUntil <= window.PrewarmAfter)
+                {
+                    Retire(instance);
+                }
+                else if (window.PrewarmAfter <= 0)
+                {
+                    instance.Loaded = true;
+                    _loadedIdle++;
+                    _loaded.Push((instance, instance.Generation));
+                    _transitions.Enqueue((instance, instance.Generation, false), now + window.KeepUntil);
+                }
+                else
+                {
+                    // Unloaded now, loaded again just before the next call is expected.
+                    instance.Loaded = false;
+                    _awaitingPrewarm.Push((instance, instance.Generation));
+                    _transitions.Enqueue((instance, instance.Generation, true), now + window.PrewarmAfter);
+                    _transitions.Enqueue((instance, instance.Generation, false), now + window.KeepUntil);
                 }
             }
             Stats.Idle.Set(now, IdleCount);
@@ -483,7 +595,8 @@ public sealed class FunctionPlatform
     private sealed class Instance
     {
         public bool Provisioned;
-        public double ExpiresAt;
+        public bool Loaded;
+        public int Generation;
     }
 
     /// <summary>The end of one invocation; pooled, so a steady stream of invocations allocates nothing.</summary>

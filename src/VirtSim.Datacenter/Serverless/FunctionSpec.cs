@@ -2,14 +2,17 @@ using VirtSim.Kernel.Random;
 
 namespace VirtSim.Datacenter.Serverless;
 
-/// <summary>How long an instance is kept warm after it becomes idle.</summary>
+/// <summary>
+/// When an instance that just finished is kept loaded: from <see cref="PrewarmAfter"/> seconds
+/// after the end of its execution (0: without a break) until <see cref="KeepUntil"/> seconds after it.
+/// </summary>
+public readonly record struct KeepAliveWindow(double PrewarmAfter, double KeepUntil);
+
+/// <summary>How long instances are kept warm after they become idle, and when they are pre-warmed.</summary>
 public abstract record KeepAlivePolicy
 {
-    /// <summary>
-    /// Seconds an instance that just became idle is kept before it is released; infinity keeps it
-    /// for ever, 0 releases it at once.
-    /// </summary>
-    public abstract double KeepFor(FunctionStatistics history);
+    /// <summary>The state this policy keeps for one function (what it has learned).</summary>
+    public abstract KeepAliveState Start();
 
     /// <summary>A fixed idle timeout. Default 10 minutes: the figure Shahrad et al. report for the
     /// fixed keep-alive of the major providers in 2019 ("Serverless in the Wild", USENIX ATC 2020).</summary>
@@ -19,15 +22,39 @@ public abstract record KeepAlivePolicy
         public static Fixed Default { get; } = new(600);
 
         /// <inheritdoc />
-        public override double KeepFor(FunctionStatistics history) => Seconds;
+        public override KeepAliveState Start() => new FixedState(new KeepAliveWindow(0, Seconds));
     }
 
     /// <summary>No keep-alive: every invocation starts cold.</summary>
     public sealed record None : KeepAlivePolicy
     {
         /// <inheritdoc />
-        public override double KeepFor(FunctionStatistics history) => 0;
+        public override KeepAliveState Start() => new FixedState(new KeepAliveWindow(0, 0));
     }
+
+    private sealed class FixedState(KeepAliveWindow window) : KeepAliveState
+    {
+        public override KeepAliveWindow? FixedWindow => window;
+
+        public override void Observe(double idleTime)
+        {
+        }
+
+        public override KeepAliveWindow Window() => window;
+    }
+}
+
+/// <summary>What a keep-alive policy knows of one function.</summary>
+public abstract class KeepAliveState
+{
+    /// <summary>An invocation arrived <paramref name="idleTime"/> seconds after the function's previous execution ended.</summary>
+    public abstract void Observe(double idleTime);
+
+    /// <summary>The window for an instance whose execution ends now.</summary>
+    public abstract KeepAliveWindow Window();
+
+    /// <summary>The window, when it never changes (which lets the platform expire instances in a simple queue).</summary>
+    public virtual KeepAliveWindow? FixedWindow => null;
 }
 
 /// <summary>What the platform does with an invocation over the concurrency limit.</summary>

@@ -154,17 +154,42 @@ internal static class FunctionReader
         {
             return new KeepAlivePolicy.Fixed(value.AsDuration(allowZero: true));
         }
-        var k = value.AsSection("policy", "idle");
+        var k = value.AsSection("policy", "idle", "bin", "range", "head_percentile", "tail_percentile", "margin", "min_samples", "cv_threshold");
         string policy = k.Required("policy", "fixed").AsChoice(new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["fixed"] = "fixed",
             ["none"] = "none",
+            ["hybrid"] = "hybrid",
         });
         if (policy == "none")
         {
             k.AllowOnly(["policy"]);
             return new KeepAlivePolicy.None();
         }
-        return new KeepAlivePolicy.Fixed(k.Required("idle", "10min").AsDuration(allowZero: true));
+        if (policy == "fixed")
+        {
+            k.AllowOnly(["policy", "idle"]);
+            return new KeepAlivePolicy.Fixed(k.Required("idle", "10min").AsDuration(allowZero: true));
+        }
+        k.AllowOnly(["policy", "bin", "range", "head_percentile", "tail_percentile", "margin", "min_samples", "cv_threshold"]);
+        var defaults = new HybridHistogramPolicy();
+        double bin = k.Optional("bin")?.AsDuration(allowZero: false) ?? defaults.BinSeconds;
+        var rangeValue = k.Optional("range");
+        double range = rangeValue?.AsDuration(allowZero: false) ?? defaults.RangeSeconds;
+        if (range < bin)
+        {
+            throw rangeValue!.Error("expected the range to hold at least one bin");
+        }
+        double head = k.Optional("head_percentile")?.AsNumber(0, 1) ?? defaults.HeadPercentile;
+        var tailValue = k.Optional("tail_percentile");
+        double tail = tailValue?.AsNumber(0, 1) ?? defaults.TailPercentile;
+        if (tail < head)
+        {
+            throw tailValue!.Error("expected the tail percentile to be at least the head percentile");
+        }
+        return new HybridHistogramPolicy(bin, range, head, tail,
+            k.Optional("margin")?.AsNumber(0, 1) ?? defaults.Margin,
+            (int)(k.Optional("min_samples")?.AsInteger(1, 1_000_000) ?? defaults.MinimumSamples),
+            k.Optional("cv_threshold")?.AsNumber(0, 1e6) ?? defaults.CvThreshold);
     }
 }

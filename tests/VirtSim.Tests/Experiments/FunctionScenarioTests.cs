@@ -46,7 +46,7 @@ public class FunctionScenarioTests
 
     [Test]
     public void AnUnknownKeepAlivePolicyListsTheKnownOnes() =>
-        Assert.That(Bad(Good.Replace("policy: fixed", "policy: psychic")).Message, Does.Contain("expected one of fixed, none, not 'psychic'"));
+        Assert.That(Bad(Good.Replace("policy: fixed", "policy: psychic")).Message, Does.Contain("expected one of fixed, none, hybrid, not 'psychic'"));
 
     [Test]
     public void AZeroMemoryIsRefused() =>
