@@ -52,13 +52,13 @@ public sealed class Datacenter
         BuildHosts();
         _services.AddRange(spec.Services.Select(s => new Service(s, simulation, _fairShare, Network, _gateway)));
         _batches.AddRange(spec.Batches.Select(b => new Batch(b, simulation, _fairShare)));
-        if (spec.Functions is { } functions)
-        {
-            Functions = new Serverless.FunctionPlatform(simulation, functions);
-        }
         if (spec.EngineGroups is { Count: > 0 } groups)
         {
             Containers = new ContainerCluster(simulation, this, _fairShare, Network, _registry, groups, spec.ContainerPlacement, Announce);
+        }
+        if (spec.Functions is { } functions)
+        {
+            Functions = new Serverless.FunctionPlatform(simulation, functions, Containers);
         }
     }
 

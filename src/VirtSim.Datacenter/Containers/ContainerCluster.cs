@@ -309,6 +309,23 @@ public sealed class ContainerCluster : IVmOwner
         pod.Host.BusyCoreSeconds += cpu.WorkDone * pod.CpuWeight;
     }
 
+    /// <summary>Stops a running pod from outside (its owner no longer needs it): its resources are free at once.</summary>
+    public void StopPod(Pod pod)
+    {
+        if (pod.Phase is PodPhase.Running or PodPhase.Starting or PodPhase.Pulling or PodPhase.Placed)
+        {
+            Stop(pod);
+        }
+        else if (pod.Phase == PodPhase.Pending)
+        {
+            foreach (var pending in _pending.Values)
+            {
+                pending.Remove(pod);
+            }
+            _announce(pod, PodPhase.Stopped);
+        }
+    }
+
     private void Stop(Pod pod)
     {
         foreach (var main in pod.Mains)

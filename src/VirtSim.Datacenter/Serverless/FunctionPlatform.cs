@@ -1,3 +1,4 @@
+using VirtSim.Datacenter.Containers;
 using VirtSim.Datacenter.Metrics;
 using VirtSim.Kernel;
 using VirtSim.Kernel.Random;
@@ -76,13 +77,19 @@ public sealed class FunctionPlatform
     private readonly FunctionPlatformSpec _spec;
     private readonly List<Function> _functions = [];
     private readonly Queue<(Function Function, double ArrivedAt, Completion? Caller)> _queued = new();
+    private readonly ContainerCluster? _cluster;
     private double _measuredSince;
 
-    /// <summary>Builds the platform of <paramref name="spec"/> in <paramref name="simulation"/>.</summary>
-    public FunctionPlatform(Simulation simulation, FunctionPlatformSpec spec)
+    /// <summary>Builds the platform of <paramref name="spec"/> in <paramref name="simulation"/>; with engines, on <paramref name="cluster"/>.</summary>
+    public FunctionPlatform(Simulation simulation, FunctionPlatformSpec spec, ContainerCluster? cluster = null)
     {
         _sim = simulation ?? throw new ArgumentNullException(nameof(simulation));
         _spec = spec ?? throw new ArgumentNullException(nameof(spec));
+        if (spec.EngineGroup is not null && cluster is null)
+        {
+            throw new ArgumentException("The platform runs on container engines, but the datacenter has none.", nameof(cluster));
+        }
+        _cluster = spec.EngineGroup is null ? null : cluster;
         foreach (var function in spec.Functions)
         {
             _functions.Add(new Function(this, function));
@@ -190,6 +197,8 @@ public sealed class FunctionPlatform
         private long _arrivalSeq = -1;
         private Function[] _calls = [];
         private PingSource? _pings;
+        private readonly PodSpec? _pod;
+        private readonly SettleWake _settleWake;
 
         public Function(FunctionPlatform platform, FunctionSpec spec)
         {
@@ -205,6 +214,12 @@ public sealed class FunctionPlatform
             _duration = spec.Duration.Bind(_sim.Streams[$"{spec.Name}.duration"]);
             _coldDuration = spec.ColdDuration?.Bind(_sim.Streams[$"{spec.Name}.cold"]);
             _keepAlive = spec.KeepAlive.Start();
+            _settleWake = new SettleWake(this);
+            if (platform._cluster is not null)
+            {
+                // An instance is a container of the function's image, with cores in proportion to its memory.
+                _pod = new PodSpec(spec.Name, [new ContainerSpec(spec.Name, spec.Image!, spec.MemoryBytes / FunctionPlatformSpec.BytesPerVcpu, spec.MemoryBytes, [])]);
+            }
         }
 
         public FunctionSpec Spec { get; }
@@ -226,7 +241,16 @@ public sealed class FunctionPlatform
         {
             for (int i = 0; i < Spec.Provisioned; i++)
             {
-                _provisionedIdle.Push(new Instance { Provisioned = true });
+                var provisioned = new Instance(this) { Provisioned = true };
+                if (_pod is null)
+                {
+                    _provisionedIdle.Push(provisioned);
+                }
+                else
+                {
+                    // On engines a provisioned instance is ready once its container runs.
+                    provisioned.Pod = _platform._cluster!.RequestPod(_pod, _platform._spec.EngineGroup!, provisioned);
+                }
             }
             Stats.Idle.Set(_sim.Now, IdleCount);
             ScheduleNextArrival();
@@ -341,7 +365,20 @@ public sealed class FunctionPlatform
         {
             instance.Generation++;
             instance.Loaded = false;
+            if (instance.Pod is { } pod)
+            {
+                instance.Pod = null;
+                _platform._cluster!.StopPod(pod);
+            }
             _spareInstances.Push(instance);
+        }
+
+        /// <summary>A provisioned instance's container runs: it joins the warm pool.</summary>
+        public void ProvisionedReady(Instance instance)
+        {
+            Settle(_sim.Now);
+            _provisionedIdle.Push(instance);
+            Stats.Idle.Set(_sim.Now, IdleCount);
         }
 
         private static void Compact(Stack<(Instance Instance, int Generation)> stack)
@@ -388,7 +425,7 @@ public sealed class FunctionPlatform
                     return entry.Instance;
                 }
             }
-            return _spareInstances.Count > 0 ? _spareInstances.Pop() : new Instance();
+            return _spareInstances.Count > 0 ? _spareInstances.Pop() : new Instance(this);
         }
 
         public void Run(double now, double arrivedAt, bool ping, Completion? caller)
@@ -438,7 +475,26 @@ public sealed class FunctionPlatform
             }
             var completion = _spareCompletions.Count > 0 ? _spareCompletions.Pop() : new Completion(this);
             completion.Set(instance, arrivedAt, now + startup, killed, cold, ping, caller);
+            completion.Startup = startup;
+            if (cold && _pod is not null)
+            {
+                // On engines a cold start first places a container, pulls what the node lacks and
+                // starts it; initialization and execution follow once it runs.
+                instance.Waiting = completion;
+                instance.WaitingDelay = startup + execution;
+                instance.Pod = _platform._cluster!.RequestPod(_pod, _platform._spec.EngineGroup!, instance);
+                return;
+            }
             _sim.Schedule(startup + execution, completion);
+        }
+
+        /// <summary>A cold start's container runs: initialization and execution can proceed.</summary>
+        public void ContainerReady(Instance instance)
+        {
+            var completion = instance.Waiting!;
+            instance.Waiting = null;
+            completion.ExecutionStart = _sim.Now + completion.Startup;
+            _sim.Schedule(instance.WaitingDelay, completion);
         }
 
         /// <summary>The invocation's own work is done: now its calls, in order.</summary>
@@ -505,6 +561,11 @@ public sealed class FunctionPlatform
                     instance.Loaded = true;
                     _loadedIdle++;
                     _fixedIdle.Add((instance, now + fixedWindow.KeepUntil));
+                    if (_pod is not null && double.IsFinite(fixedWindow.KeepUntil))
+                    {
+                        // Its container holds engine resources: release them when it expires, not lazily.
+                        _sim.Schedule(fixedWindow.KeepUntil, _settleWake);
+                    }
                 }
                 else
                 {
@@ -541,6 +602,12 @@ public sealed class FunctionPlatform
             }
             _platform.StartQueued(now);
         }
+    }
+
+    /// <summary>Settles a function's expiries when one is due (used when idle instances hold containers).</summary>
+    private sealed class SettleWake(Function function) : Wakeable
+    {
+        protected override void Wake(long seq) => function.Settle(function.Simulation.Now);
     }
 
     /// <summary>The user's keep-alive pings for one function, at a fixed interval.</summary>
@@ -592,11 +659,30 @@ public sealed class FunctionPlatform
         }
     }
 
-    private sealed class Instance
+    private sealed class Instance(Function function) : IPodOwner
     {
         public bool Provisioned;
         public bool Loaded;
         public int Generation;
+        public Pod? Pod;
+        public Completion? Waiting;
+        public double WaitingDelay;
+
+        public void Running(Pod pod)
+        {
+            if (Waiting is not null)
+            {
+                function.ContainerReady(this);
+            }
+            else if (Provisioned)
+            {
+                function.ProvisionedReady(this);
+            }
+        }
+
+        public void Stopped(Pod pod)
+        {
+        }
     }
 
     /// <summary>The end of one invocation; pooled, so a steady stream of invocations allocates nothing.</summary>
@@ -611,6 +697,7 @@ public sealed class FunctionPlatform
         public bool Ping;
         public Completion? Caller;
         public int NextCall;
+        public double Startup;
 
         public void Set(Instance instance, double arrivedAt, double executionStart, bool killed, bool cold, bool ping, Completion? caller)
         {

@@ -88,6 +88,8 @@ public enum ThrottlePolicy
 /// <param name="PingInterval">Seconds between keep-alive pings the user sends to keep an instance warm; null: none.</param>
 /// <param name="InvocationsPerMinute">A trace: invocations in each minute from the start, spread
 /// uniformly at random within their minute (the layout of the Azure Functions 2019 trace).</param>
+/// <param name="Image">The container image of an instance: a provider base image plus the
+/// function's code layer; used when the platform runs instances on container engines.</param>
 public sealed record FunctionSpec(
     string Name,
     double MemoryBytes,
@@ -103,7 +105,8 @@ public sealed record FunctionSpec(
     int StateAccesses = 0,
     IReadOnlyList<FunctionCall>? Calls = null,
     double? PingInterval = null,
-    IReadOnlyList<int>? InvocationsPerMinute = null);
+    IReadOnlyList<int>? InvocationsPerMinute = null,
+    Containers.ContainerImage? Image = null);
 
 /// <summary>A call from one function to another.</summary>
 /// <param name="Function">The function called.</param>
@@ -145,6 +148,7 @@ public sealed record FunctionPricing(double PerGbSecond, double PerMillionReques
 /// <param name="Pricing">Prices.</param>
 /// <param name="StateStoreLatency">Seconds one access to the external state store takes.</param>
 /// <param name="PingDuration">Seconds a keep-alive ping runs (and is billed).</param>
+/// <param name="EngineGroup">The container engines instances run on; null for instances that need no placement.</param>
 /// <remarks>
 /// Store latency default: 5 ms, within the "single-digit millisecond" latency AWS states for
 /// DynamoDB. Ping duration default: 1 ms, the smallest billed duration.
@@ -155,4 +159,12 @@ public sealed record FunctionPlatformSpec(
     ThrottlePolicy Throttle,
     FunctionPricing Pricing,
     double StateStoreLatency = 0.005,
-    double PingDuration = 0.001);
+    double PingDuration = 0.001,
+    string? EngineGroup = null)
+{
+    /// <summary>
+    /// Memory per vCPU: AWS Lambda gives a function one vCPU for each 1,769 MB of memory it is
+    /// configured with; an instance's pod reserves cores in that proportion.
+    /// </summary>
+    public const double BytesPerVcpu = 1769.0 * 1024 * 1024;
+}

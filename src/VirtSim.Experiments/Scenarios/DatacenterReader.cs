@@ -60,7 +60,8 @@ internal static class DatacenterReader
     };
 
     public static DatacenterSpec Read(YamlValue datacenterValue, YamlValue? imagesValue, YamlValue? vmsValue,
-        YamlValue? servicesValue, YamlValue? batchesValue, YamlValue? containerImagesValue, YamlValue? podsValue)
+        YamlValue? servicesValue, YamlValue? batchesValue, YamlValue? containerImagesValue, YamlValue? podsValue,
+        out IReadOnlyDictionary<string, ContainerImage> containerImagesRead)
     {
         var dc = datacenterValue.AsSection("network", "placement", "admission", "memory_scrub_rate", "monitoring_interval", "vm_mttf", "hosts",
             "engines", "container_placement");
@@ -90,6 +91,7 @@ internal static class DatacenterReader
 
         var hostGroups = groups.Select(g => g.Spec).ToList();
         var containerImages = ReadContainerImages(containerImagesValue);
+        containerImagesRead = containerImages;
         var engines = new Dictionary<string, EngineGroupSpec>(StringComparer.Ordinal);
         foreach (var engineValue in dc.Optional("engines")?.AsList("engine groups") ?? [])
         {

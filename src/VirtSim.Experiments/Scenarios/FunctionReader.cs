@@ -1,3 +1,4 @@
+using VirtSim.Datacenter.Containers;
 using VirtSim.Datacenter.Serverless;
 using VirtSim.Kernel.Random;
 
@@ -12,20 +13,73 @@ internal static class FunctionReader
         ["queue"] = ThrottlePolicy.Queue,
     };
 
-    public static FunctionPlatformSpec Read(YamlValue functionsValue, YamlValue? platformValue)
+    public static FunctionPlatformSpec Read(YamlValue functionsValue, YamlValue? platformValue,
+        IReadOnlyDictionary<string, ContainerImage> containerImages, IReadOnlyCollection<string> engineGroups)
     {
+        // The platform first: its engines and base images decide what a function may say.
+        string? engines = null;
+        var baseImages = new Dictionary<string, ContainerImage>(StringComparer.Ordinal);
+        var platformSection = platformValue?.AsSection("account_concurrency", "throttle", "price_per_gb_second", "price_per_million_requests",
+            "provisioned_price_per_gb_second", "state_store_latency", "ping_duration", "engines", "base_images");
+        if (platformSection?.Optional("engines") is { } enginesValue)
+        {
+            engines = enginesValue.AsText();
+            if (!engineGroups.Contains(engines))
+            {
+                throw enginesValue.Error(engineGroups.Count == 0
+                    ? $"no engine group named '{engines}': declare it under datacenter.engines"
+                    : $"no engine group named '{engines}' (declared: {string.Join(", ", engineGroups)})");
+            }
+            var catalog = platformSection.Required("base_images", "[python3.12]");
+            foreach (var baseValue in catalog.AsList("base images"))
+            {
+                string baseName = baseValue.AsText();
+                if (!containerImages.TryGetValue(baseName, out var baseImage))
+                {
+                    throw baseValue.Error($"no container image named '{baseName}' to offer as a base image (declare it under container_images)");
+                }
+                baseImages[baseName] = baseImage;
+            }
+        }
+        else if (platformSection?.Optional("base_images") is { } strayCatalog)
+        {
+            throw strayCatalog.Error("base images are offered by a platform that runs on container engines: set engines too");
+        }
         var functions = new List<FunctionSpec>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         var calls = new List<(string From, FunctionCall Call, YamlValue At)>();
         foreach (var value in functionsValue.AsList("functions"))
         {
             var f = value.AsSection("name", "memory", "timeout", "concurrency", "arrivals", "duration", "cold_duration",
-                "runtime_init", "function_init", "keep_alive", "provisioned", "state_accesses", "calls", "ping_interval");
+                "runtime_init", "function_init", "keep_alive", "provisioned", "state_accesses", "calls", "ping_interval",
+                "base_image", "code");
             var nameValue = f.Required("name", "thumbnail");
             string name = nameValue.AsText();
             if (!names.Add(name))
             {
                 throw nameValue.Error($"a function named '{name}' is declared twice");
+            }
+            ContainerImage? image = null;
+            if (engines is not null)
+            {
+                var baseValue = f.Required("base_image", baseImages.Keys.FirstOrDefault() ?? "python3.12");
+                string baseName = baseValue.AsText();
+                if (!baseImages.TryGetValue(baseName, out var baseImage))
+                {
+                    throw baseValue.Error($"a function may use only the provider's base images ({string.Join(", ", baseImages.Keys)}), not '{baseName}'");
+                }
+                double code = f.Optional("code")?.AsSize(allowZero: false) ?? 5e6;
+                image = ContainerImage.Build(name, baseImage, [new BuildStep($"COPY {name} code", code)]);
+                if (f.Optional("keep_alive") is { Node: YamlDotNet.RepresentationModel.YamlMappingNode } keepValue
+                    && keepValue.AsSection("policy", "idle", "bin", "range", "head_percentile", "tail_percentile", "margin", "min_samples", "cv_threshold")
+                        .Optional("policy")?.AsText() == "hybrid")
+                {
+                    throw keepValue.Error("the hybrid policy's pre-warming is not modelled on container engines yet: use a fixed keep-alive, or no engines");
+                }
+            }
+            else if ((f.Optional("base_image") ?? f.Optional("code")) is { } stray)
+            {
+                throw stray.Error("base_image and code describe a function's container: the platform needs engines (platform: {engines: ...})");
             }
             var arrivalsValue = f.Required("arrivals", "{rate: 0.9/s}");
             int[]? traceCounts = null;
@@ -54,7 +108,8 @@ internal static class FunctionReader
                 (int)(f.Optional("state_accesses")?.AsInteger(0, 1_000_000) ?? 0),
                 ReadCalls(f.Optional("calls"), calls, name),
                 f.Optional("ping_interval")?.AsDuration(allowZero: false),
-                traceCounts));
+                traceCounts,
+                image));
         }
         foreach (var (from, call, at) in calls)
         {
@@ -72,10 +127,9 @@ internal static class FunctionReader
         int? account = null;
         var throttle = ThrottlePolicy.Reject;
         double storeLatency = 0.005, pingDuration = 0.001;
-        if (platformValue is not null)
+        if (platformSection is not null)
         {
-            var p = platformValue.AsSection("account_concurrency", "throttle", "price_per_gb_second", "price_per_million_requests",
-                "provisioned_price_per_gb_second", "state_store_latency", "ping_duration");
+            var p = platformSection;
             storeLatency = p.Optional("state_store_latency")?.AsDuration(allowZero: true) ?? storeLatency;
             pingDuration = p.Optional("ping_duration")?.AsDuration(allowZero: false) ?? pingDuration;
             account = p.Optional("account_concurrency") is { } a ? (int)a.AsInteger(1, 100_000_000) : null;
@@ -87,7 +141,7 @@ internal static class FunctionReader
                 ProvisionedPerGbSecond = p.Optional("provisioned_price_per_gb_second")?.AsNumber(0, 1e6) ?? pricing.ProvisionedPerGbSecond,
             };
         }
-        return new FunctionPlatformSpec(functions, account, throttle, pricing, storeLatency, pingDuration);
+        return new FunctionPlatformSpec(functions, account, throttle, pricing, storeLatency, pingDuration, engines);
     }
 
     private static List<FunctionCall>? ReadCalls(YamlValue? value, List<(string, FunctionCall, YamlValue)> all, string from)

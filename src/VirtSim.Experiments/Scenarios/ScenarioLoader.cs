@@ -50,17 +50,23 @@ public static class ScenarioLoader
         {
             throw datacenterValue.Error("expected either station or datacenter, not both");
         }
-        var functions = root.Optional("functions") is { } functionsValue ? FunctionReader.Read(functionsValue, root.Optional("platform")) : null;
-        if (functions is null && root.Optional("platform") is { } lonePlatform)
+        if (root.Optional("functions") is null && root.Optional("platform") is { } lonePlatform)
         {
             throw lonePlatform.Error("a platform needs functions to run");
         }
         if (datacenterValue is not null)
         {
             var datacenter = DatacenterReader.Read(datacenterValue, root.Optional("images"), root.Optional("vms"),
-                root.Optional("services"), root.Optional("batches"), root.Optional("container_images"), root.Optional("pods"));
-            return new Scenario(name, description, seed, replications, warmup, duration, null, datacenter with { Functions = functions });
+                root.Optional("services"), root.Optional("batches"), root.Optional("container_images"), root.Optional("pods"),
+                out var containerImages);
+            var onDatacenter = root.Optional("functions") is { } value
+                ? FunctionReader.Read(value, root.Optional("platform"), containerImages, [.. (datacenter.EngineGroups ?? []).Select(g => g.Name)])
+                : null;
+            return new Scenario(name, description, seed, replications, warmup, duration, null, datacenter with { Functions = onDatacenter });
         }
+        var functions = root.Optional("functions") is { } functionsValue
+            ? FunctionReader.Read(functionsValue, root.Optional("platform"), new Dictionary<string, VirtSim.Datacenter.Containers.ContainerImage>(), [])
+            : null;
         if (functions is not null && stationValue is null)
         {
             // Functions alone (the analytical setting): a datacenter with no hardware of its own.
