@@ -33,7 +33,7 @@ public class ExampleScenarioTests
             "mm1.yaml", "mm4.yaml", "md1.yaml", "ps-cpu.yaml", "erlang-b.yaml",
             "image-transfer.yaml", "hypervisors.yaml", "consolidation-dedicated.yaml", "consolidation-packed.yaml", "bake-vs-provision.yaml",
             "container-layers.yaml", "container-scale-out.yaml", "containers-vs-vms.yaml", "pod-ipc.yaml",
-            "faas-analytic.yaml", "faas-keep-alive.yaml", "faas-limits.yaml", "faas-chain.yaml", "faas-trace.yaml", "faas-hybrid.yaml",
+            "faas-analytic.yaml", "faas-keep-alive.yaml", "faas-limits.yaml", "faas-chain.yaml", "faas-trace.yaml", "faas-hybrid.yaml", "faas-engines.yaml",
         }));
     }
 }
