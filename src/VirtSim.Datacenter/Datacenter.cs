@@ -231,6 +231,10 @@ public sealed class Datacenter
                     _observers.ForEach(o => o.VmSampled(vm, now, utilization));
                 }
             }
+            foreach (var (function, busy, idle) in Functions?.Snapshot() ?? [])
+            {
+                _observers.ForEach(o => o.FunctionSampled(function, now, busy, idle));
+            }
         }
     }
 

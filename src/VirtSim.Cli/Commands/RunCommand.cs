@@ -90,12 +90,12 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
             result = ExperimentRunner.Run(scenario, options, cancellation: cancellationToken);
         }
 
-        ResultWriter.Write(result, output);
-        Show(result, output);
+        var files = ResultWriter.Write(result, output);
+        Show(result, output, files);
         return 0;
     }
 
-    private void Show(RunResult result, string output)
+    private void Show(RunResult result, string output, IReadOnlyList<string> files)
     {
         var scenario = result.Scenario;
         console.MarkupLineInterpolated($"[bold]{scenario.Name}[/] {scenario.Description}");
@@ -111,7 +111,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
             table.AddRow(metric.Name, Number(ci.Mean), interval, metric.Unit);
         }
         console.Write(table);
-        console.MarkupLineInterpolated($"Wrote {Path.Combine(output, ResultWriter.SummaryFile)} and {Path.Combine(output, ResultWriter.ReplicationsFile)}{(result.Replications[0].Timeline is null ? "" : " and " + Path.Combine(output, ResultWriter.TimelineFile))}");
+        console.MarkupLineInterpolated($"Wrote {string.Join(", ", files.Select(f => Path.Combine(output, f)))}");
     }
 
     private static string Number(double value) =>

@@ -42,6 +42,9 @@ public sealed class FunctionStatistics
     /// <summary>Quantiles of the response times.</summary>
     public QuantileSketch ResponseQuantiles { get; } = new();
 
+    /// <summary>Quantiles of the warm response times alone: the latency without cold starts.</summary>
+    public QuantileSketch WarmResponseQuantiles { get; } = new();
+
     /// <summary>Instances running an invocation (or starting for one), over time.</summary>
     public TimeWeighted Busy { get; }
 
@@ -58,6 +61,7 @@ public sealed class FunctionStatistics
         WarmResponse.Reset();
         ColdResponse.Reset();
         ResponseQuantiles.Reset();
+        WarmResponseQuantiles.Reset();
         Busy.Reset(now);
         Idle.Reset(now);
         Bill = 0;
@@ -100,8 +104,18 @@ public sealed class FunctionPlatform
         }
     }
 
-    /// <summary>Instances busy across the account.</summary>
+    /// <summary>Invocations running across the account (what the account's concurrency limit counts).</summary>
     public int BusyInstances { get; private set; }
+
+    /// <summary>Busy and idle instances of every function now, for a time series.</summary>
+    public IEnumerable<(string Function, int Busy, int Idle)> Snapshot()
+    {
+        foreach (var function in _functions)
+        {
+            function.Settle(_sim.Now);
+            yield return (function.Spec.Name, function.BusyInstanceCount, function.IdleInstanceCount);
+        }
+    }
 
     /// <summary>The statistics of <paramref name="function"/>.</summary>
     public FunctionStatistics StatisticsOf(string function) => _functions.Single(f => f.Spec.Name == function).Stats;
@@ -146,6 +160,7 @@ public sealed class FunctionPlatform
             yield return new($"{n}.response_time_p50", "s", s.ResponseQuantiles.Quantile(0.50));
             yield return new($"{n}.response_time_p99", "s", s.ResponseQuantiles.Quantile(0.99));
             yield return new($"{n}.response_time_warm_mean", "s", s.WarmResponse.Mean);
+            yield return new($"{n}.response_time_warm_p99", "s", s.WarmResponseQuantiles.Quantile(0.99));
             yield return new($"{n}.response_time_cold_mean", "s", s.ColdResponse.Mean);
             yield return new($"{n}.timeouts", "invocations", s.Timeouts);
             yield return new($"{n}.throttled", "invocations", s.Throttled);
@@ -229,6 +244,14 @@ public sealed class FunctionPlatform
         public Simulation Simulation => _sim;
 
         public int BusyCount { get; private set; }
+
+        /// <summary>Instances serving at least one invocation.</summary>
+        public int BusyInstanceCount { get; private set; }
+
+        public int IdleInstanceCount => IdleCount;
+
+        // Running instances with a free slot (only when an instance serves several at once).
+        private readonly List<Instance> _partial = [];
 
         public void Resolve(List<Function> all)
         {
@@ -435,20 +458,33 @@ public sealed class FunctionPlatform
                 // What the keep-alive policy learns: how long after the last execution this call came.
                 _keepAlive.Observe(double.IsNaN(_lastEnd) || BusyCount > 0 ? 0 : Math.Max(0, now - _lastEnd));
             }
-            Instance? instance = _provisionedIdle.Count > 0 ? _provisionedIdle.Pop() : TakeLoaded();
+            // First a running instance with a free slot, then an idle warm one, else a cold start.
+            Instance? instance = !ping && _partial.Count > 0 ? _partial[^1] : null;
+            bool joined = instance is not null;
+            instance ??= _provisionedIdle.Count > 0 ? _provisionedIdle.Pop() : TakeLoaded();
             bool cold = instance is null;
             if (instance is null)
             {
                 instance = NewInstance();
-                Stats.ColdStarts++;
+                instance.ReadyAt = double.PositiveInfinity;
+                if (!ping)
+                {
+                    // The cold-start ratio is of real invocations: a ping that starts cold is the point of pinging.
+                    Stats.ColdStarts++;
+                }
             }
-            if (!cold)
+            else if (!joined)
             {
+                instance.ReadyAt = now;
                 Stats.Idle.Set(now, IdleCount);
+            }
+            if (instance.Active++ == 0)
+            {
+                BusyInstanceCount++;
+                Stats.Busy.Set(now, BusyInstanceCount);
             }
             BusyCount++;
             _platform.BusyInstances++;
-            Stats.Busy.Set(now, BusyCount);
 
             // A cold start initializes the runtime and the function before executing; the
             // analytical setting gives the whole cold invocation a duration of its own.
@@ -473,6 +509,16 @@ public sealed class FunctionPlatform
             {
                 execution = Spec.Timeout;
             }
+            if (joined)
+            {
+                // A joiner of an instance still starting waits for it to be ready.
+                startup = Math.Max(0, instance.ReadyAt - now);
+            }
+            else if (cold && _pod is null)
+            {
+                instance.ReadyAt = now + startup;
+            }
+            UpdatePartial(instance);
             var completion = _spareCompletions.Count > 0 ? _spareCompletions.Pop() : new Completion(this);
             completion.Set(instance, arrivedAt, now + startup, killed, cold, ping, caller);
             completion.Startup = startup;
@@ -494,7 +540,26 @@ public sealed class FunctionPlatform
             var completion = instance.Waiting!;
             instance.Waiting = null;
             completion.ExecutionStart = _sim.Now + completion.Startup;
+            instance.ReadyAt = completion.ExecutionStart;
+            UpdatePartial(instance);
             _sim.Schedule(instance.WaitingDelay, completion);
+        }
+
+        /// <summary>Keeps the list of joinable instances right: started, and with a free slot.</summary>
+        private void UpdatePartial(Instance instance)
+        {
+            bool joinable = Spec.InstanceConcurrency > 1 && instance.Active > 0 && instance.Active < Spec.InstanceConcurrency
+                && !double.IsPositiveInfinity(instance.ReadyAt);
+            if (joinable && !instance.InPartial)
+            {
+                _partial.Add(instance);
+                instance.InPartial = true;
+            }
+            else if (!joinable && instance.InPartial)
+            {
+                _partial.Remove(instance);
+                instance.InPartial = false;
+            }
         }
 
         /// <summary>The invocation's own work is done: now its calls, in order.</summary>
@@ -532,7 +597,6 @@ public sealed class FunctionPlatform
             Settle(now);
             BusyCount--;
             _platform.BusyInstances--;
-            Stats.Busy.Set(now, BusyCount);
             // Billed from the start of execution to the end, waits for synchronous callees included.
             Stats.Bill += _platform._spec.Pricing.Invocation(Spec.MemoryBytes, now - c.ExecutionStart);
             if (c.Killed)
@@ -545,10 +609,28 @@ public sealed class FunctionPlatform
                 Stats.Response.Add(response);
                 Stats.ResponseQuantiles.Add(response);
                 (c.Cold ? Stats.ColdResponse : Stats.WarmResponse).Add(response);
+                if (!c.Cold)
+                {
+                    Stats.WarmResponseQuantiles.Add(response);
+                }
             }
             var instance = c.Instance!;
             var caller = c.Caller;
             _spareCompletions.Push(c);
+            if (--instance.Active > 0)
+            {
+                // Others still run on this instance: it stays busy, with one more free slot.
+                UpdatePartial(instance);
+                if (caller is not null)
+                {
+                    caller.Function.ContinueCalls(caller);
+                }
+                _platform.StartQueued(now);
+                return;
+            }
+            UpdatePartial(instance);
+            BusyInstanceCount--;
+            Stats.Busy.Set(now, BusyInstanceCount);
             _lastEnd = now;
             if (instance.Provisioned)
             {
@@ -667,6 +749,9 @@ public sealed class FunctionPlatform
         public Pod? Pod;
         public Completion? Waiting;
         public double WaitingDelay;
+        public int Active;
+        public double ReadyAt;
+        public bool InPartial;
 
         public void Running(Pod pod)
         {

@@ -90,6 +90,8 @@ public enum ThrottlePolicy
 /// uniformly at random within their minute (the layout of the Azure Functions 2019 trace).</param>
 /// <param name="Image">The container image of an instance: a provider base image plus the
 /// function's code layer; used when the platform runs instances on container engines.</param>
+/// <param name="InstanceConcurrency">Invocations one instance serves at once (1, as Lambda; more, as
+/// Cloud Run or Azure Functions allow). Each runs for its own duration; they do not slow each other.</param>
 public sealed record FunctionSpec(
     string Name,
     double MemoryBytes,
@@ -106,7 +108,8 @@ public sealed record FunctionSpec(
     IReadOnlyList<FunctionCall>? Calls = null,
     double? PingInterval = null,
     IReadOnlyList<int>? InvocationsPerMinute = null,
-    Containers.ContainerImage? Image = null);
+    Containers.ContainerImage? Image = null,
+    int InstanceConcurrency = 1);
 
 /// <summary>A call from one function to another.</summary>
 /// <param name="Function">The function called.</param>

@@ -139,6 +139,11 @@ public interface IDatacenterObserver
     {
     }
 
+    /// <summary>The monitor counted a function's busy and idle instances at <paramref name="time"/>.</summary>
+    void FunctionSampled(string function, double time, int busyInstances, int idleInstances)
+    {
+    }
+
     /// <summary>The monitor sampled a running VM's CPU utilization (share of its vCPUs, 0 to 1).</summary>
     void VmSampled(VirtualMachine vm, double time, double cpuUtilization)
     {

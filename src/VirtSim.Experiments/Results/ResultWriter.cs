@@ -24,9 +24,13 @@ public static class ResultWriter
     /// <summary>The utilization samples file's name (replication 0, with the timeline).</summary>
     public const string UtilizationFile = "utilization.csv";
 
-    /// <summary>Writes <paramref name="result"/> into <paramref name="directory"/>, replacing what was there.</summary>
-    public static void Write(RunResult result, string directory)
+    /// <summary>The function instances file's name (replication 0, with the timeline, when there are functions).</summary>
+    public const string FunctionInstancesFile = "function_instances.csv";
+
+    /// <summary>Writes <paramref name="result"/> into <paramref name="directory"/>, replacing what was there; returns the files' names.</summary>
+    public static IReadOnlyList<string> Write(RunResult result, string directory)
     {
+        var written = new List<string> { SummaryFile, ReplicationsFile };
         ArgumentNullException.ThrowIfNull(result);
         string target = Path.GetFullPath(directory);
         string parent = Path.GetDirectoryName(target) ?? throw new ArgumentException("The output folder needs a parent.", nameof(directory));
@@ -41,15 +45,24 @@ public static class ResultWriter
         {
             WriteSummary(result, Path.Combine(staging, SummaryFile));
             WriteReplications(result, Path.Combine(staging, ReplicationsFile));
-            if (result.Replications.Count > 0 && result.Replications[0].Timeline is { } timeline)
+            var first = result.Replications.Count > 0 ? result.Replications[0] : null;
+            if (first?.Timeline is { Count: > 0 } timeline)
             {
                 WriteTimeline(timeline, Path.Combine(staging, TimelineFile));
+                written.Add(TimelineFile);
             }
-            if (result.Replications.Count > 0 && result.Replications[0].Utilization is { } samples)
+            if (first?.Utilization is { Count: > 0 } samples)
             {
                 WriteUtilization(samples, Path.Combine(staging, UtilizationFile));
+                written.Add(UtilizationFile);
+            }
+            if (first?.FunctionInstances is { Count: > 0 } instances)
+            {
+                WriteFunctionInstances(instances, Path.Combine(staging, FunctionInstancesFile));
+                written.Add(FunctionInstancesFile);
             }
             Replace(target, staging);
+            return written;
         }
         catch
         {
@@ -158,6 +171,20 @@ public static class ResultWriter
             csv.WriteField(sample.Kind);
             csv.WriteField(sample.Name);
             csv.WriteField(sample.CpuUtilization, "R");
+            csv.EndRecord();
+        }
+    }
+
+    private static void WriteFunctionInstances(IReadOnlyList<FunctionInstancesRow> rows, string path)
+    {
+        using var csv = CsvWriter.ToFile(path);
+        csv.WriteHeader(["time[s]", "function", "busy[instances]", "idle[instances]"]);
+        foreach (var row in rows)
+        {
+            csv.WriteField(row.Time, "R");
+            csv.WriteField(row.Function);
+            csv.WriteField(row.Busy, "D");
+            csv.WriteField(row.Idle, "D");
             csv.EndRecord();
         }
     }

@@ -9,8 +9,17 @@ namespace VirtSim.Experiments.Running;
 /// <param name="Events">Events the kernel processed.</param>
 /// <param name="Timeline">Every VM phase change, when asked for.</param>
 /// <param name="Utilization">The monitor's CPU utilization samples, when the timeline is asked for.</param>
+/// <param name="FunctionInstances">The monitor's counts of each function's instances, with the timeline.</param>
 public sealed record ReplicationResult(int Index, ulong Seed, IReadOnlyList<Measurement> Measurements, long Events,
-    IReadOnlyList<TimelineRow>? Timeline = null, IReadOnlyList<UtilizationRow>? Utilization = null);
+    IReadOnlyList<TimelineRow>? Timeline = null, IReadOnlyList<UtilizationRow>? Utilization = null,
+    IReadOnlyList<FunctionInstancesRow>? FunctionInstances = null);
+
+/// <summary>A function's instances at one monitoring instant.</summary>
+/// <param name="Time">When, in simulated seconds.</param>
+/// <param name="Function">Which function.</param>
+/// <param name="Busy">Instances serving an invocation.</param>
+/// <param name="Idle">Instances kept warm and idle.</param>
+public sealed record FunctionInstancesRow(double Time, string Function, int Busy, int Idle);
 
 /// <summary>One utilization sample of the monitor.</summary>
 /// <param name="Time">When, in simulated seconds.</param>

@@ -8,6 +8,12 @@ internal sealed class TimelineRecorder : IDatacenterObserver
 {
     private readonly List<TimelineRow> _rows = [];
     private readonly List<UtilizationRow> _samples = [];
+    private readonly List<FunctionInstancesRow> _functions = [];
+
+    public IReadOnlyList<FunctionInstancesRow> FunctionSamples => _functions;
+
+    public void FunctionSampled(string function, double time, int busyInstances, int idleInstances) =>
+        _functions.Add(new FunctionInstancesRow(time, function, busyInstances, idleInstances));
 
     public IReadOnlyList<TimelineRow> Rows => _rows;
 

@@ -52,7 +52,7 @@ internal static class FunctionReader
         {
             var f = value.AsSection("name", "memory", "timeout", "concurrency", "arrivals", "duration", "cold_duration",
                 "runtime_init", "function_init", "keep_alive", "provisioned", "state_accesses", "calls", "ping_interval",
-                "base_image", "code");
+                "base_image", "code", "instance_concurrency");
             var nameValue = f.Required("name", "thumbnail");
             string name = nameValue.AsText();
             if (!names.Add(name))
@@ -109,7 +109,8 @@ internal static class FunctionReader
                 ReadCalls(f.Optional("calls"), calls, name),
                 f.Optional("ping_interval")?.AsDuration(allowZero: false),
                 traceCounts,
-                image));
+                image,
+                (int)(f.Optional("instance_concurrency")?.AsInteger(1, 10_000) ?? 1)));
         }
         foreach (var (from, call, at) in calls)
         {
