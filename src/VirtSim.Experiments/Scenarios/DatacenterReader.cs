@@ -169,7 +169,7 @@ internal static class DatacenterReader
             var members = hosts.Where(h => h.Host.Group == group).ToList();
             if (members.Count == 0)
             {
-                throw hostGroupValue.Error($"no host group named '{group}' (declared: {string.Join(", ", hosts.Select(h => h.Host.Group))})");
+                throw hostGroupValue.UnknownName("host group", group, hosts.Select(h => h.Host.Group), "datacenter.hosts");
             }
             if (members.Any(h => h.Host.Hypervisor.Kind != HypervisorKind.None))
             {
@@ -216,9 +216,7 @@ internal static class DatacenterReader
         string engineGroup = enginesValue.AsText();
         if (!context.Engines.TryGetValue(engineGroup, out var group))
         {
-            throw enginesValue.Error(context.Engines.Count == 0
-                ? $"no engine group named '{engineGroup}': declare it under datacenter.engines"
-                : $"no engine group named '{engineGroup}' (declared: {string.Join(", ", context.Engines.Keys)})");
+            throw enginesValue.UnknownName("engine group", engineGroup, context.Engines.Keys, "datacenter.engines");
         }
         var containersValue = p.Required("containers", "[{name: web, image: lamp, cpu: 1, memory: 512MiB}]");
         var containers = new List<ContainerSpec>();
@@ -229,9 +227,7 @@ internal static class DatacenterReader
             string imageName = imageValue.AsText();
             if (!context.ContainerImages.TryGetValue(imageName, out var image))
             {
-                throw imageValue.Error(context.ContainerImages.Count == 0
-                    ? $"no container image named '{imageName}': declare it under container_images"
-                    : $"no container image named '{imageName}' (declared: {string.Join(", ", context.ContainerImages.Keys)})");
+                throw imageValue.UnknownName("container image", imageName, context.ContainerImages.Keys, "container_images");
             }
             var ports = (c.Optional("ports")?.AsList("ports") ?? []).Select(v => (int)v.AsInteger(1, 65535)).ToList();
             Distribution? main = null;
@@ -438,9 +434,7 @@ internal static class DatacenterReader
         string imageName = imageValue.AsText();
         if (!images.TryGetValue(imageName, out var image))
         {
-            throw imageValue.Error(images.Count == 0
-                ? $"no image named '{imageName}': declare it under images"
-                : $"no image named '{imageName}' (declared: {string.Join(", ", images.Keys)})");
+            throw imageValue.UnknownName("image", imageName, images.Keys, "images");
         }
         var provisioning = ProvisioningSpec.None;
         if (v.Optional("provisioning") is { } p)
@@ -454,7 +448,7 @@ internal static class DatacenterReader
             group = groupValue.AsText();
             if (hosts.All(h => h.Host.Group != group))
             {
-                throw groupValue.Error($"no host group named '{group}' (declared: {string.Join(", ", hosts.Select(h => h.Host.Group))})");
+                throw groupValue.UnknownName("host group", group, hosts.Select(h => h.Host.Group), "datacenter.hosts");
             }
         }
         var vm = new VmSpec(

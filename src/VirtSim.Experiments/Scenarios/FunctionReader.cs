@@ -26,9 +26,7 @@ internal static class FunctionReader
             engines = enginesValue.AsText();
             if (!engineGroups.Contains(engines))
             {
-                throw enginesValue.Error(engineGroups.Count == 0
-                    ? $"no engine group named '{engines}': declare it under datacenter.engines"
-                    : $"no engine group named '{engines}' (declared: {string.Join(", ", engineGroups)})");
+                throw enginesValue.UnknownName("engine group", engines, engineGroups, "datacenter.engines");
             }
             var catalog = platformSection.Required("base_images", "[python3.12]");
             foreach (var baseValue in catalog.AsList("base images"))
@@ -116,7 +114,7 @@ internal static class FunctionReader
         {
             if (!names.Contains(call.Function))
             {
-                throw at.Error($"no function named '{call.Function}' (declared: {string.Join(", ", names)})");
+                throw at.UnknownName("function", call.Function, functions.Select(f => f.Name), "functions");
             }
         }
         CheckNoCycle(functions, calls);

@@ -23,6 +23,18 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
 
     internal static string Prefixed(string path, string message) => path.Length == 0 ? message : $"{path}: {message}";
 
+    /// <summary>
+    /// A reference to something the scenario does not declare: names what is declared, or, when
+    /// nothing is, where to declare it.
+    /// </summary>
+    public ScenarioException UnknownName(string what, string name, IEnumerable<string> declared, string declareUnder)
+    {
+        var names = declared.ToList();
+        return Error(names.Count == 0
+            ? $"no {what} named '{name}': declare it under {declareUnder}"
+            : $"no {what} named '{name}' (declared: {string.Join(", ", names)})");
+    }
+
     public YamlSection AsSection(params string[] keys)
     {
         if (Node is not YamlMappingNode mapping)
