@@ -32,8 +32,12 @@ public static class VirtSimApp
                 .WithDescription("Run a scenario's replications, print a results table and write summary.json and replications.csv.")
                 .WithExample("run", "scenarios/examples/mm1.yaml")
                 .WithExample("run", "scenarios/examples/mm4.yaml", "--replications", "20", "--seed", "7", "--out", "results/mm4");
+            config.AddCommand<CompareCommand>("compare")
+                .WithDescription("Run one workload under the deployments a comparison file lists (VMs, containers, functions) and set the results side by side; writes comparison.md and comparison.csv.")
+                .WithExample("compare", "scenarios/examples/compare-web-api.yaml")
+                .WithExample("compare", "scenarios/examples/compare-web-api.yaml", "--replications", "3", "--out", "results/web-api");
             config.AddCommand<ValidateCommand>("validate")
-                .WithDescription("Check a scenario file without running it.")
+                .WithDescription("Check a scenario or comparison file without running it.")
                 .WithExample("validate", "scenarios/examples/mm1.yaml");
         });
         return app.Run(args);

@@ -506,6 +506,7 @@ public sealed class Datacenter
             results.Add(new($"{n}.response_time_p95", "s", service.ResponseQuantiles.Quantile(0.95)));
             results.Add(new($"{n}.response_time_p99", "s", service.ResponseQuantiles.Quantile(0.99)));
             results.Add(new($"{n}.throughput", "1/s", span > 0 ? service.Response.Count / span : double.NaN));
+            results.Add(new($"{n}.requests", "requests", service.Arrived));
             results.Add(new($"{n}.requests_failed", "requests", service.Failed));
             if (service.Spec.Call is not null)
             {

@@ -4,12 +4,18 @@ using VirtSim.Experiments.Scenarios;
 
 namespace VirtSim.Cli.Commands;
 
-/// <summary><c>virtsim validate FILE</c>: loads and checks a scenario without running it.</summary>
+/// <summary><c>virtsim validate FILE</c>: loads and checks a scenario (or a comparison) without running it.</summary>
 public sealed class ValidateCommand(IAnsiConsole console) : Command<ScenarioSettings>
 {
     /// <inheritdoc />
     public override int Execute(CommandContext context, ScenarioSettings settings, CancellationToken cancellationToken)
     {
+        if (ScenarioLoader.IsComparisonFile(settings.File))
+        {
+            var comparison = ComparisonReader.LoadFile(settings.File);
+            console.MarkupLineInterpolated($"[green]ok[/] {settings.File}: comparison '{comparison.Name}' of {string.Join(", ", comparison.Deployments.Select(d => d.Name))}");
+            return 0;
+        }
         var scenario = ScenarioLoader.LoadFile(settings.File);
         console.MarkupLineInterpolated($"[green]ok[/] {settings.File}: scenario '{scenario.Name}', {scenario.Replications} replications, seed {scenario.Seed}");
         return 0;

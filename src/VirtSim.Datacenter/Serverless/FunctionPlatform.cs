@@ -158,6 +158,7 @@ public sealed class FunctionPlatform
             yield return new($"{n}.cold_start_ratio", "fraction", s.Invocations == 0 ? double.NaN : (double)s.ColdStarts / s.Invocations);
             yield return new($"{n}.response_time_mean", "s", s.Response.Mean);
             yield return new($"{n}.response_time_p50", "s", s.ResponseQuantiles.Quantile(0.50));
+            yield return new($"{n}.response_time_p95", "s", s.ResponseQuantiles.Quantile(0.95));
             yield return new($"{n}.response_time_p99", "s", s.ResponseQuantiles.Quantile(0.99));
             yield return new($"{n}.response_time_warm_mean", "s", s.WarmResponse.Mean);
             yield return new($"{n}.response_time_warm_p99", "s", s.WarmResponseQuantiles.Quantile(0.99));

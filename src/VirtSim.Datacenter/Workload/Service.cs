@@ -65,6 +65,9 @@ internal sealed class Service : IVmOwner, IPodOwner
     /// <summary>Requests lost because their replica crashed under them.</summary>
     public long Failed { get; private set; }
 
+    /// <summary>Requests that arrived.</summary>
+    public long Arrived { get; private set; }
+
     public Tally Response { get; } = new();
 
     public QuantileSketch ResponseQuantiles { get; } = new();
@@ -74,6 +77,7 @@ internal sealed class Service : IVmOwner, IPodOwner
         while (true)
         {
             yield return _sim.Delay(_interarrival.Sample());
+            Arrived++;
             if (!Ready)
             {
                 _held.Enqueue(_sim.Now);
@@ -254,6 +258,7 @@ internal sealed class Service : IVmOwner, IPodOwner
         ResponseQuantiles.Reset();
         CallTime.Reset();
         Failed = 0;
+        Arrived = 0;
     }
 }
 

@@ -30,8 +30,18 @@ public static class ResultWriter
     /// <summary>Writes <paramref name="result"/> into <paramref name="directory"/>, replacing what was there; returns the files' names.</summary>
     public static IReadOnlyList<string> Write(RunResult result, string directory)
     {
-        var written = new List<string> { SummaryFile, ReplicationsFile };
         ArgumentNullException.ThrowIfNull(result);
+        IReadOnlyList<string> written = [];
+        WriteAtomically(directory, staging => written = WriteInto(result, staging));
+        return written;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> on a staging folder beside <paramref name="directory"/>, which
+    /// then replaces <paramref name="directory"/> whole; on failure nothing is left behind.
+    /// </summary>
+    internal static void WriteAtomically(string directory, Action<string> write)
+    {
         string target = Path.GetFullPath(directory);
         string parent = Path.GetDirectoryName(target) ?? throw new ArgumentException("The output folder needs a parent.", nameof(directory));
         Directory.CreateDirectory(parent);
@@ -42,6 +52,24 @@ public static class ResultWriter
         }
         Directory.CreateDirectory(staging);
         try
+        {
+            write(staging);
+            Replace(target, staging);
+        }
+        catch
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Writes a run's files into an existing folder.</summary>
+    internal static IReadOnlyList<string> WriteInto(RunResult result, string staging)
+    {
+        var written = new List<string> { SummaryFile, ReplicationsFile };
         {
             WriteSummary(result, Path.Combine(staging, SummaryFile));
             WriteReplications(result, Path.Combine(staging, ReplicationsFile));
@@ -61,16 +89,7 @@ public static class ResultWriter
                 WriteFunctionInstances(instances, Path.Combine(staging, FunctionInstancesFile));
                 written.Add(FunctionInstancesFile);
             }
-            Replace(target, staging);
             return written;
-        }
-        catch
-        {
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
-            throw;
         }
     }
 

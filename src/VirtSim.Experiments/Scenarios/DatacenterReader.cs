@@ -61,7 +61,7 @@ internal static class DatacenterReader
 
     public static DatacenterSpec Read(YamlValue datacenterValue, YamlValue? imagesValue, YamlValue? vmsValue,
         YamlValue? servicesValue, YamlValue? batchesValue, YamlValue? containerImagesValue, YamlValue? podsValue,
-        out IReadOnlyDictionary<string, ContainerImage> containerImagesRead)
+        out Context contextRead)
     {
         var dc = datacenterValue.AsSection("network", "placement", "admission", "memory_scrub_rate", "monitoring_interval", "vm_mttf", "hosts",
             "engines", "container_placement");
@@ -91,7 +91,6 @@ internal static class DatacenterReader
 
         var hostGroups = groups.Select(g => g.Spec).ToList();
         var containerImages = ReadContainerImages(containerImagesValue);
-        containerImagesRead = containerImages;
         var engines = new Dictionary<string, EngineGroupSpec>(StringComparer.Ordinal);
         foreach (var engineValue in dc.Optional("engines")?.AsList("engine groups") ?? [])
         {
@@ -102,6 +101,7 @@ internal static class DatacenterReader
             }
         }
         var context = new Context(images, hostGroups, containerImages, engines);
+        contextRead = context;
         var vms = (vmsValue?.AsList("VM groups") ?? []).Select(v => ReadVmGroup(v, images, hostGroups)).ToList();
         var services = (servicesValue?.AsList("services") ?? []).Select(s => ReadService(s, context)).ToList();
         var batches = (batchesValue?.AsList("batch jobs") ?? []).Select(b => ReadBatch(b, context)).ToList();
@@ -112,7 +112,8 @@ internal static class DatacenterReader
             [.. engines.Values], dc.Optional("container_placement")?.AsChoice(ContainerPlacements) ?? ContainerPlacement.FirstFit, pods);
     }
 
-    private sealed record Context(
+    /// <summary>What the datacenter sections declare, for the sections that refer to it.</summary>
+    internal sealed record Context(
         IReadOnlyDictionary<string, VmImage> Images,
         IReadOnlyList<HostGroupSpec> Hosts,
         IReadOnlyDictionary<string, ContainerImage> ContainerImages,
@@ -207,6 +208,16 @@ internal static class DatacenterReader
             UnpackRate = e.Optional("unpack_rate")?.AsBandwidth() ?? known.UnpackRate,
         };
     }
+
+    /// <summary>A deployment's VM, as a service's <c>vm</c> section describes it.</summary>
+    internal static VmSpec ReadDeploymentVm(YamlValue vmValue, string name, Context context) =>
+        ReadVm(vmValue.AsSection(VmKeys), name, context.Images, context.Hosts, vmValue);
+
+    /// <summary>A deployment's pod, as a service's <c>pod</c> section describes it.</summary>
+    internal static (PodSpec Pod, string EngineGroup) ReadDeploymentPod(YamlValue podValue, string name, Context context) =>
+        ReadPod(podValue, name, context, mainProcessesAllowed: false);
+
+    internal static readonly IReadOnlyDictionary<string, Balancing> BalancingChoices = Balancings;
 
     private static (PodSpec Pod, string EngineGroup) ReadPod(YamlValue value, string defaultName, Context context, bool mainProcessesAllowed,
         Distribution? taskWork = null, string[]? extraKeys = null)

@@ -197,7 +197,7 @@ internal static class FunctionReader
         }
     }
 
-    private static KeepAlivePolicy ReadKeepAlive(YamlValue value)
+    internal static KeepAlivePolicy ReadKeepAlive(YamlValue value)
     {
         if (value.Node is YamlDotNet.RepresentationModel.YamlScalarNode { Value: "none" })
         {

@@ -13,7 +13,28 @@ public static class ScenarioLoader
     };
 
     /// <summary>Loads the scenario in <paramref name="path"/>.</summary>
-    public static Scenario LoadFile(string path)
+    public static Scenario LoadFile(string path) => Parse(path, ReadText(path));
+
+    /// <summary>Whether the file's root has a <c>compare</c> section: a comparison, not a scenario.</summary>
+    internal static bool IsComparison(YamlValue root) =>
+        root.Node is YamlDotNet.RepresentationModel.YamlMappingNode mapping
+        && mapping.Children.Keys.OfType<YamlDotNet.RepresentationModel.YamlScalarNode>().Any(k => k.Value == "compare");
+
+    /// <summary>Whether <paramref name="path"/> holds a comparison rather than a scenario (an unreadable file is neither).</summary>
+    public static bool IsComparisonFile(string path)
+    {
+        try
+        {
+            return IsComparison(YamlSection.LoadRoot(path, ReadText(path)));
+        }
+        catch (ScenarioException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The text of a scenario file, or a <see cref="ScenarioException"/> saying why it cannot be read.</summary>
+    internal static string ReadText(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         string text;
@@ -29,21 +50,30 @@ public static class ScenarioLoader
         {
             throw new ScenarioException(path, 0, 0, $"cannot read the file: {e.Message}");
         }
-        return Parse(path, text);
+        return text;
     }
+
+    /// <summary>The header every scenario shares (name, seed, replications, warm-up, duration), as a scenario with no model yet.</summary>
+    internal static Scenario ReadHeader(YamlSection root, string file) => new(
+        root.Optional("name")?.AsText() ?? System.IO.Path.GetFileNameWithoutExtension(file),
+        root.Optional("description")?.AsText() ?? "",
+        root.Optional("seed")?.AsSeed() ?? 1,
+        (int)(root.Optional("replications")?.AsInteger(1, 1_000_000) ?? 10),
+        root.Optional("warmup")?.AsDuration(allowZero: true) ?? 0,
+        root.Required("duration", "1h").AsDuration(allowZero: false),
+        null);
 
     /// <summary>Parses scenario <paramref name="text"/>, naming <paramref name="file"/> in messages.</summary>
     public static Scenario Parse(string file, string text)
     {
         var rootValue = YamlSection.LoadRoot(file, text);
+        if (IsComparison(rootValue))
+        {
+            throw rootValue.Error("this file compares deployments (it has a compare section): run it with virtsim compare");
+        }
         var root = rootValue.AsSection("name", "description", "seed", "replications", "warmup", "duration", "station",
             "datacenter", "images", "vms", "services", "batches", "container_images", "pods", "functions", "platform");
-        string name = root.Optional("name")?.AsText() ?? System.IO.Path.GetFileNameWithoutExtension(file);
-        string description = root.Optional("description")?.AsText() ?? "";
-        ulong seed = root.Optional("seed")?.AsSeed() ?? 1;
-        int replications = (int)(root.Optional("replications")?.AsInteger(1, 1_000_000) ?? 10);
-        double warmup = root.Optional("warmup")?.AsDuration(allowZero: true) ?? 0;
-        double duration = root.Required("duration", "1h").AsDuration(allowZero: false);
+        var (name, description, seed, replications, warmup, duration, _, _) = ReadHeader(root, file);
         var stationValue = root.Optional("station");
         var datacenterValue = root.Optional("datacenter");
         if (stationValue is not null && datacenterValue is not null)
@@ -58,9 +88,9 @@ public static class ScenarioLoader
         {
             var datacenter = DatacenterReader.Read(datacenterValue, root.Optional("images"), root.Optional("vms"),
                 root.Optional("services"), root.Optional("batches"), root.Optional("container_images"), root.Optional("pods"),
-                out var containerImages);
+                out var context);
             var onDatacenter = root.Optional("functions") is { } value
-                ? FunctionReader.Read(value, root.Optional("platform"), containerImages, [.. (datacenter.EngineGroups ?? []).Select(g => g.Name)])
+                ? FunctionReader.Read(value, root.Optional("platform"), context.ContainerImages, [.. (datacenter.EngineGroups ?? []).Select(g => g.Name)])
                 : null;
             return new Scenario(name, description, seed, replications, warmup, duration, null, datacenter with { Functions = onDatacenter });
         }

@@ -116,3 +116,65 @@ public class CommandLineTests
         Assert.That(stdout, Does.Contain("EXAMPLES").And.Contain("virtsim run scenarios/examples/mm1.yaml"));
     }
 }
+
+public class CompareCommandTests
+{
+    [Test]
+    public void CompareWritesTheTableAsMarkdownAndCsvAndOneFolderPerDeployment()
+    {
+        string outDir = Path.Combine(Path.GetTempPath(), "virtsim-cmp-cli-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var output = new StringWriter();
+            var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+            {
+                Ansi = Spectre.Console.AnsiSupport.No,
+                Interactive = Spectre.Console.InteractionSupport.No,
+                Out = new Spectre.Console.AnsiConsoleOutput(output),
+            });
+            var errors = new StringWriter();
+            int code = VirtSim.Cli.VirtSimApp.Run(["compare", Path.Combine(Repository.Examples, "compare-web-api.yaml"), "--replications", "2", "--out", outDir], console, errors);
+            Assert.That(code, Is.Zero, errors.ToString());
+            Assert.That(output.ToString(), Does.Contain("latency p99").And.Contain("functions"));
+            Assert.That(Directory.GetFiles(outDir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "comparison.md", "comparison.csv" }));
+            Assert.That(Directory.GetDirectories(outDir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "vms", "containers", "functions" }));
+            Assert.That(File.Exists(Path.Combine(outDir, "functions", "summary.json")), Is.True);
+        }
+        finally
+        {
+            if (Directory.Exists(outDir))
+            {
+                Directory.Delete(outDir, recursive: true);
+            }
+        }
+    }
+
+    [Test]
+    public void RunOnAComparisonSaysToUseCompareAndValidateChecksIt()
+    {
+        string file = Path.Combine(Repository.Examples, "compare-web-api.yaml");
+        var errors = new StringWriter();
+        Assert.That(VirtSim.Cli.VirtSimApp.Run(["run", file, "--out", Path.Combine(Path.GetTempPath(), "never-" + Guid.NewGuid().ToString("N"))], null, errors), Is.EqualTo(2));
+        Assert.That(errors.ToString(), Does.Contain("run it with virtsim compare"));
+        var output = new StringWriter();
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Ansi = Spectre.Console.AnsiSupport.No,
+            Out = new Spectre.Console.AnsiConsoleOutput(output),
+        });
+        console.Profile.Width = 300;
+        Assert.That(VirtSim.Cli.VirtSimApp.Run(["validate", file], console, new StringWriter()), Is.Zero);
+        Assert.That(output.ToString(), Does.Contain("comparison 'compare-web-api' of vms, containers, functions"));
+    }
+
+    [Test]
+    public void CompareOnABadFileExitsWithTwoAndWritesNothing()
+    {
+        string outDir = Path.Combine(Path.GetTempPath(), "virtsim-cmp-bad-" + Guid.NewGuid().ToString("N"));
+        var errors = new StringWriter();
+        int code = VirtSim.Cli.VirtSimApp.Run(["compare", Path.Combine(Repository.Examples, "mm1.yaml"), "--out", outDir], null, errors);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(errors.ToString(), Does.Contain("mm1.yaml:").And.Contain("unknown key 'station'"));
+        Assert.That(Directory.Exists(outDir), Is.False);
+    }
+}

@@ -1,0 +1,50 @@
+using Spectre.Console;
+using Spectre.Console.Cli;
+using VirtSim.Experiments.Results;
+using VirtSim.Experiments.Running;
+using VirtSim.Experiments.Scenarios;
+
+namespace VirtSim.Cli.Commands;
+
+/// <summary><c>virtsim compare FILE</c>: one workload under several deployments, side by side.</summary>
+public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Settings>
+{
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, RunCommand.Settings settings, CancellationToken cancellationToken)
+    {
+        var comparison = ComparisonReader.LoadFile(settings.File);
+        string output = settings.Out ?? Path.Combine("results", Path.GetFileNameWithoutExtension(settings.File));
+        var options = new RunOptions(settings.ReplicationsValue, settings.SeedValue, settings.ParallelismValue, settings.Timeline);
+        int total = comparison.Deployments.Sum(d => options.Replications ?? d.Scenario.Replications);
+
+        ComparisonResult result;
+        if (console.Profile.Capabilities.Interactive)
+        {
+            result = console.Progress().Start(progress =>
+            {
+                var task = progress.AddTask($"{comparison.Name}: replications", maxValue: total);
+                return ComparisonRunner.Run(comparison, options, new Progress<int>(done => task.Value = done), cancellationToken);
+            });
+        }
+        else
+        {
+            result = ComparisonRunner.Run(comparison, options, cancellation: cancellationToken);
+        }
+        ComparisonWriter.Write(result, output);
+
+        console.MarkupLineInterpolated($"[bold]{comparison.Name}[/] {comparison.Description}");
+        console.MarkupLineInterpolated($"{result.Runs[0].Replications.Count} replications each, seed {result.Runs[0].Scenario.Seed}; the same arrivals for every deployment; mean ± 95% CI half-width");
+        var table = new Table().AddColumn("Measure").AddColumn("Unit");
+        foreach (var (name, kind, _) in comparison.Deployments)
+        {
+            table.AddColumn(new TableColumn($"{name} ({kind})").RightAligned());
+        }
+        foreach (var row in result.Rows)
+        {
+            table.AddRow([row.Metric, row.Unit, .. row.Values.Select(ComparisonWriter.Cell)]);
+        }
+        console.Write(table);
+        console.MarkupLineInterpolated($"Wrote {Path.Combine(output, ComparisonWriter.MarkdownFile)}, {Path.Combine(output, ComparisonWriter.CsvFile)} and one folder per deployment");
+        return 0;
+    }
+}

@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text;
+using CsvHelper;
+using VirtSim.Experiments.Running;
+
+namespace VirtSim.Experiments.Results;
+
+/// <summary>
+/// Writes a comparison: <c>comparison.md</c> (the table, ready to paste into an architecture
+/// decision record), <c>comparison.csv</c> (one row per measure and deployment) and each
+/// deployment's own results in a folder of its name; all of it at once, or nothing.
+/// </summary>
+public static class ComparisonWriter
+{
+    /// <summary>The Markdown table's file name.</summary>
+    public const string MarkdownFile = "comparison.md";
+
+    /// <summary>The CSV's file name.</summary>
+    public const string CsvFile = "comparison.csv";
+
+    /// <summary>Writes <paramref name="result"/> into <paramref name="directory"/>, replacing what was there.</summary>
+    public static void Write(ComparisonResult result, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ResultWriter.WriteAtomically(directory, staging =>
+        {
+            File.WriteAllText(Path.Combine(staging, MarkdownFile), Markdown(result));
+            WriteCsv(result, Path.Combine(staging, CsvFile));
+            for (int d = 0; d < result.Runs.Count; d++)
+            {
+                string folder = Path.Combine(staging, result.Comparison.Deployments[d].Name);
+                Directory.CreateDirectory(folder);
+                ResultWriter.WriteInto(result.Runs[d], folder);
+            }
+        });
+    }
+
+    /// <summary>The comparison as a Markdown table, each cell a mean ± the half-width of its 95% interval.</summary>
+    public static string Markdown(ComparisonResult result)
+    {
+        var comparison = result.Comparison;
+        var first = result.Runs[0].Scenario;
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"# {comparison.Name}");
+        text.AppendLine();
+        if (comparison.Description.Length > 0)
+        {
+            text.AppendLine(comparison.Description);
+            text.AppendLine();
+        }
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"{result.Runs[0].Replications.Count} replications with seed {first.Seed}, {first.Duration / 3600:G4} h measured after {first.Warmup / 60:G4} min of warm-up; every deployment sees the same arrivals. Cells: mean ± half-width of the 95% confidence interval.");
+        text.AppendLine();
+        text.Append("| Measure | Unit |");
+        foreach (var (name, kind, _) in comparison.Deployments)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" {name} ({kind}) |");
+        }
+        text.AppendLine();
+        text.Append("|---|---|");
+        text.AppendLine(string.Concat(Enumerable.Repeat("---:|", comparison.Deployments.Count)));
+        foreach (var row in result.Rows)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"| {row.Metric} | {row.Unit} |");
+            foreach (var cell in row.Values)
+            {
+                text.Append(CultureInfo.InvariantCulture, $" {Cell(cell)} |");
+            }
+            text.AppendLine();
+        }
+        return text.ToString();
+    }
+
+    /// <summary>A cell: mean ± half-width, or n/a when the deployment has no such measure.</summary>
+    public static string Cell(VirtSim.Kernel.Statistics.ConfidenceInterval cell) =>
+        !double.IsFinite(cell.Mean) ? "n/a"
+        : double.IsFinite(cell.HalfWidth) ? $"{Number(cell.Mean)} ± {Number(cell.HalfWidth)}"
+        : Number(cell.Mean);
+
+    private static string Number(double x) => x.ToString("G4", CultureInfo.InvariantCulture);
+
+    private static void WriteCsv(ComparisonResult result, string path)
+    {
+        using var csv = CsvWriter.ToFile(path);
+        csv.WriteHeader(["measure", "unit", "deployment", "kind", "mean", "ci95_low", "ci95_high", "replications"]);
+        foreach (var row in result.Rows)
+        {
+            for (int d = 0; d < row.Values.Count; d++)
+            {
+                var (name, kind, _) = result.Comparison.Deployments[d];
+                var cell = row.Values[d];
+                csv.WriteField(row.Metric);
+                csv.WriteField(row.Unit);
+                csv.WriteField(name);
+                csv.WriteField(kind);
+                foreach (double x in new[] { cell.Mean, cell.Low, cell.High })
+                {
+                    if (double.IsFinite(x))
+                    {
+                        csv.WriteField(x, "R");
+                    }
+                    else
+                    {
+                        csv.WriteField("");
+                    }
+                }
+                csv.WriteField(cell.Count, "D");
+                csv.EndRecord();
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using VirtSim.Datacenter;
+using VirtSim.Datacenter.Serverless;
+using VirtSim.Datacenter.Workload;
+using VirtSim.Kernel.Random;
+
+namespace VirtSim.Experiments.Scenarios;
+
+/// <summary>One workload under several deployments on the same hardware: what <c>virtsim compare</c> runs.</summary>
+/// <param name="Name">Name of the comparison.</param>
+/// <param name="Description">What it shows.</param>
+/// <param name="Deployments">Each deployment as a scenario of its own, in the file's order.</param>
+public sealed record Comparison(string Name, string Description, IReadOnlyList<(string Name, string Kind, Scenario Scenario)> Deployments);
+
+/// <summary>
+/// Reads a comparison file: the usual header, the shared hardware (<c>datacenter</c>,
+/// <c>images</c>, <c>container_images</c>), a <c>workload</c> and the deployments under
+/// <c>compare</c>. Every deployment's service or function is called <c>workload</c>, so its
+/// arrivals come from the same named random stream: the same seed gives every deployment the
+/// same arrivals.
+/// </summary>
+public static class ComparisonReader
+{
+    /// <summary>The name every deployment gives the workload, and so the prefix of its metrics.</summary>
+    public const string Workload = "workload";
+
+    /// <summary>Loads the comparison in <paramref name="path"/>.</summary>
+    public static Comparison LoadFile(string path)
+    {
+        var text = ScenarioLoader.ReadText(path);
+        var root = YamlSection.LoadRoot(path, text).AsSection("name", "description", "seed", "replications", "warmup", "duration",
+            "datacenter", "images", "container_images", "workload", "compare");
+        var header = ScenarioLoader.ReadHeader(root, path);
+        var dcValue = root.Required("datacenter", "{network: {topology: star, host_link: {bandwidth: 10Gbps}}, hosts: [...]}");
+        var shared = DatacenterReader.Read(dcValue, root.Optional("images"), null, null, null, root.Optional("container_images"), null, out var context);
+
+        var w = root.Required("workload", "{arrivals: {rate: 50/s}, request: {cpu: 20ms, network: 20KB}}").AsSection("arrivals", "request");
+        var interarrival = ScenarioLoader.ReadArrivals(w.Required("arrivals", "{rate: 50/s}"));
+        var r = w.Required("request", "{cpu: 20ms, network: 20KB}").AsSection("cpu", "disk", "network");
+        var request = new RequestSpec(r.Required("cpu", "20ms").AsDurationOrDistribution(), r.Optional("disk")?.AsSize() ?? 0, r.Optional("network")?.AsSize() ?? 0);
+
+        var compareValue = root.Required("compare", "[{name: vms, vm: {...}}, {name: functions, function: {...}}]");
+        var deployments = new List<(string, string, Scenario)>();
+        foreach (var value in compareValue.AsList("deployments"))
+        {
+            var d = value.AsSection("name", "replicas", "balancing", "vm", "pod", "function");
+            var nameValue = d.Required("name", "vms");
+            string name = nameValue.AsText();
+            if (deployments.Any(existing => existing.Item1 == name))
+            {
+                throw nameValue.Error($"a deployment named '{name}' is declared twice");
+            }
+            var (kind, spec) = ReadDeployment(d, value, shared, context, interarrival, request);
+            deployments.Add((name, kind, header with { Name = $"{header.Name}/{name}", Datacenter = spec }));
+        }
+        if (deployments.Count < 2)
+        {
+            throw compareValue.Error("expected at least two deployments to compare");
+        }
+        return new Comparison(header.Name, header.Description, deployments);
+    }
+
+    private static (string Kind, DatacenterSpec Spec) ReadDeployment(YamlSection d, YamlValue at, DatacenterSpec shared,
+        DatacenterReader.Context context, Distribution interarrival, RequestSpec request)
+    {
+        var chosen = new[] { "vm", "pod", "function" }.Where(k => d.Optional(k) is not null).ToList();
+        if (chosen.Count != 1)
+        {
+            throw at.Error("expected exactly one of vm, pod or function: how this deployment runs the workload");
+        }
+        int replicas = (int)(d.Optional("replicas")?.AsInteger(1, 1_000_000) ?? 1);
+        var balancing = d.Optional("balancing")?.AsChoice(DatacenterReader.BalancingChoices) ?? Balancing.RoundRobin;
+        switch (chosen[0])
+        {
+            case "vm":
+                var vm = DatacenterReader.ReadDeploymentVm(d.Required("vm"), Workload, context);
+                return ("VMs", shared with { Services = [new ServiceSpec(Workload, interarrival, request, vm, replicas, balancing)] });
+            case "pod":
+                var (pod, engines) = DatacenterReader.ReadDeploymentPod(d.Required("pod"), Workload, context);
+                return ("containers", shared with { Services = [new ServiceSpec(Workload, interarrival, request, null, replicas, balancing, pod, engines)] });
+            default:
+                d.AllowOnly(["name", "function"]);
+                var f = d.Required("function").AsSection("memory", "timeout", "concurrency", "instance_concurrency", "runtime_init", "function_init",
+                    "keep_alive", "provisioned");
+                // A function runs the request's CPU work on one core of the provider's.
+                var function = new FunctionSpec(Workload,
+                    f.Optional("memory")?.AsSize(allowZero: false) ?? 512 * 1024.0 * 1024,
+                    f.Optional("timeout")?.AsDuration(allowZero: false) ?? 60,
+                    f.Optional("concurrency") is { } c ? (int)c.AsInteger(1, 10_000_000) : null,
+                    interarrival,
+                    request.Cpu,
+                    f.Optional("runtime_init")?.AsDuration(allowZero: true) ?? 0.25,
+                    f.Optional("function_init")?.AsDuration(allowZero: true) ?? 0.25,
+                    f.Optional("keep_alive") is { } k ? FunctionReader.ReadKeepAlive(k) : KeepAlivePolicy.Fixed.Default,
+                    (int)(f.Optional("provisioned")?.AsInteger(0, 1_000_000) ?? 0),
+                    InstanceConcurrency: (int)(f.Optional("instance_concurrency")?.AsInteger(1, 10_000) ?? 1));
+                return ("functions", shared with
+                {
+                    Functions = new FunctionPlatformSpec([function], null, ThrottlePolicy.Reject, FunctionPricing.Default),
+                });
+        }
+    }
+}

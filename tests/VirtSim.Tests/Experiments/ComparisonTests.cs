@@ -1,0 +1,96 @@
+using VirtSim.Experiments.Results;
+using VirtSim.Experiments.Running;
+using VirtSim.Experiments.Scenarios;
+
+namespace VirtSim.Tests.Experiments;
+
+public class ComparisonTests
+{
+    private static readonly string Example = Path.Combine(Repository.Examples, "compare-web-api.yaml");
+
+    private static ComparisonResult RunShort()
+    {
+        var comparison = ComparisonReader.LoadFile(Example);
+        comparison = comparison with
+        {
+            Deployments = comparison.Deployments.Select(d => (d.Name, d.Kind, d.Scenario with { Duration = 600, Warmup = 120 })).ToList(),
+        };
+        return ComparisonRunner.Run(comparison, new RunOptions(Replications: 3));
+    }
+
+    [Test]
+    public void EveryDeploymentSeesTheSameArrivals()
+    {
+        var result = RunShort();
+        for (int r = 0; r < 3; r++)
+        {
+            double Arrivals(int d, string metric) => result.Runs[d].Replications[r].Measurements.Single(m => m.Name == metric).Value;
+            double vms = Arrivals(0, "workload.requests"), containers = Arrivals(1, "workload.requests"), functions = Arrivals(2, "workload.invocations");
+            Assert.That(vms, Is.GreaterThan(1000));
+            Assert.That((containers, functions), Is.EqualTo((vms, vms)), $"replication {r}");
+        }
+    }
+
+    [Test]
+    public void TheMarkdownTableListsEveryDeploymentAndEveryMeasure()
+    {
+        var result = RunShort();
+        string markdown = ComparisonWriter.Markdown(result);
+        var header = markdown.Split('\n').Single(l => l.StartsWith("| Measure", StringComparison.Ordinal));
+        Assert.That(header, Does.Contain("vms (VMs)").And.Contain("containers (containers)").And.Contain("functions (functions)"));
+        foreach (string measure in ComparisonRunner.MeasureNames)
+        {
+            var row = markdown.Split('\n').Single(l => l.StartsWith($"| {measure} |", StringComparison.Ordinal));
+            Assert.That(row.Count(c => c == '|'), Is.EqualTo(6), measure);
+        }
+        Assert.That(markdown, Does.Contain("| hosts used | hosts | 1 ± 0 | 1 ± 0 | n/a |"), "a function's hosts are the provider's");
+    }
+
+    [Test]
+    public void ContainersStartFasterThanVmsAndFunctionsColdStartFasterStill()
+    {
+        var result = RunShort();
+        var startup = result.Rows.Single(r => r.Metric == "start-up time").Values;
+        Assert.That(startup[0].Mean, Is.GreaterThan(startup[1].Mean));
+        Assert.That(startup[1].Mean, Is.GreaterThan(startup[2].Mean));
+    }
+
+    private static ScenarioException Bad(string replace, string with)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"virtsim-cmp-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, File.ReadAllText(Example).Replace(replace, with));
+        try
+        {
+            return Assert.Throws<ScenarioException>(() => ComparisonReader.LoadFile(path))!;
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void ADeploymentMustSayHowItRuns() =>
+        Assert.That(Bad("{name: vms, replicas: 4, vm:", "{name: vms, replicas: 4, pod: {engines: nodes, containers: [{image: api, cpu: 1, memory: 1GiB}]}, vm:").Message,
+            Does.Contain("expected exactly one of vm, pod or function"));
+
+    [Test]
+    public void OneDeploymentIsNoComparison()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"virtsim-cmp-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, File.ReadAllText(Example).Replace("  - {name: containers", "  # - {name: containers").Replace("  - {name: functions", "  # - {name: functions"));
+        try
+        {
+            var e = Assert.Throws<ScenarioException>(() => ComparisonReader.LoadFile(path))!;
+            Assert.That(e.Message, Does.Contain("expected at least two deployments to compare"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void AComparisonNeedsAWorkload() =>
+        Assert.That(Bad("workload:", "work:").Message, Does.Contain("unknown key 'work'"));
+}
