@@ -16,6 +16,10 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
         string output = settings.Out ?? Path.Combine("results", Path.GetFileNameWithoutExtension(settings.File));
         var options = new RunOptions(settings.ReplicationsValue, settings.SeedValue, settings.ParallelismValue, settings.Timeline);
         int total = comparison.Deployments.Sum(d => options.Replications ?? d.Scenario.Replications);
+        if (comparison.SweepRates is { Count: > 0 } rates)
+        {
+            return Sweep(comparison, options, total * rates.Count, output, cancellationToken);
+        }
 
         ComparisonResult result;
         if (console.Profile.Capabilities.Interactive)
@@ -37,7 +41,7 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
         var table = new Table().AddColumn("Measure").AddColumn("Unit");
         foreach (var (name, kind, _) in comparison.Deployments)
         {
-            table.AddColumn(new TableColumn($"{name} ({kind})").RightAligned());
+            table.AddColumn(new TableColumn(Markup.Escape($"{name} ({kind})")).RightAligned());
         }
         foreach (var row in result.Rows)
         {
@@ -45,6 +49,51 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
         }
         console.Write(table);
         console.MarkupLineInterpolated($"Wrote {Path.Combine(output, ComparisonWriter.MarkdownFile)}, {Path.Combine(output, ComparisonWriter.CsvFile)} and one folder per deployment");
+        return 0;
+    }
+
+    private int Sweep(Comparison comparison, RunOptions options, int total, string output, CancellationToken cancellationToken)
+    {
+        SweepResult sweep;
+        if (console.Profile.Capabilities.Interactive)
+        {
+            sweep = console.Progress().Start(progress =>
+            {
+                var task = progress.AddTask($"{comparison.Name}: load sweep", maxValue: total);
+                return SweepRunner.Run(comparison, options, new Progress<int>(done => task.Value = done), cancellationToken);
+            });
+        }
+        else
+        {
+            sweep = SweepRunner.Run(comparison, options, cancellation: cancellationToken);
+        }
+        var crossovers = SweepRunner.Crossovers(sweep);
+        ComparisonWriter.Write(sweep, crossovers, output);
+        console.MarkupLineInterpolated($"[bold]{comparison.Name}[/] load sweep over {sweep.Rates.Count} rates");
+        foreach (string measure in SweepRunner.CrossoverMeasures)
+        {
+            var table = new Table().AddColumn(new TableColumn(Markup.Escape("Rate [1/s]")).RightAligned());
+            foreach (var (name, kind, _) in comparison.Deployments)
+            {
+                table.AddColumn(new TableColumn(Markup.Escape($"{name} ({kind})")).RightAligned());
+            }
+            for (int p = 0; p < sweep.Points.Count; p++)
+            {
+                var row = sweep.Points[p].Rows.Single(r => r.Metric == measure);
+                table.AddRow([sweep.Rates[p].ToString("G4", System.Globalization.CultureInfo.InvariantCulture), .. row.Values.Select(ComparisonWriter.Cell)]);
+            }
+            table.Title = new TableTitle(Markup.Escape($"{measure} [{sweep.Points[0].Rows.Single(r => r.Metric == measure).Unit}]"));
+            console.Write(table);
+        }
+        foreach (var c in crossovers)
+        {
+            console.MarkupLineInterpolated($"Crossover in {c.Measure}: {c.Lower} is lower below {c.Rate:G4} requests/s, {c.Higher} above");
+        }
+        if (crossovers.Count == 0)
+        {
+            console.MarkupLine("No crossover within the rates swept.");
+        }
+        console.MarkupLineInterpolated($"Wrote {Path.Combine(output, ComparisonWriter.MarkdownFile)}, {ComparisonWriter.SweepCsvFile}, {ComparisonWriter.LatencyPlotFile} and {ComparisonWriter.CostPlotFile}");
         return 0;
     }
 }

@@ -5,6 +5,7 @@ using VirtSim.Kernel;
 using VirtSim.Kernel.FairSharing;
 using VirtSim.Kernel.Processes;
 using VirtSim.Kernel.Random;
+using VirtSim.Kernel.Resources;
 using VirtSim.Kernel.Statistics;
 
 namespace VirtSim.Datacenter.Workload;
@@ -26,6 +27,8 @@ internal sealed class Service : IVmOwner, IPodOwner
     private readonly List<IReplica> _replicas = [];
     private readonly Queue<double> _held = new();
     private readonly List<IReplica> _backends = [];
+    private readonly Dictionary<IReplica, Resource> _workers = [];
+    private readonly Dictionary<IReplica, int> _assigned = [];
     private readonly Sampler? _callCpu;
     private int _next;
     private int _nextBackend;
@@ -78,14 +81,8 @@ internal sealed class Service : IVmOwner, IPodOwner
         {
             yield return _sim.Delay(_interarrival.Sample());
             Arrived++;
-            if (!Ready)
-            {
-                _held.Enqueue(_sim.Now);
-            }
-            else
-            {
-                Dispatch(_sim.Now);
-            }
+            _held.Enqueue(_sim.Now);
+            ServeHeld();
         }
     }
 
@@ -107,13 +104,19 @@ internal sealed class Service : IVmOwner, IPodOwner
         ServeHeld();
     }
 
+    /// <summary>
+    /// The load balancer's queue: requests wait here, first come first served, until a replica
+    /// has a free worker, so a replica that starts first is not handed the whole backlog.
+    /// </summary>
     private void ServeHeld()
     {
-        while (Ready && _held.Count > 0)
+        while (Ready && _held.Count > 0 && Pick() is { } replica)
         {
-            Dispatch(_held.Dequeue());
+            Dispatch(replica, _held.Dequeue());
         }
     }
+
+    private bool HasFreeWorker(IReplica replica) => _assigned.GetValueOrDefault(replica) < Spec.Workers;
 
     /// <summary>A replica is gone: the requests in progress on it fail.</summary>
     public void ReplicaDown(IReplica replica)
@@ -125,25 +128,35 @@ internal sealed class Service : IVmOwner, IPodOwner
         }
     }
 
-    private void Dispatch(double arrivedAt)
+    /// <summary>The replica the next request goes to, among those with a free worker; null if none has one.</summary>
+    private IReplica? Pick()
     {
-        IReplica replica;
         if (Spec.Balancing == Balancing.RoundRobin)
         {
-            _next = (_next + 1) % _replicas.Count;
-            replica = _replicas[_next];
-        }
-        else
-        {
-            replica = _replicas[0];
-            foreach (var candidate in _replicas)
+            for (int tried = 0; tried < _replicas.Count; tried++)
             {
-                if (candidate.Requests.Count < replica.Requests.Count)
+                _next = (_next + 1) % _replicas.Count;
+                if (HasFreeWorker(_replicas[_next]))
                 {
-                    replica = candidate;
+                    return _replicas[_next];
                 }
             }
+            return null;
         }
+        IReplica? best = null;
+        foreach (var candidate in _replicas)
+        {
+            if (HasFreeWorker(candidate) && (best is null || candidate.Requests.Count < best.Requests.Count))
+            {
+                best = candidate;
+            }
+        }
+        return best;
+    }
+
+    private void Dispatch(IReplica replica, double arrivedAt)
+    {
+        _assigned[replica] = _assigned.GetValueOrDefault(replica) + 1;
         double cpuWork = _cpu.Sample();
         _sim.Start(self => Serve(self, replica, arrivedAt, cpuWork));
     }
@@ -151,6 +164,36 @@ internal sealed class Service : IVmOwner, IPodOwner
     private IEnumerable<Await> Serve(Process self, IReplica replica, double arrivedAt, double cpuWork)
     {
         replica.Requests.Add(self);
+        // A replica serves as many requests at once as it has workers; the others wait in line.
+        if (!_workers.TryGetValue(replica, out var workers))
+        {
+            workers = new Resource(_sim, Spec.Workers);
+            _workers.Add(replica, workers);
+        }
+        yield return workers.Request();
+        if (self.WasInterrupted)
+        {
+            _assigned[replica]--;
+            Fail(replica, self);
+            yield break;
+        }
+        try
+        {
+            foreach (var step in Work(self, replica, arrivedAt, cpuWork))
+            {
+                yield return step;
+            }
+        }
+        finally
+        {
+            workers.Release();
+            _assigned[replica]--;
+            ServeHeld();
+        }
+    }
+
+    private IEnumerable<Await> Work(Process self, IReplica replica, double arrivedAt, double cpuWork)
+    {
         var host = replica.Host;
         double weight = replica.CpuWeight;
         var cpu = ReplicaWork.Cpu(replica, _fairShare);

@@ -18,6 +18,111 @@ public static class ComparisonWriter
     /// <summary>The CSV's file name.</summary>
     public const string CsvFile = "comparison.csv";
 
+    /// <summary>The sweep's CSV file name.</summary>
+    public const string SweepCsvFile = "sweep.csv";
+
+    /// <summary>The latency plot's file name.</summary>
+    public const string LatencyPlotFile = "latency-vs-load.png";
+
+    /// <summary>The cost plot's file name.</summary>
+    public const string CostPlotFile = "cost-vs-load.png";
+
+    /// <summary>Writes a sweep into <paramref name="directory"/>: its Markdown, CSV and plots; all at once, or nothing.</summary>
+    public static void Write(SweepResult sweep, IReadOnlyList<Crossover> crossovers, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(sweep);
+        ResultWriter.WriteAtomically(directory, staging =>
+        {
+            File.WriteAllText(Path.Combine(staging, MarkdownFile), SweepMarkdown(sweep, crossovers));
+            using (var csv = CsvWriter.ToFile(Path.Combine(staging, SweepCsvFile)))
+            {
+                csv.WriteHeader(["rate[1/s]", "measure", "unit", "deployment", "kind", "mean", "ci95_low", "ci95_high"]);
+                for (int p = 0; p < sweep.Points.Count; p++)
+                {
+                    foreach (var row in sweep.Points[p].Rows)
+                    {
+                        for (int d = 0; d < row.Values.Count; d++)
+                        {
+                            var (name, kind, _) = sweep.Comparison.Deployments[d];
+                            csv.WriteField(sweep.Rates[p], "R");
+                            csv.WriteField(row.Metric);
+                            csv.WriteField(row.Unit);
+                            csv.WriteField(name);
+                            csv.WriteField(kind);
+                            foreach (double x in new[] { row.Values[d].Mean, row.Values[d].Low, row.Values[d].High })
+                            {
+                                if (double.IsFinite(x))
+                                {
+                                    csv.WriteField(x, "R");
+                                }
+                                else
+                                {
+                                    csv.WriteField("");
+                                }
+                            }
+                            csv.EndRecord();
+                        }
+                    }
+                }
+            }
+            ComparisonPlots.Save(ComparisonPlots.LatencyAgainstLoad(sweep), Path.Combine(staging, LatencyPlotFile));
+            ComparisonPlots.Save(ComparisonPlots.CostAgainstLoad(sweep), Path.Combine(staging, CostPlotFile));
+        });
+    }
+
+    /// <summary>The sweep as Markdown: the crossovers, then each crossover measure by rate.</summary>
+    public static string SweepMarkdown(SweepResult sweep, IReadOnlyList<Crossover> crossovers)
+    {
+        var comparison = sweep.Comparison;
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"# {comparison.Name}: load sweep");
+        text.AppendLine();
+        if (comparison.Description.Length > 0)
+        {
+            text.AppendLine(comparison.Description);
+            text.AppendLine();
+        }
+        text.AppendLine("## Crossovers");
+        text.AppendLine();
+        if (crossovers.Count == 0)
+        {
+            text.AppendLine("None within the rates swept: the order of the deployments does not change.");
+        }
+        foreach (var c in crossovers)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"- {c.Measure}: {c.Lower} is lower below {Number(c.Rate)} requests/s, {c.Higher} above.");
+        }
+        foreach (string measure in SweepRunner.CrossoverMeasures)
+        {
+            var unit = sweep.Points[0].Rows.Single(r => r.Metric == measure).Unit;
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"## {measure} [{unit}] by arrival rate");
+            text.AppendLine();
+            text.Append("| Rate [1/s] |");
+            foreach (var (name, kind, _) in comparison.Deployments)
+            {
+                text.Append(CultureInfo.InvariantCulture, $" {name} ({kind}) |");
+            }
+            text.AppendLine();
+            text.Append("|---:|");
+            text.AppendLine(string.Concat(Enumerable.Repeat("---:|", comparison.Deployments.Count)));
+            for (int p = 0; p < sweep.Points.Count; p++)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"| {Number(sweep.Rates[p])} |");
+                foreach (var cell in sweep.Points[p].Rows.Single(r => r.Metric == measure).Values)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $" {Cell(cell)} |");
+                }
+                text.AppendLine();
+            }
+        }
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"![latency against load]({LatencyPlotFile})");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"![cost against load]({CostPlotFile})");
+        return text.ToString();
+    }
+
     /// <summary>Writes <paramref name="result"/> into <paramref name="directory"/>, replacing what was there.</summary>
     public static void Write(ComparisonResult result, string directory)
     {

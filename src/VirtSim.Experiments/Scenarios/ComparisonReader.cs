@@ -9,7 +9,9 @@ namespace VirtSim.Experiments.Scenarios;
 /// <param name="Name">Name of the comparison.</param>
 /// <param name="Description">What it shows.</param>
 /// <param name="Deployments">Each deployment as a scenario of its own, in the file's order.</param>
-public sealed record Comparison(string Name, string Description, IReadOnlyList<(string Name, string Kind, Scenario Scenario)> Deployments);
+/// <param name="SweepRates">Arrival rates (per second) to repeat the comparison at, in increasing order; empty for none.</param>
+public sealed record Comparison(string Name, string Description, IReadOnlyList<(string Name, string Kind, Scenario Scenario)> Deployments,
+    IReadOnlyList<double>? SweepRates = null);
 
 /// <summary>
 /// Reads a comparison file: the usual header, the shared hardware (<c>datacenter</c>,
@@ -28,7 +30,7 @@ public static class ComparisonReader
     {
         var text = ScenarioLoader.ReadText(path);
         var root = YamlSection.LoadRoot(path, text).AsSection("name", "description", "seed", "replications", "warmup", "duration",
-            "datacenter", "images", "container_images", "workload", "compare");
+            "datacenter", "images", "container_images", "workload", "compare", "sweep");
         var header = ScenarioLoader.ReadHeader(root, path);
         var dcValue = root.Required("datacenter", "{network: {topology: star, host_link: {bandwidth: 10Gbps}}, hosts: [...]}");
         var shared = DatacenterReader.Read(dcValue, root.Optional("images"), null, null, null, root.Optional("container_images"), null, out var context);
@@ -56,7 +58,26 @@ public static class ComparisonReader
         {
             throw compareValue.Error("expected at least two deployments to compare");
         }
-        return new Comparison(header.Name, header.Description, deployments);
+        var rates = new List<double>();
+        if (root.Optional("sweep") is { } sweepValue)
+        {
+            var sweep = sweepValue.AsSection("rates");
+            var ratesValue = sweep.Required("rates", "[1/s, 10/s, 100/s]");
+            foreach (var rateValue in ratesValue.AsList("arrival rates"))
+            {
+                double rate = rateValue.AsRate();
+                if (rates.Count > 0 && rate <= rates[^1])
+                {
+                    throw rateValue.Error("expected the rates in increasing order");
+                }
+                rates.Add(rate);
+            }
+            if (rates.Count < 2)
+            {
+                throw ratesValue.Error("expected at least two rates to sweep over");
+            }
+        }
+        return new Comparison(header.Name, header.Description, deployments, rates);
     }
 
     private static (string Kind, DatacenterSpec Spec) ReadDeployment(YamlSection d, YamlValue at, DatacenterSpec shared,

@@ -94,3 +94,44 @@ public class ComparisonTests
     public void AComparisonNeedsAWorkload() =>
         Assert.That(Bad("workload:", "work:").Message, Does.Contain("unknown key 'work'"));
 }
+
+public class SweepTests
+{
+    [Test]
+    public void TheCrossoverFinderFindsACrossingPlacedByConstruction()
+    {
+        // a = 2x and b = 10 + x cross at x = 10; sampled unevenly, and with a missing sample.
+        double[] x = [0, 5, 8, 12, 20];
+        double[] a = x.Select(v => 2 * v).ToArray();
+        double[] b = x.Select(v => 10 + v).ToArray();
+        b[1] = double.NaN;
+        Assert.That(SweepRunner.CrossingPoints(x, a, b), Is.EqualTo(new[] { 10.0 }).Within(1e-12));
+        Assert.That(SweepRunner.CrossingPoints(x, a, a.Select(v => v + 1).ToArray()), Is.Empty, "parallel curves never cross");
+    }
+
+    [Test]
+    public void ASweepFindsWhereAFunctionStopsBeingCheaperAndDrawsItsPlots()
+    {
+        var comparison = ComparisonReader.LoadFile(Path.Combine(Repository.Examples, "compare-load-sweep.yaml"));
+        comparison = comparison with
+        {
+            Deployments = comparison.Deployments.Select(d => (d.Name, d.Kind, d.Scenario with { Duration = 120, Warmup = 30 })).ToList(),
+            SweepRates = [10, 100, 200],
+        };
+        var sweep = SweepRunner.Run(comparison, new RunOptions(Replications: 2));
+        var cost = SweepRunner.Crossovers(sweep).Where(c => c.Measure == "cost per hour" && c.Lower == "functions").ToList();
+        // Per request the function costs 3 GiB x 25 ms x 0.0000166667 + 0.20 / 10^6 = 1.45e-6,
+        // so its bill reaches a host's 0.80 per hour near 0.80 / (3,600 x 1.45e-6) = 153 requests/s.
+        Assert.That(cost.Select(c => c.Higher), Is.EquivalentTo(new[] { "vms", "containers" }));
+        Assert.That(cost.Select(c => c.Rate), Is.All.EqualTo(153).Within(15));
+
+        var plot = VirtSim.Experiments.Results.ComparisonPlots.CostAgainstLoad(sweep);
+        var series = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().ToList();
+        Assert.That(series.Select(s => s.LegendText), Is.EqualTo(new[] { "vms (VMs)", "containers (containers)", "functions (functions)" }));
+        Assert.That(series.Select(s => s.Data.GetScatterPoints().Count), Is.All.EqualTo(3));
+        Assert.That(plot.Axes.Bottom.Label.Text, Is.EqualTo("Arrival rate [requests/s]"));
+        Assert.That(plot.Axes.Left.Label.Text, Is.EqualTo("Cost [money/h]"));
+        Assert.That(plot.Axes.Title.Label.Text, Does.StartWith("Cost against load"));
+        Assert.That(VirtSim.Experiments.Results.ComparisonPlots.LatencyAgainstLoad(sweep).Axes.Left.Label.Text, Is.EqualTo("Response time p99 [s]"));
+    }
+}

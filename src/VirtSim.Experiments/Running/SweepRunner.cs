@@ -1,0 +1,115 @@
+using VirtSim.Experiments.Scenarios;
+using VirtSim.Kernel.Random;
+
+namespace VirtSim.Experiments.Running;
+
+/// <summary>A comparison repeated at several arrival rates.</summary>
+/// <param name="Comparison">What was compared.</param>
+/// <param name="Rates">The arrival rates, per second, in increasing order.</param>
+/// <param name="Points">The comparison at each rate.</param>
+public sealed record SweepResult(Comparison Comparison, IReadOnlyList<double> Rates, IReadOnlyList<ComparisonResult> Points)
+{
+    /// <summary>The means of <paramref name="measure"/> for deployment <paramref name="deployment"/>, one per rate.</summary>
+    public double[] Series(string measure, int deployment) =>
+        Points.Select(p => p.Rows.Single(r => r.Metric == measure).Values[deployment].Mean).ToArray();
+}
+
+/// <summary>Where one deployment overtakes another as the load grows.</summary>
+/// <param name="Measure">The measure compared, such as cost per hour.</param>
+/// <param name="Lower">The deployment lower on that measure below the crossover.</param>
+/// <param name="Higher">The deployment lower on it above the crossover.</param>
+/// <param name="Rate">The arrival rate, per second, where they cross.</param>
+public sealed record Crossover(string Measure, string Lower, string Higher, double Rate);
+
+/// <summary>Runs a comparison at every rate of its sweep, and finds where the deployments cross.</summary>
+public static class SweepRunner
+{
+    /// <summary>The measures whose crossovers an architect looks for.</summary>
+    public static readonly string[] CrossoverMeasures = ["cost per hour", "latency p99"];
+
+    /// <summary>Runs <paramref name="comparison"/> at each of its sweep rates, with the same seeds at every rate.</summary>
+    public static SweepResult Run(Comparison comparison, RunOptions? options = null, IProgress<int>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        var rates = comparison.SweepRates is { Count: > 0 } r ? r : throw new ArgumentException("The comparison has no sweep.", nameof(comparison));
+        var points = new List<ComparisonResult>();
+        int done = 0;
+        foreach (double rate in rates)
+        {
+            int before = done;
+            var atRate = comparison with { Deployments = comparison.Deployments.Select(d => (d.Name, d.Kind, AtRate(d.Scenario, rate))).ToList() };
+            var point = ComparisonRunner.Run(atRate, options, progress is null ? null : new Progress<int>(n => progress.Report(before + n)), cancellation);
+            done += point.Runs.Sum(run => run.Replications.Count);
+            points.Add(point);
+        }
+        return new SweepResult(comparison, rates, points);
+    }
+
+    /// <summary>Every crossover of the crossover measures between every pair of deployments.</summary>
+    public static IReadOnlyList<Crossover> Crossovers(SweepResult sweep)
+    {
+        var found = new List<Crossover>();
+        var names = sweep.Comparison.Deployments.Select(d => d.Name).ToList();
+        foreach (string measure in CrossoverMeasures)
+        {
+            for (int a = 0; a < names.Count; a++)
+            {
+                for (int b = a + 1; b < names.Count; b++)
+                {
+                    var ya = sweep.Series(measure, a);
+                    var yb = sweep.Series(measure, b);
+                    foreach (double rate in CrossingPoints(sweep.Rates, ya, yb))
+                    {
+                        // Below the crossing, the one whose curve starts lower wins.
+                        int i = sweep.Rates.TakeWhile(x => x < rate).Count() - 1;
+                        bool aLowerBelow = ya[Math.Max(i, 0)] < yb[Math.Max(i, 0)];
+                        found.Add(new Crossover(measure, aLowerBelow ? names[a] : names[b], aLowerBelow ? names[b] : names[a], rate));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// Where two curves sampled at the same <paramref name="x"/> cross: between consecutive
+    /// samples where their difference changes sign, by linear interpolation. Samples where either
+    /// is missing (NaN) are skipped.
+    /// </summary>
+    public static IReadOnlyList<double> CrossingPoints(IReadOnlyList<double> x, IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        var points = new List<double>();
+        int previous = -1;
+        for (int i = 0; i < x.Count; i++)
+        {
+            if (!double.IsFinite(a[i]) || !double.IsFinite(b[i]))
+            {
+                continue;
+            }
+            if (previous >= 0)
+            {
+                double d0 = a[previous] - b[previous], d1 = a[i] - b[i];
+                if (d0 != 0 && Math.Sign(d0) != Math.Sign(d1))
+                {
+                    points.Add(x[previous] + (x[i] - x[previous]) * d0 / (d0 - d1));
+                }
+            }
+            previous = i;
+        }
+        return points;
+    }
+
+    private static Scenario AtRate(Scenario scenario, double rate)
+    {
+        var interarrival = new Distribution.Exponential(1 / rate);
+        var dc = scenario.Datacenter!;
+        return scenario with
+        {
+            Datacenter = dc with
+            {
+                Services = dc.Services.Select(s => s with { Interarrival = interarrival }).ToList(),
+                Functions = dc.Functions is { } f ? f with { Functions = f.Functions.Select(fn => fn with { Interarrival = interarrival }).ToList() } : null,
+            },
+        };
+    }
+}
