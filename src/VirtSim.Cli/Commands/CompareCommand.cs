@@ -13,12 +13,13 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
     public override int Execute(CommandContext context, RunCommand.Settings settings, CancellationToken cancellationToken)
     {
         var comparison = ComparisonReader.LoadFile(settings.File);
+        string scenarioText = File.ReadAllText(settings.File);
         string output = settings.Out ?? Path.Combine("results", Path.GetFileNameWithoutExtension(settings.File));
         var options = new RunOptions(settings.ReplicationsValue, settings.SeedValue, settings.ParallelismValue, settings.Timeline);
         int total = comparison.Deployments.Sum(d => options.Replications ?? d.Scenario.Replications);
         if (comparison.SweepRates is { Count: > 0 } rates)
         {
-            return Sweep(comparison, options, total * rates.Count, output, cancellationToken);
+            return Sweep(comparison, options, total * rates.Count, output, scenarioText, cancellationToken);
         }
 
         ComparisonResult result;
@@ -34,7 +35,7 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
         {
             result = ComparisonRunner.Run(comparison, options, cancellation: cancellationToken);
         }
-        ComparisonWriter.Write(result, output);
+        ComparisonWriter.Write(result, output, scenarioText);
 
         console.MarkupLineInterpolated($"[bold]{comparison.Name}[/] {comparison.Description}");
         console.MarkupLineInterpolated($"{result.Runs[0].Replications.Count} replications each, seed {result.Runs[0].Scenario.Seed}; the same arrivals for every deployment; mean ± 95% CI half-width");
@@ -48,11 +49,11 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
             table.AddRow([row.Metric, row.Unit, .. row.Values.Select(ComparisonWriter.Cell)]);
         }
         console.Write(table);
-        console.MarkupLineInterpolated($"Wrote {Path.Combine(output, ComparisonWriter.MarkdownFile)}, {Path.Combine(output, ComparisonWriter.CsvFile)} and one folder per deployment");
+        console.MarkupLineInterpolated($"Wrote {Path.Combine(output, ComparisonReport.File)}, {ComparisonWriter.MarkdownFile}, {ComparisonWriter.CsvFile} and one folder per deployment");
         return 0;
     }
 
-    private int Sweep(Comparison comparison, RunOptions options, int total, string output, CancellationToken cancellationToken)
+    private int Sweep(Comparison comparison, RunOptions options, int total, string output, string scenarioText, CancellationToken cancellationToken)
     {
         SweepResult sweep;
         if (console.Profile.Capabilities.Interactive)
@@ -68,7 +69,7 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
             sweep = SweepRunner.Run(comparison, options, cancellation: cancellationToken);
         }
         var crossovers = SweepRunner.Crossovers(sweep);
-        ComparisonWriter.Write(sweep, crossovers, output);
+        ComparisonWriter.Write(sweep, crossovers, output, scenarioText);
         console.MarkupLineInterpolated($"[bold]{comparison.Name}[/] load sweep over {sweep.Rates.Count} rates");
         foreach (string measure in SweepRunner.CrossoverMeasures)
         {
@@ -93,7 +94,7 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
         {
             console.MarkupLine("No crossover within the rates swept.");
         }
-        console.MarkupLineInterpolated($"Wrote {Path.Combine(output, ComparisonWriter.MarkdownFile)}, {ComparisonWriter.SweepCsvFile}, {ComparisonWriter.LatencyPlotFile} and {ComparisonWriter.CostPlotFile}");
+        console.MarkupLineInterpolated($"Wrote {Path.Combine(output, ComparisonReport.File)}, {ComparisonWriter.MarkdownFile}, {ComparisonWriter.SweepCsvFile}, {ComparisonWriter.LatencyPlotFile} and {ComparisonWriter.CostPlotFile}");
         return 0;
     }
 }

@@ -37,4 +37,11 @@ public static class ComparisonPlots
 
     /// <summary>Saves <paramref name="plot"/> as a PNG of 900 × 560 pixels.</summary>
     public static void Save(Plot plot, string path) => plot.SavePng(path, 900, 560);
+
+    /// <summary><paramref name="plot"/> as the bytes of a PNG of 900 × 560 pixels.</summary>
+    public static byte[] Png(Plot plot)
+    {
+        ArgumentNullException.ThrowIfNull(plot);
+        return plot.GetImageBytes(900, 560, ImageFormat.Png);
+    }
 }

@@ -27,8 +27,11 @@ public static class ComparisonWriter
     /// <summary>The cost plot's file name.</summary>
     public const string CostPlotFile = "cost-vs-load.png";
 
-    /// <summary>Writes a sweep into <paramref name="directory"/>: its Markdown, CSV and plots; all at once, or nothing.</summary>
-    public static void Write(SweepResult sweep, IReadOnlyList<Crossover> crossovers, string directory)
+    /// <summary>
+    /// Writes a sweep into <paramref name="directory"/>: its Markdown, CSV, plots and report
+    /// (which shows <paramref name="scenarioText"/>, the file it came from); all at once, or nothing.
+    /// </summary>
+    public static void Write(SweepResult sweep, IReadOnlyList<Crossover> crossovers, string directory, string scenarioText)
     {
         ArgumentNullException.ThrowIfNull(sweep);
         ResultWriter.WriteAtomically(directory, staging =>
@@ -65,8 +68,12 @@ public static class ComparisonWriter
                     }
                 }
             }
-            ComparisonPlots.Save(ComparisonPlots.LatencyAgainstLoad(sweep), Path.Combine(staging, LatencyPlotFile));
-            ComparisonPlots.Save(ComparisonPlots.CostAgainstLoad(sweep), Path.Combine(staging, CostPlotFile));
+            byte[] latency = ComparisonPlots.Png(ComparisonPlots.LatencyAgainstLoad(sweep));
+            byte[] cost = ComparisonPlots.Png(ComparisonPlots.CostAgainstLoad(sweep));
+            File.WriteAllBytes(Path.Combine(staging, LatencyPlotFile), latency);
+            File.WriteAllBytes(Path.Combine(staging, CostPlotFile), cost);
+            File.WriteAllText(Path.Combine(staging, ComparisonReport.File),
+                ComparisonReport.Html(sweep, crossovers, [("Latency p99 against load", latency), ("Cost per hour against load", cost)], scenarioText));
         });
     }
 
@@ -123,13 +130,17 @@ public static class ComparisonWriter
         return text.ToString();
     }
 
-    /// <summary>Writes <paramref name="result"/> into <paramref name="directory"/>, replacing what was there.</summary>
-    public static void Write(ComparisonResult result, string directory)
+    /// <summary>
+    /// Writes <paramref name="result"/> into <paramref name="directory"/>, replacing what was
+    /// there; the report shows <paramref name="scenarioText"/>, the file it came from.
+    /// </summary>
+    public static void Write(ComparisonResult result, string directory, string scenarioText)
     {
         ArgumentNullException.ThrowIfNull(result);
         ResultWriter.WriteAtomically(directory, staging =>
         {
             File.WriteAllText(Path.Combine(staging, MarkdownFile), Markdown(result));
+            File.WriteAllText(Path.Combine(staging, ComparisonReport.File), ComparisonReport.Html(result, scenarioText));
             WriteCsv(result, Path.Combine(staging, CsvFile));
             for (int d = 0; d < result.Runs.Count; d++)
             {
