@@ -22,6 +22,8 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
             return Sweep(comparison, options, total * rates.Count, output, scenarioText, cancellationToken);
         }
 
+        // The first replication of each deployment keeps its VM phases for the start-up timeline.
+        options = options with { Timeline = true };
         ComparisonResult result;
         if (console.Profile.Capabilities.Interactive)
         {

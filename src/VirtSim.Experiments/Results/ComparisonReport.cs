@@ -28,9 +28,10 @@ public static class ComparisonReport
     ];
 
     /// <summary>The report of a single comparison; <paramref name="scenarioText"/> is the file it came from.</summary>
-    public static string Html(ComparisonResult result, string scenarioText)
+    public static string Html(ComparisonResult result, IReadOnlyList<(string Caption, byte[] Png)> plots, string scenarioText)
     {
         ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(plots);
         var comparison = result.Comparison;
         var first = result.Runs[0].Scenario;
         var page = Begin(comparison.Name, comparison.Description);
@@ -40,6 +41,7 @@ public static class ComparisonReport
         var header = new List<string> { "Measure", "Unit" };
         header.AddRange(comparison.Deployments.Select(d => $"{d.Name} ({d.Kind})"));
         Table(page, "comparison", header, result.Rows.Select(r => (IEnumerable<string>)[r.Metric, r.Unit, .. r.Values.Select(ComparisonWriter.Cell)]));
+        Figures(page, plots);
         return End(page, scenarioText);
     }
 
@@ -66,11 +68,7 @@ public static class ComparisonReport
             }
             page.AppendLine("</ul>");
         }
-        foreach (var (caption, png) in plots)
-        {
-            page.AppendLine(CultureInfo.InvariantCulture,
-                $"<figure><img alt=\"{Encode(caption)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\"><figcaption>{Encode(caption)}</figcaption></figure>");
-        }
+        Figures(page, plots);
         foreach (string measure in SweepRunner.CrossoverMeasures)
         {
             string unit = sweep.Points[0].Rows.Single(r => r.Metric == measure).Unit;
@@ -109,6 +107,15 @@ public static class ComparisonReport
         page.AppendLine(CultureInfo.InvariantCulture, $"<pre>{Encode(scenarioText)}</pre>");
         page.AppendLine("</body></html>");
         return page.ToString();
+    }
+
+    private static void Figures(StringBuilder page, IReadOnlyList<(string Caption, byte[] Png)> plots)
+    {
+        foreach (var (caption, png) in plots)
+        {
+            page.AppendLine(CultureInfo.InvariantCulture,
+                $"<figure><img alt=\"{Encode(caption)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\"><figcaption>{Encode(caption)}</figcaption></figure>");
+        }
     }
 
     private static void Paragraph(StringBuilder page, string text) => page.AppendLine(CultureInfo.InvariantCulture, $"<p>{Encode(text)}</p>");

@@ -24,6 +24,9 @@ public static class ComparisonWriter
     /// <summary>The latency plot's file name.</summary>
     public const string LatencyPlotFile = "latency-vs-load.png";
 
+    /// <summary>The start-up timeline's file name.</summary>
+    public const string StartupPlotFile = "startup-timeline.png";
+
     /// <summary>The cost plot's file name.</summary>
     public const string CostPlotFile = "cost-vs-load.png";
 
@@ -140,7 +143,14 @@ public static class ComparisonWriter
         ResultWriter.WriteAtomically(directory, staging =>
         {
             File.WriteAllText(Path.Combine(staging, MarkdownFile), Markdown(result));
-            File.WriteAllText(Path.Combine(staging, ComparisonReport.File), ComparisonReport.Html(result, scenarioText));
+            var plots = new List<(string, byte[])>();
+            if (ComparisonPlots.StartupTimeline(result) is { } startup)
+            {
+                byte[] png = ComparisonPlots.Png(startup);
+                File.WriteAllBytes(Path.Combine(staging, StartupPlotFile), png);
+                plots.Add(("VM start-up timeline (first replication)", png));
+            }
+            File.WriteAllText(Path.Combine(staging, ComparisonReport.File), ComparisonReport.Html(result, plots, scenarioText));
             WriteCsv(result, Path.Combine(staging, CsvFile));
             for (int d = 0; d < result.Runs.Count; d++)
             {

@@ -33,7 +33,7 @@ public class ReportTests
             Deployments = comparison.Deployments.Select(d => (d.Name, d.Kind, d.Scenario with { Duration = 120, Warmup = 60 })).ToList(),
         };
         var result = ComparisonRunner.Run(comparison, new RunOptions(Replications: 2));
-        string html = ComparisonReport.Html(result, "name: <scenario & text>");
+        string html = ComparisonReport.Html(result, [], "name: <scenario & text>");
         foreach (var (name, kind, _) in comparison.Deployments)
         {
             Assert.That(html, Does.Contain($"<th>{name} ({kind})</th>"));
@@ -118,4 +118,37 @@ public class ReportTests
         _ = error.Result;
         return dom;
     }
+}
+
+public class StartupTimelineTests
+{
+    [Test]
+    public void TheTimelineDrawsEachVmPhaseForAsLongAsTheHardwareTakes()
+    {
+        var comparison = ComparisonReader.LoadFile(Path.Combine(Repository.Examples, "compare-web-api.yaml"));
+        comparison = comparison with
+        {
+            Deployments = comparison.Deployments.Select(d => (d.Name, d.Kind, d.Scenario with { Duration = 120, Warmup = 60 })).ToList(),
+        };
+        var result = ComparisonRunner.Run(comparison, new RunOptions(Replications: 1, Timeline: true));
+        var plot = ComparisonPlots.StartupTimeline(result);
+        Assert.That(plot, Is.Not.Null);
+        var series = plot!.GetPlottables().OfType<ScottPlot.Plottables.BarPlot>().ToDictionary(b => b.LegendText, b => b.Bars);
+        Assert.That(plot.Axes.Title.Label.Text, Does.Contain("start-up timeline"));
+        Assert.That(plot.Axes.Bottom.Label.Text, Is.EqualTo("Time since the run began [s]"));
+        Assert.That(series.Keys, Is.SubsetOf(ComparisonPlots.StartupPhases));
+
+        // The four VMs share one type-1 host. One copies the 4 GB image over the 10 Gb/s link at
+        // 90% efficiency while the others wait for it; then each reads 1 GB through the host's
+        // one disk (500 MB/s at the hypervisor's 86% I/O efficiency) alongside the others, and
+        // starts its OS for 20 s at 1/1.10 of native speed.
+        Assert.That(series["TransferringImage"], Has.Count.EqualTo(1));
+        Assert.That(Length(series["TransferringImage"][0]), Is.EqualTo(4e9 * 8 / (10e9 * 0.9)).Within(0.01));
+        Assert.That(series["WaitingForImage"], Has.Count.EqualTo(3));
+        Assert.That(series["LoadingOs"].Select(Length), Has.All.EqualTo(4 * 1e9 / (500e6 * 0.86)).Within(0.05));
+        Assert.That(series["StartingOs"].Select(Length), Has.All.EqualTo(20 * 1.10).Within(0.01));
+        Assert.That(series["StartingOs"].Select(b => b.Position).Distinct().Count(), Is.EqualTo(4), "one lane per VM");
+    }
+
+    private static double Length(ScottPlot.Bar bar) => bar.Value - bar.ValueBase;
 }
