@@ -1,5 +1,7 @@
 using ScottPlot;
 using VirtSim.Experiments.Running;
+using VirtSim.Experiments.Scenarios;
+using VirtSim.Datacenter.Virtualization;
 
 namespace VirtSim.Experiments.Results;
 
@@ -91,6 +93,72 @@ public static class ComparisonPlots
         plot.YLabel("VM");
         plot.ShowLegend(Edge.Right);
         return plot;
+    }
+
+    /// <summary>
+    /// Instances running over time in the first replication: a function's instances (busy and
+    /// kept warm) as the monitor sampled them, and VMs counted from their phase changes (one
+    /// more when a VM starts running, one fewer when it crashes or is destroyed). Deployments of
+    /// pods record no such series and are left out. Null when no deployment has one.
+    /// </summary>
+    public static Plot? InstancesOverTime(ComparisonResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var plot = new Plot();
+        bool any = false;
+        for (int d = 0; d < result.Runs.Count; d++)
+        {
+            var (name, kind, _) = result.Comparison.Deployments[d];
+            var replication = result.Runs[d].Replications[0];
+            var scenario = result.Runs[d].Scenario;
+            var (times, counts) = replication.FunctionInstances is { Count: > 0 } samples ? FunctionSeries(samples)
+                : replication.Timeline is { Count: > 0 } timeline ? VmSeries(timeline, scenario.Warmup + scenario.Duration)
+                : (null, null);
+            if (times is null || counts is null)
+            {
+                continue;
+            }
+            var line = plot.Add.Scatter(times.Select(t => t / 60).ToArray(), counts);
+            line.ConnectStyle = ConnectStyle.StepHorizontal;
+            line.MarkerSize = 0;
+            line.LegendText = $"{name} ({kind})";
+            any = true;
+        }
+        if (!any)
+        {
+            return null;
+        }
+        plot.Title($"Instances over time: {result.Comparison.Name} (replication 1)");
+        plot.XLabel("Time since the run began [min]");
+        plot.YLabel("Instances running [count]");
+        plot.ShowLegend();
+        return plot;
+    }
+
+    private static (double[], double[]) FunctionSeries(IReadOnlyList<FunctionInstancesRow> samples)
+    {
+        var rows = samples.Where(r => r.Function == ComparisonReader.Workload).OrderBy(r => r.Time).ToList();
+        return (rows.Select(r => r.Time).ToArray(), rows.Select(r => (double)(r.Busy + r.Idle)).ToArray());
+    }
+
+    private static (double[], double[]) VmSeries(IReadOnlyList<TimelineRow> timeline, double end)
+    {
+        var times = new List<double> { 0 };
+        var counts = new List<double> { 0 };
+        var running = new HashSet<int>();
+        foreach (var row in timeline.OrderBy(r => r.Time))
+        {
+            bool changed = row.Phase == nameof(VmPhase.Running) ? running.Add(row.Vm)
+                : (row.Phase is nameof(VmPhase.Crashed) or nameof(VmPhase.Destroyed)) && running.Remove(row.Vm);
+            if (changed)
+            {
+                times.Add(row.Time);
+                counts.Add(running.Count);
+            }
+        }
+        times.Add(end);
+        counts.Add(running.Count);
+        return ([.. times], [.. counts]);
     }
 
     /// <summary>Saves <paramref name="plot"/> as a PNG of 900 × 560 pixels.</summary>

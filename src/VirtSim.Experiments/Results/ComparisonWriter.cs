@@ -27,6 +27,9 @@ public static class ComparisonWriter
     /// <summary>The start-up timeline's file name.</summary>
     public const string StartupPlotFile = "startup-timeline.png";
 
+    /// <summary>The instances-over-time plot's file name.</summary>
+    public const string InstancesPlotFile = "instances-over-time.png";
+
     /// <summary>The cost plot's file name.</summary>
     public const string CostPlotFile = "cost-vs-load.png";
 
@@ -149,6 +152,12 @@ public static class ComparisonWriter
                 byte[] png = ComparisonPlots.Png(startup);
                 File.WriteAllBytes(Path.Combine(staging, StartupPlotFile), png);
                 plots.Add(("VM start-up timeline (first replication)", png));
+            }
+            if (ComparisonPlots.InstancesOverTime(result) is { } instances)
+            {
+                byte[] png = ComparisonPlots.Png(instances);
+                File.WriteAllBytes(Path.Combine(staging, InstancesPlotFile), png);
+                plots.Add(("Instances over time (first replication)", png));
             }
             File.WriteAllText(Path.Combine(staging, ComparisonReport.File), ComparisonReport.Html(result, plots, scenarioText));
             WriteCsv(result, Path.Combine(staging, CsvFile));

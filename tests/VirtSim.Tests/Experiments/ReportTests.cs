@@ -152,3 +152,31 @@ public class StartupTimelineTests
 
     private static double Length(ScottPlot.Bar bar) => bar.Value - bar.ValueBase;
 }
+
+public class InstancesOverTimeTests
+{
+    [Test]
+    public void VmsHoldTheirReplicasWhileTheFunctionScalesToZeroBetweenBursts()
+    {
+        var comparison = ComparisonReader.LoadFile(Path.Combine(Repository.Examples, "compare-bursty.yaml"));
+        var result = ComparisonRunner.Run(comparison, new RunOptions(Replications: 1, Timeline: true));
+        var plot = ComparisonPlots.InstancesOverTime(result);
+        Assert.That(plot, Is.Not.Null);
+        Assert.That(plot!.Axes.Bottom.Label.Text, Is.EqualTo("Time since the run began [min]"));
+        Assert.That(plot.Axes.Left.Label.Text, Is.EqualTo("Instances running [count]"));
+        var lines = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().ToDictionary(s => s.LegendText, s => s.Data.GetScatterPoints());
+        Assert.That(lines.Keys, Is.EquivalentTo(new[] { "vms (VMs)", "functions (functions)" }), "pods record no instance series");
+
+        // The file asks for two VM replicas: none at the start, two once booted (~30 s), to the end.
+        var vms = lines["vms (VMs)"];
+        Assert.That(vms[0].Y, Is.Zero);
+        Assert.That(vms[^1].Y, Is.EqualTo(2));
+        Assert.That(vms.First(p => p.Y == 2).X * 60, Is.InRange(20, 60));
+        Assert.That(vms[^1].X, Is.EqualTo((5 + 120) * 1.0).Within(1e-9), "the line runs to the end of warm-up plus measurement");
+
+        // Gaps longer than the 1-minute keep-alive (about 6% of them) leave no instance at all.
+        var functions = lines["functions (functions)"];
+        Assert.That(functions.Min(p => p.Y), Is.Zero);
+        Assert.That(functions.Max(p => p.Y), Is.GreaterThanOrEqualTo(1));
+    }
+}
