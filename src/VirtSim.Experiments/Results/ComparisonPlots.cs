@@ -12,9 +12,37 @@ namespace VirtSim.Experiments.Results;
 /// </summary>
 public static class ComparisonPlots
 {
-    /// <summary>The 99th-percentile latency of each deployment against the arrival rate.</summary>
-    public static Plot LatencyAgainstLoad(SweepResult sweep) =>
-        AgainstLoad(sweep, "latency p99", "Latency against load (99th percentile)", "Response time p99 [s]");
+    /// <summary>The latency percentiles used by <see cref="LatencyAgainstLoad"/>, with the line pattern of each.</summary>
+    public static IReadOnlyList<(string Measure, string Label, LinePattern Pattern)> LatencyPercentiles { get; } =
+        [("latency p50", "p50", LinePattern.Dotted), ("latency p95", "p95", LinePattern.Dashed), ("latency p99", "p99", LinePattern.Solid)];
+
+    /// <summary>
+    /// The 50th, 95th and 99th percentile latency of each deployment against the arrival rate:
+    /// one colour per deployment, one line pattern per percentile.
+    /// </summary>
+    public static Plot LatencyAgainstLoad(SweepResult sweep)
+    {
+        ArgumentNullException.ThrowIfNull(sweep);
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        double[] rates = [.. sweep.Rates];
+        for (int d = 0; d < sweep.Comparison.Deployments.Count; d++)
+        {
+            var (name, kind, _) = sweep.Comparison.Deployments[d];
+            foreach (var (measure, label, pattern) in LatencyPercentiles)
+            {
+                var scatter = plot.Add.Scatter(rates, sweep.Series(measure, d));
+                scatter.Color = palette.GetColor(d);
+                scatter.LinePattern = pattern;
+                scatter.LegendText = $"{name} ({kind}) {label}";
+            }
+        }
+        plot.Title($"Latency percentiles against load: {sweep.Comparison.Name}");
+        plot.XLabel("Arrival rate [requests/s]");
+        plot.YLabel("Response time [s]");
+        plot.ShowLegend(Edge.Right);
+        return plot;
+    }
 
     /// <summary>The cost per hour of each deployment against the arrival rate.</summary>
     public static Plot CostAgainstLoad(SweepResult sweep) =>

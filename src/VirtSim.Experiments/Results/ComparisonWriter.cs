@@ -79,7 +79,7 @@ public static class ComparisonWriter
             File.WriteAllBytes(Path.Combine(staging, LatencyPlotFile), latency);
             File.WriteAllBytes(Path.Combine(staging, CostPlotFile), cost);
             File.WriteAllText(Path.Combine(staging, ComparisonReport.File),
-                ComparisonReport.Html(sweep, crossovers, [("Latency p99 against load", latency), ("Cost per hour against load", cost)], scenarioText));
+                ComparisonReport.Html(sweep, crossovers, [("Latency percentiles against load", latency), ("Cost per hour against load", cost)], scenarioText));
         });
     }
 

@@ -132,6 +132,18 @@ public class SweepTests
         Assert.That(plot.Axes.Bottom.Label.Text, Is.EqualTo("Arrival rate [requests/s]"));
         Assert.That(plot.Axes.Left.Label.Text, Is.EqualTo("Cost [money/h]"));
         Assert.That(plot.Axes.Title.Label.Text, Does.StartWith("Cost against load"));
-        Assert.That(VirtSim.Experiments.Results.ComparisonPlots.LatencyAgainstLoad(sweep).Axes.Left.Label.Text, Is.EqualTo("Response time p99 [s]"));
+        var latency = VirtSim.Experiments.Results.ComparisonPlots.LatencyAgainstLoad(sweep);
+        Assert.That(latency.Axes.Left.Label.Text, Is.EqualTo("Response time [s]"));
+        var lines = latency.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().ToDictionary(s => s.LegendText, s => s.Data.GetScatterPoints());
+        Assert.That(lines, Has.Count.EqualTo(9), "three percentiles of three deployments");
+        foreach (string deployment in new[] { "vms (VMs)", "containers (containers)", "functions (functions)" })
+        {
+            var (p50, p95, p99) = (lines[$"{deployment} p50"], lines[$"{deployment} p95"], lines[$"{deployment} p99"]);
+            for (int i = 0; i < 3; i++)
+            {
+                Assert.That(p50[i].Y, Is.LessThanOrEqualTo(p95[i].Y).And.GreaterThan(0), deployment);
+                Assert.That(p95[i].Y, Is.LessThanOrEqualTo(p99[i].Y), deployment);
+            }
+        }
     }
 }
