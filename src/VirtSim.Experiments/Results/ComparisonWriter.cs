@@ -60,14 +60,7 @@ public static class ComparisonWriter
                             csv.WriteField(kind);
                             foreach (double x in new[] { row.Values[d].Mean, row.Values[d].Low, row.Values[d].High })
                             {
-                                if (double.IsFinite(x))
-                                {
-                                    csv.WriteField(x, "R");
-                                }
-                                else
-                                {
-                                    csv.WriteField("");
-                                }
+                                csv.WriteNumberOrEmpty(x);
                             }
                             csv.EndRecord();
                         }
@@ -230,14 +223,7 @@ public static class ComparisonWriter
                 csv.WriteField(kind);
                 foreach (double x in new[] { cell.Mean, cell.Low, cell.High })
                 {
-                    if (double.IsFinite(x))
-                    {
-                        csv.WriteField(x, "R");
-                    }
-                    else
-                    {
-                        csv.WriteField("");
-                    }
+                    csv.WriteNumberOrEmpty(x);
                 }
                 csv.WriteField(cell.Count, "D");
                 csv.EndRecord();

@@ -168,14 +168,7 @@ public static class ResultWriter
             csv.WriteField(row.Host ?? "");
             csv.WriteField(row.Phase);
             csv.WriteField(row.Time, "R");
-            if (double.IsNaN(ends[i]))
-            {
-                csv.WriteField("");
-            }
-            else
-            {
-                csv.WriteField(ends[i], "R");
-            }
+            csv.WriteNumberOrEmpty(ends[i]);
             csv.EndRecord();
         }
     }
@@ -222,14 +215,7 @@ public static class ResultWriter
             csv.WriteField(replication.Events, "D");
             foreach (var measurement in replication.Measurements)
             {
-                if (double.IsFinite(measurement.Value))
-                {
-                    csv.WriteField(measurement.Value, "R");
-                }
-                else
-                {
-                    csv.WriteField("");
-                }
+                csv.WriteNumberOrEmpty(measurement.Value);
             }
             csv.EndRecord();
         }

@@ -10,11 +10,7 @@ public class ComparisonTests
 
     private static ComparisonResult RunShort()
     {
-        var comparison = ComparisonReader.LoadFile(Example);
-        comparison = comparison with
-        {
-            Deployments = comparison.Deployments.Select(d => (d.Name, d.Kind, d.Scenario with { Duration = 600, Warmup = 120 })).ToList(),
-        };
+        var comparison = ShortComparison.Load("compare-web-api.yaml", duration: 600, warmup: 120);
         return ComparisonRunner.Run(comparison, new RunOptions(Replications: 3));
     }
 
@@ -112,12 +108,7 @@ public class SweepTests
     [Test]
     public void ASweepFindsWhereAFunctionStopsBeingCheaperAndDrawsItsPlots()
     {
-        var comparison = ComparisonReader.LoadFile(Path.Combine(Repository.Examples, "compare-load-sweep.yaml"));
-        comparison = comparison with
-        {
-            Deployments = comparison.Deployments.Select(d => (d.Name, d.Kind, d.Scenario with { Duration = 120, Warmup = 30 })).ToList(),
-            SweepRates = [10, 100, 200],
-        };
+        var comparison = ShortComparison.Load("compare-load-sweep.yaml", duration: 120, warmup: 30) with { SweepRates = [10, 100, 200] };
         var sweep = SweepRunner.Run(comparison, new RunOptions(Replications: 2));
         var cost = SweepRunner.Crossovers(sweep).Where(c => c.Measure == "cost per hour" && c.Lower == "functions").ToList();
         // Per request the function costs 3 GiB x 25 ms x 0.0000166667 + 0.20 / 10^6 = 1.45e-6,

@@ -14,12 +14,7 @@ public class ReportTests
 
     private static (SweepResult Sweep, IReadOnlyList<Crossover> Crossovers) ShortSweep()
     {
-        var comparison = ComparisonReader.LoadFile(SweepExample);
-        comparison = comparison with
-        {
-            Deployments = comparison.Deployments.Select(d => (d.Name, d.Kind, d.Scenario with { Duration = 120, Warmup = 30 })).ToList(),
-            SweepRates = [10, 100, 200],
-        };
+        var comparison = ShortComparison.Load("compare-load-sweep.yaml", duration: 120, warmup: 30) with { SweepRates = [10, 100, 200] };
         var sweep = SweepRunner.Run(comparison, new RunOptions(Replications: 2));
         return (sweep, SweepRunner.Crossovers(sweep));
     }
@@ -27,11 +22,7 @@ public class ReportTests
     [Test]
     public void TheComparisonReportListsEveryDeploymentAndTheSourcesOfItsDefaults()
     {
-        var comparison = ComparisonReader.LoadFile(Path.Combine(Repository.Examples, "compare-web-api.yaml"));
-        comparison = comparison with
-        {
-            Deployments = comparison.Deployments.Select(d => (d.Name, d.Kind, d.Scenario with { Duration = 120, Warmup = 60 })).ToList(),
-        };
+        var comparison = ShortComparison.Load("compare-web-api.yaml", duration: 120, warmup: 60);
         var result = ComparisonRunner.Run(comparison, new RunOptions(Replications: 2));
         string html = ComparisonReport.Html(result, [], "name: <scenario & text>");
         foreach (var (name, kind, _) in comparison.Deployments)
@@ -125,11 +116,7 @@ public class StartupTimelineTests
     [Test]
     public void TheTimelineDrawsEachVmPhaseForAsLongAsTheHardwareTakes()
     {
-        var comparison = ComparisonReader.LoadFile(Path.Combine(Repository.Examples, "compare-web-api.yaml"));
-        comparison = comparison with
-        {
-            Deployments = comparison.Deployments.Select(d => (d.Name, d.Kind, d.Scenario with { Duration = 120, Warmup = 60 })).ToList(),
-        };
+        var comparison = ShortComparison.Load("compare-web-api.yaml", duration: 120, warmup: 60);
         var result = ComparisonRunner.Run(comparison, new RunOptions(Replications: 1, Timeline: true));
         var plot = ComparisonPlots.StartupTimeline(result);
         Assert.That(plot, Is.Not.Null);
