@@ -77,8 +77,23 @@ public sealed class Datacenter
     /// <summary>Every VM asked for so far, in order.</summary>
     public IReadOnlyList<VirtualMachine> Vms => _vms;
 
-    /// <summary>Lets <paramref name="observer"/> hear every VM phase change.</summary>
-    public void AddObserver(IDatacenterObserver observer) => _observers.Add(observer);
+    /// <summary>Lets <paramref name="observer"/> hear every VM and pod phase change, cold start and sample.</summary>
+    public void AddObserver(IDatacenterObserver observer)
+    {
+        _observers.Add(observer);
+        if (Functions is not null)
+        {
+            Functions.ColdStarted ??= ColdStarted;
+        }
+    }
+
+    private void ColdStarted(Serverless.ColdStart start)
+    {
+        foreach (var observer in _observers)
+        {
+            observer.FunctionColdStarted(start);
+        }
+    }
 
     private void BuildHosts()
     {

@@ -22,7 +22,7 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
             return Sweep(comparison, options, total * rates.Count, output, scenarioText, cancellationToken);
         }
 
-        // The first replication of each deployment keeps its VM phases for the start-up timeline.
+        // The first replication of each deployment keeps its VM and pod phases and its cold starts for the plots.
         options = options with { Timeline = true };
         ComparisonResult result;
         if (console.Profile.Capabilities.Interactive)

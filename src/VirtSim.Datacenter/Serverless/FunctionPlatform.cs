@@ -107,6 +107,12 @@ public sealed class FunctionPlatform
     /// <summary>Invocations running across the account (what the account's concurrency limit counts).</summary>
     public int BusyInstances { get; private set; }
 
+    /// <summary>
+    /// Hears every cold start of an instance (pings' included) once the instance's start-up is
+    /// known: at once on the platform alone, when its container runs on engines. Null: nobody listens.
+    /// </summary>
+    public Action<ColdStart>? ColdStarted { get; set; }
+
     /// <summary>Busy and idle instances of every function now, for a time series.</summary>
     public IEnumerable<(string Function, int Busy, int Idle)> Snapshot()
     {
@@ -518,6 +524,7 @@ public sealed class FunctionPlatform
             else if (cold && _pod is null)
             {
                 instance.ReadyAt = now + startup;
+                _platform.ColdStarted?.Invoke(new ColdStart(Spec.Name, now, now, now + startup));
             }
             UpdatePartial(instance);
             var completion = _spareCompletions.Count > 0 ? _spareCompletions.Pop() : new Completion(this);
@@ -529,6 +536,7 @@ public sealed class FunctionPlatform
                 // starts it; initialization and execution follow once it runs.
                 instance.Waiting = completion;
                 instance.WaitingDelay = startup + execution;
+                instance.RequestedAt = now;
                 instance.Pod = _platform._cluster!.RequestPod(_pod, _platform._spec.EngineGroup!, instance);
                 return;
             }
@@ -542,6 +550,7 @@ public sealed class FunctionPlatform
             instance.Waiting = null;
             completion.ExecutionStart = _sim.Now + completion.Startup;
             instance.ReadyAt = completion.ExecutionStart;
+            _platform.ColdStarted?.Invoke(new ColdStart(Spec.Name, instance.RequestedAt, _sim.Now, instance.ReadyAt));
             UpdatePartial(instance);
             _sim.Schedule(instance.WaitingDelay, completion);
         }
@@ -750,6 +759,7 @@ public sealed class FunctionPlatform
         public Pod? Pod;
         public Completion? Waiting;
         public double WaitingDelay;
+        public double RequestedAt;
         public int Active;
         public double ReadyAt;
         public bool InPartial;
@@ -799,3 +809,10 @@ public sealed class FunctionPlatform
         protected override void Wake(long seq) => Function.OwnWorkDone(this);
     }
 }
+
+/// <summary>One cold start of a function instance, in simulated seconds.</summary>
+/// <param name="Function">The function.</param>
+/// <param name="Requested">When the invocation asked for a new instance.</param>
+/// <param name="ContainerRunning">When its container ran (on engines; else <paramref name="Requested"/>).</param>
+/// <param name="Ready">When runtime and function initialization ended and the execution began.</param>
+public readonly record struct ColdStart(string Function, double Requested, double ContainerRunning, double Ready);

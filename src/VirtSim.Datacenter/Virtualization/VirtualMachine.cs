@@ -131,6 +131,11 @@ public interface IDatacenterObserver
     {
     }
 
+    /// <summary>A function instance started cold (see <see cref="Serverless.ColdStart"/>).</summary>
+    void FunctionColdStarted(Serverless.ColdStart start)
+    {
+    }
+
     /// <summary>Whether this observer wants the monitor's utilization samples.</summary>
     bool WantsSamples => false;
 

@@ -1,6 +1,7 @@
 using ScottPlot;
 using VirtSim.Experiments.Running;
 using VirtSim.Experiments.Scenarios;
+using VirtSim.Datacenter.Containers;
 using VirtSim.Datacenter.Virtualization;
 
 namespace VirtSim.Experiments.Results;
@@ -65,44 +66,71 @@ public static class ComparisonPlots
         return plot;
     }
 
-    /// <summary>The phases a VM passes through before it runs, in the order drawn.</summary>
+    /// <summary>
+    /// The phases drawn on the start-up timeline, in legend order: a VM's before it runs, a pod's
+    /// before its containers run (its layer pulls as <c>Pulling</c>), and a function cold start's
+    /// wait for its container (on engines) and its runtime and function initialization.
+    /// </summary>
     public static IReadOnlyList<string> StartupPhases { get; } =
-        ["Requested", "Queued", "Placed", "TransferringImage", "WaitingForImage", "BootLoader", "LoadingOs", "StartingOs", "Provisioning"];
+        ["Requested", "Queued", "Pending", "Placed", "TransferringImage", "WaitingForImage", "BootLoader", "LoadingOs", "StartingOs",
+            "Provisioning", "Pulling", "Starting", "WaitingForContainer", "Initializing"];
+
+    /// <summary>The most lanes of one kind (VMs, pods, cold starts) drawn per deployment: the first requested.</summary>
+    public const int LanesPerKind = 8;
 
     /// <summary>
-    /// A Gantt-like chart of every VM's start-up in the first replication of each deployment
-    /// that recorded one: one lane per VM, one bar per phase from its start to the next phase,
-    /// up to the moment the VM runs; one colour and legend entry per phase. Null when no
-    /// deployment has VMs.
+    /// A Gantt-like chart of start-ups in the first replication of each deployment: one lane per
+    /// VM, pod or function cold start (at most <see cref="LanesPerKind"/> of each kind per
+    /// deployment, the first requested), one bar per phase from its start to the next phase, up
+    /// to the moment the VM or the containers run or the function executes. Every lane starts at
+    /// its own request, so start-ups that happen at different times line up for comparison. One
+    /// colour and legend entry per phase. Null when nothing started.
     /// </summary>
     public static Plot? StartupTimeline(ComparisonResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         var bars = StartupPhases.ToDictionary(p => p, _ => new List<Bar>());
         var lanes = new List<Tick>();
+        void AddLane(string label, IEnumerable<(string Phase, double Start, double End)> phases)
+        {
+            double lane = lanes.Count;
+            double origin = double.NaN;
+            foreach (var (phase, start, end) in phases)
+            {
+                origin = double.IsNaN(origin) ? start : origin;
+                if (end > start && bars.TryGetValue(phase, out var list))
+                {
+                    list.Add(new Bar { Position = lane, ValueBase = start - origin, Value = end - origin, Size = 0.7 });
+                }
+            }
+            lanes.Add(new Tick(lane, label));
+        }
         for (int d = 0; d < result.Runs.Count; d++)
         {
-            if (result.Runs[d].Replications[0].Timeline is not { Count: > 0 } timeline)
+            string name = result.Comparison.Deployments[d].Name;
+            var replication = result.Runs[d].Replications[0];
+            foreach (var vm in PhasesOf(replication.Timeline ?? [], r => r.Vm, r => r.Phase, r => r.Time, nameof(VmPhase.Running)))
             {
-                continue;
+                AddLane($"{name} VM {vm.Id}", vm.Phases);
             }
-            foreach (var vm in timeline.GroupBy(row => row.Vm).OrderBy(g => g.Key))
+            foreach (var pod in PhasesOf(replication.PodTimeline ?? [], r => r.Pod, r => r.Phase, r => r.Time, nameof(PodPhase.Running)))
             {
-                var changes = vm.OrderBy(row => row.Time).ToList();
-                double lane = lanes.Count;
-                for (int i = 0; i + 1 < changes.Count && bars.ContainsKey(changes[i].Phase); i++)
-                {
-                    bars[changes[i].Phase].Add(new Bar { Position = lane, ValueBase = changes[i].Time, Value = changes[i + 1].Time, Size = 0.7 });
-                }
-                lanes.Add(new Tick(lane, $"{result.Comparison.Deployments[d].Name} VM {vm.Key}"));
+                AddLane($"{name} pod {pod.Id}", pod.Phases);
+            }
+            var coldStarts = replication.ColdStarts ?? [];
+            for (int i = 0; i < Math.Min(LanesPerKind, coldStarts.Count); i++)
+            {
+                var c = coldStarts[i];
+                AddLane($"{name} cold start {i + 1}",
+                    [("WaitingForContainer", c.Requested, c.ContainerRunning), ("Initializing", c.ContainerRunning, c.Ready)]);
             }
         }
-        if (lanes.Count == 0)
+        if (bars.Values.All(b => b.Count == 0))
         {
             return null;
         }
         var plot = new Plot();
-        var palette = new ScottPlot.Palettes.Category10();
+        var palette = new ScottPlot.Palettes.Category20();
         for (int p = 0; p < StartupPhases.Count; p++)
         {
             if (bars[StartupPhases[p]].Count == 0)
@@ -116,18 +144,37 @@ public static class ComparisonPlots
         }
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. lanes]);
         plot.Axes.InvertY();
-        plot.Title($"VM start-up timeline: {result.Comparison.Name} (replication 1)");
-        plot.XLabel("Time since the run began [s]");
-        plot.YLabel("VM");
+        plot.Title($"Start-up timeline: {result.Comparison.Name} (replication 1)");
+        plot.XLabel("Time since requested [s]");
+        plot.YLabel($"VM, pod or cold start (first {LanesPerKind} of each)");
         plot.ShowLegend(Edge.Right);
         return plot;
     }
 
     /// <summary>
+    /// The first <see cref="LanesPerKind"/> VMs or pods of a timeline in order of request, each
+    /// with its phases (start and end) up to its first time in <paramref name="running"/>.
+    /// </summary>
+    private static IEnumerable<(int Id, List<(string, double, double)> Phases)> PhasesOf<T>(IReadOnlyList<T> timeline,
+        Func<T, int> id, Func<T, string> phase, Func<T, double> time, string running)
+    {
+        foreach (var group in timeline.GroupBy(id).OrderBy(g => g.Key).Take(LanesPerKind))
+        {
+            var changes = group.OrderBy(time).ToList();
+            var phases = new List<(string, double, double)>();
+            for (int i = 0; i + 1 < changes.Count && phase(changes[i]) != running; i++)
+            {
+                phases.Add((phase(changes[i]), time(changes[i]), time(changes[i + 1])));
+            }
+            yield return (group.Key, phases);
+        }
+    }
+
+    /// <summary>
     /// Instances running over time in the first replication: a function's instances (busy and
-    /// kept warm) as the monitor sampled them, and VMs counted from their phase changes (one
-    /// more when a VM starts running, one fewer when it crashes or is destroyed). Deployments of
-    /// pods record no such series and are left out. Null when no deployment has one.
+    /// kept warm) as the monitor sampled them; pods counted from their phase changes (one more
+    /// when its containers run, one fewer when it stops); VMs likewise (one fewer when one crashes
+    /// or is destroyed). Null when no deployment has any.
     /// </summary>
     public static Plot? InstancesOverTime(ComparisonResult result)
     {
@@ -139,8 +186,13 @@ public static class ComparisonPlots
             var (name, kind, _) = result.Comparison.Deployments[d];
             var replication = result.Runs[d].Replications[0];
             var scenario = result.Runs[d].Scenario;
+            double end = scenario.Warmup + scenario.Duration;
             var (times, counts) = replication.FunctionInstances is { Count: > 0 } samples ? FunctionSeries(samples)
-                : replication.Timeline is { Count: > 0 } timeline ? VmSeries(timeline, scenario.Warmup + scenario.Duration)
+                : replication.PodTimeline is { Count: > 0 } pods
+                    ? RunningSeries(pods, r => r.Pod, r => r.Phase == nameof(PodPhase.Running), r => r.Phase == nameof(PodPhase.Stopped), r => r.Time, end)
+                : replication.Timeline is { Count: > 0 } timeline
+                    ? RunningSeries(timeline, r => r.Vm, r => r.Phase == nameof(VmPhase.Running),
+                        r => r.Phase is nameof(VmPhase.Crashed) or nameof(VmPhase.Destroyed), r => r.Time, end)
                 : (null, null);
             if (times is null || counts is null)
             {
@@ -169,18 +221,18 @@ public static class ComparisonPlots
         return (rows.Select(r => r.Time).ToArray(), rows.Select(r => (double)(r.Busy + r.Idle)).ToArray());
     }
 
-    private static (double[], double[]) VmSeries(IReadOnlyList<TimelineRow> timeline, double end)
+    private static (double[], double[]) RunningSeries<T>(IReadOnlyList<T> timeline, Func<T, int> id, Func<T, bool> starts,
+        Func<T, bool> ends, Func<T, double> time, double end)
     {
         var times = new List<double> { 0 };
         var counts = new List<double> { 0 };
         var running = new HashSet<int>();
-        foreach (var row in timeline.OrderBy(r => r.Time))
+        foreach (var row in timeline.OrderBy(time))
         {
-            bool changed = row.Phase == nameof(VmPhase.Running) ? running.Add(row.Vm)
-                : (row.Phase is nameof(VmPhase.Crashed) or nameof(VmPhase.Destroyed)) && running.Remove(row.Vm);
+            bool changed = starts(row) ? running.Add(id(row)) : ends(row) && running.Remove(id(row));
             if (changed)
             {
-                times.Add(row.Time);
+                times.Add(time(row));
                 counts.Add(running.Count);
             }
         }

@@ -144,7 +144,7 @@ public static class ComparisonWriter
             {
                 byte[] png = ComparisonPlots.Png(startup);
                 File.WriteAllBytes(Path.Combine(staging, StartupPlotFile), png);
-                plots.Add(("VM start-up timeline (first replication)", png));
+                plots.Add(("Start-up timeline: VM phases, pod layer pulls and function cold starts (first replication)", png));
             }
             if (ComparisonPlots.InstancesOverTime(result) is { } instances)
             {

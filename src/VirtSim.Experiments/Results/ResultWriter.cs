@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CsvHelper;
+using VirtSim.Datacenter.Serverless;
 using VirtSim.Experiments.Running;
 
 namespace VirtSim.Experiments.Results;
@@ -26,6 +27,12 @@ public static class ResultWriter
 
     /// <summary>The function instances file's name (replication 0, with the timeline, when there are functions).</summary>
     public const string FunctionInstancesFile = "function_instances.csv";
+
+    /// <summary>The pod timeline file's name (replication 0, with the timeline, when there are pods).</summary>
+    public const string PodTimelineFile = "pod_timeline.csv";
+
+    /// <summary>The cold starts file's name (replication 0, with the timeline, when functions started cold).</summary>
+    public const string ColdStartsFile = "cold_starts.csv";
 
     /// <summary>Writes <paramref name="result"/> into <paramref name="directory"/>, replacing what was there; returns the files' names.</summary>
     public static IReadOnlyList<string> Write(RunResult result, string directory)
@@ -76,8 +83,18 @@ public static class ResultWriter
             var first = result.Replications.Count > 0 ? result.Replications[0] : null;
             if (first?.Timeline is { Count: > 0 } timeline)
             {
-                WriteTimeline(timeline, Path.Combine(staging, TimelineFile));
+                WriteTimeline(timeline, r => (r.Vm, r.Name, r.Host, r.Phase, r.Time), ["vm", "name", "host"], Path.Combine(staging, TimelineFile));
                 written.Add(TimelineFile);
+            }
+            if (first?.PodTimeline is { Count: > 0 } pods)
+            {
+                WriteTimeline(pods, r => (r.Pod, r.Name, r.Engine, r.Phase, r.Time), ["pod", "name", "engine"], Path.Combine(staging, PodTimelineFile));
+                written.Add(PodTimelineFile);
+            }
+            if (first?.ColdStarts is { Count: > 0 } coldStarts)
+            {
+                WriteColdStarts(coldStarts, Path.Combine(staging, ColdStartsFile));
+                written.Add(ColdStartsFile);
             }
             if (first?.Utilization is { Count: > 0 } samples)
             {
@@ -147,28 +164,44 @@ public static class ResultWriter
         }
     }
 
-    private static void WriteTimeline(IReadOnlyList<TimelineRow> timeline, string path)
+    private static void WriteTimeline<T>(IReadOnlyList<T> timeline, Func<T, (int Id, string Name, string? Where, string Phase, double Time)> fields,
+        string[] who, string path)
     {
-        // One row per phase, with its end: the start of the VM's next phase (empty if none yet).
+        // One row per phase, with its end: the start of the same VM's or pod's next phase (empty if none yet).
         using var csv = CsvWriter.ToFile(path);
-        csv.WriteHeader(["vm", "name", "host", "phase", "start[s]", "end[s]"]);
+        csv.WriteHeader([.. who, "phase", "start[s]", "end[s]"]);
+        var rows = timeline.Select(fields).ToList();
         var next = new Dictionary<int, double>();
-        var ends = new double[timeline.Count];
-        for (int i = timeline.Count - 1; i >= 0; i--)
+        var ends = new double[rows.Count];
+        for (int i = rows.Count - 1; i >= 0; i--)
         {
-            var row = timeline[i];
-            ends[i] = next.TryGetValue(row.Vm, out double end) ? end : double.NaN;
-            next[row.Vm] = row.Time;
+            ends[i] = next.TryGetValue(rows[i].Id, out double end) ? end : double.NaN;
+            next[rows[i].Id] = rows[i].Time;
         }
-        for (int i = 0; i < timeline.Count; i++)
+        for (int i = 0; i < rows.Count; i++)
         {
-            var row = timeline[i];
-            csv.WriteField(row.Vm, "D");
+            var row = rows[i];
+            csv.WriteField(row.Id, "D");
             csv.WriteField(row.Name);
-            csv.WriteField(row.Host ?? "");
+            csv.WriteField(row.Where ?? "");
             csv.WriteField(row.Phase);
             csv.WriteField(row.Time, "R");
             csv.WriteNumberOrEmpty(ends[i]);
+            csv.EndRecord();
+        }
+    }
+
+    private static void WriteColdStarts(IReadOnlyList<ColdStart> starts, string path)
+    {
+        using var csv = CsvWriter.ToFile(path);
+        csv.WriteHeader(["function", "requested[s]", "container_running[s]", "ready[s]", "cold_start[s]"]);
+        foreach (var start in starts)
+        {
+            csv.WriteField(start.Function);
+            csv.WriteField(start.Requested, "R");
+            csv.WriteField(start.ContainerRunning, "R");
+            csv.WriteField(start.Ready, "R");
+            csv.WriteField(start.Ready - start.Requested, "R");
             csv.EndRecord();
         }
     }

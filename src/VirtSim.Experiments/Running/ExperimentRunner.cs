@@ -79,7 +79,8 @@ public static class ExperimentRunner
         {
             throw new InvalidOperationException($"Replication {index} stopped early: {stop}.");
         }
-        return new ReplicationResult(index, seed, measure(), sim.EventsProcessed, recorder?.Rows, recorder?.Samples, recorder?.FunctionSamples);
+        return new ReplicationResult(index, seed, measure(), sim.EventsProcessed, recorder?.Rows, recorder?.Samples, recorder?.FunctionSamples,
+            recorder?.PodRows, recorder?.ColdStarts);
     }
 
     private static void ScheduleWarmup(Simulation sim, Scenario scenario, Action reset)

@@ -1,4 +1,5 @@
 using VirtSim.Datacenter.Metrics;
+using VirtSim.Datacenter.Serverless;
 
 namespace VirtSim.Experiments.Running;
 
@@ -10,9 +11,12 @@ namespace VirtSim.Experiments.Running;
 /// <param name="Timeline">Every VM phase change, when asked for.</param>
 /// <param name="Utilization">The monitor's CPU utilization samples, when the timeline is asked for.</param>
 /// <param name="FunctionInstances">The monitor's counts of each function's instances, with the timeline.</param>
+/// <param name="PodTimeline">Every pod phase change, with the timeline.</param>
+/// <param name="ColdStarts">Every cold start of a function instance, with the timeline.</param>
 public sealed record ReplicationResult(int Index, ulong Seed, IReadOnlyList<Measurement> Measurements, long Events,
     IReadOnlyList<TimelineRow>? Timeline = null, IReadOnlyList<UtilizationRow>? Utilization = null,
-    IReadOnlyList<FunctionInstancesRow>? FunctionInstances = null);
+    IReadOnlyList<FunctionInstancesRow>? FunctionInstances = null, IReadOnlyList<PodTimelineRow>? PodTimeline = null,
+    IReadOnlyList<ColdStart>? ColdStarts = null);
 
 /// <summary>A function's instances at one monitoring instant.</summary>
 /// <param name="Time">When, in simulated seconds.</param>
@@ -35,3 +39,11 @@ public sealed record UtilizationRow(double Time, string Kind, string Name, doubl
 /// <param name="Phase">The phase it entered.</param>
 /// <param name="Time">When, in simulated seconds.</param>
 public sealed record TimelineRow(int Vm, string Name, string? Host, string Phase, double Time);
+
+/// <summary>A pod entering a phase.</summary>
+/// <param name="Pod">The pod's number, in order of request.</param>
+/// <param name="Name">The pod's name.</param>
+/// <param name="Engine">The engine (node) it was placed on, if placed.</param>
+/// <param name="Phase">The phase it entered.</param>
+/// <param name="Time">When, in simulated seconds.</param>
+public sealed record PodTimelineRow(int Pod, string Name, string? Engine, string Phase, double Time);

@@ -1,14 +1,27 @@
+using VirtSim.Datacenter.Containers;
 using VirtSim.Datacenter.Hardware;
+using VirtSim.Datacenter.Serverless;
 using VirtSim.Datacenter.Virtualization;
 
 namespace VirtSim.Experiments.Running;
 
-/// <summary>Keeps every VM phase change and every utilization sample, for the timeline files.</summary>
+/// <summary>Keeps every VM and pod phase change, cold start and monitor sample, for the timeline files.</summary>
 internal sealed class TimelineRecorder : IDatacenterObserver
 {
     private readonly List<TimelineRow> _rows = [];
     private readonly List<UtilizationRow> _samples = [];
     private readonly List<FunctionInstancesRow> _functions = [];
+    private readonly List<PodTimelineRow> _pods = [];
+    private readonly List<ColdStart> _coldStarts = [];
+
+    public IReadOnlyList<PodTimelineRow> PodRows => _pods;
+
+    public IReadOnlyList<ColdStart> ColdStarts => _coldStarts;
+
+    public void PodPhaseChanged(Pod pod, PodPhase phase, double time) =>
+        _pods.Add(new PodTimelineRow(pod.Id, pod.Spec.Name, pod.Engine?.Name, phase.ToString(), time));
+
+    public void FunctionColdStarted(ColdStart start) => _coldStarts.Add(start);
 
     public IReadOnlyList<FunctionInstancesRow> FunctionSamples => _functions;
 

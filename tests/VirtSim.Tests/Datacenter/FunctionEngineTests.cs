@@ -44,6 +44,25 @@ public class FunctionEngineTests
     }
 
     [Test]
+    public void TheTimelineRecordsEachColdStartsWaitForItsContainerAndItsInitialization()
+    {
+        var scenario = ScenarioLoader.Parse("f.yaml", Yaml) with { Duration = 1150, Replications = 1 };
+        var replication = ExperimentRunner.RunOne(scenario, 0, timeline: true);
+        var starts = replication.ColdStarts!;
+        Assert.That(starts.Select(c => c.Function), Is.EqualTo(new[] { "first", "second" }));
+        // The same arithmetic as above, split: the container runs after 3.64 + 0.5 s, then 0.5 s
+        // of initialization; for 'second', 0.04 + 0.05 + 0.5 s, then 0.5 s.
+        Assert.That(starts[0].Requested, Is.EqualTo(1000).Within(1e-9));
+        Assert.That(starts[0].ContainerRunning - starts[0].Requested, Is.EqualTo(4.14).Within(1e-6));
+        Assert.That(starts[0].Ready - starts[0].ContainerRunning, Is.EqualTo(0.5).Within(1e-9));
+        Assert.That(starts[1].ContainerRunning - starts[1].Requested, Is.EqualTo(0.59).Within(1e-6));
+        Assert.That(starts[1].Ready - starts[1].ContainerRunning, Is.EqualTo(0.5).Within(1e-9));
+        // And the pods behind them: placed, pulling, starting, running.
+        var first = replication.PodTimeline!.Where(r => r.Pod == 0).Select(r => r.Phase);
+        Assert.That(first, Is.SupersetOf(new[] { "Placed", "Pulling", "Starting", "Running" }));
+    }
+
+    [Test]
     public void AnExpiredInstanceReleasesItsContainer()
     {
         var scenario = ScenarioLoader.Parse("f.yaml", Yaml);
