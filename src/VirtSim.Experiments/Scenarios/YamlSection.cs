@@ -204,7 +204,7 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
     /// <summary>A distribution of durations: <c>{distribution: exponential, mean: 1s}</c> and kin.</summary>
     public Distribution AsDurationDistribution()
     {
-        var section = AsSection("distribution", "mean", "value", "shape", "min", "max", "sd");
+        var section = AsSection("distribution", "mean", "value", "shape", "min", "max", "sd", "rate", "on", "off");
         var kindValue = section.Required("distribution", "exponential");
         string kind = kindValue.AsText();
         string[] parameters = kind switch
@@ -214,7 +214,8 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
             "erlang" => ["shape", "mean"],
             "uniform" => ["min", "max"],
             "lognormal" => ["mean", "sd"],
-            _ => throw kindValue.Error($"expected one of exponential, deterministic, erlang, uniform, lognormal, not '{kind}'"),
+            "on_off" => ["rate", "on", "off"],
+            _ => throw kindValue.Error($"expected one of exponential, deterministic, erlang, uniform, lognormal, on_off, not '{kind}'"),
         };
         section.AllowOnly(["distribution", .. parameters]);
         return kind switch
@@ -223,6 +224,8 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
             "deterministic" => new Distribution.Deterministic(section.Required("value", "1s").AsDuration(false)),
             "erlang" => new Distribution.Erlang((int)section.Required("shape", "2").AsInteger(1, 1000), section.Required("mean", "1s").AsDuration(false)),
             "uniform" => Uniform(section),
+            "on_off" => new Distribution.OnOff(section.Required("rate", "2/s").AsRate(), section.Required("on", "1min").AsDuration(false),
+                section.Required("off", "10min").AsDuration(false)),
             _ => new Distribution.LogNormal(section.Required("mean", "1s").AsDuration(false), section.Required("sd", "500ms").AsDuration(false)),
         };
     }

@@ -82,6 +82,56 @@ public abstract record Distribution
             return new ContinuousSampler(new MathNet.Numerics.Distributions.LogNormal(mu, Math.Sqrt(sigma2), stream));
         }
     }
+
+    /// <summary>
+    /// The gaps between arrivals of an on/off source (an interrupted Poisson process): while on,
+    /// requests arrive as a Poisson process of <paramref name="Rate"/>; on and off periods are
+    /// exponential with means <paramref name="MeanOn"/> and <paramref name="MeanOff"/>; nothing
+    /// arrives while off. Its gaps are independent and hyperexponential (Kuczura, "The
+    /// interrupted Poisson process as an overflow process", Bell System Technical Journal 52(3),
+    /// 1973), so the process is sampled as a renewal process of two exponential phases: rates
+    /// μ1,2 = ((λ + ω + γ) ± √((λ + ω + γ)² − 4λγ)) / 2, the first with probability
+    /// (λ − μ2) / (μ1 − μ2), where λ is the rate, ω = 1 / mean on and γ = 1 / mean off.
+    /// </summary>
+    public sealed record OnOff(double Rate, double MeanOn, double MeanOff) : Distribution
+    {
+        /// <summary>The faster phase's rate μ1, per second.</summary>
+        public double FastRate => (Sum + Root) / 2;
+
+        /// <summary>The slower phase's rate μ2, per second.</summary>
+        public double SlowRate => (Sum - Root) / 2;
+
+        /// <summary>The probability of a gap from the faster phase.</summary>
+        public double FastProbability => (Rate - SlowRate) / (FastRate - SlowRate);
+
+        private double Sum => Rate + 1 / MeanOn + 1 / MeanOff;
+
+        private double Root => Math.Sqrt(Sum * Sum - 4 * Rate / MeanOff);
+
+        /// <summary>The long-run arrival rate: the on rate times the share of time on.</summary>
+        public double AverageRate => Rate * MeanOn / (MeanOn + MeanOff);
+
+        /// <inheritdoc />
+        public override double Mean => 1 / AverageRate;
+
+        /// <inheritdoc />
+        public override double SquaredCoefficientOfVariation
+        {
+            get
+            {
+                double p = FastProbability, fast = FastRate, slow = SlowRate;
+                double secondMoment = 2 * p / (fast * fast) + 2 * (1 - p) / (slow * slow);
+                return secondMoment / (Mean * Mean) - 1;
+            }
+        }
+
+        /// <summary>The probability that a gap exceeds <paramref name="seconds"/>.</summary>
+        public double Survival(double seconds) =>
+            FastProbability * Math.Exp(-FastRate * seconds) + (1 - FastProbability) * Math.Exp(-SlowRate * seconds);
+
+        /// <inheritdoc />
+        public override Sampler Bind(RandomStream stream) => new TwoPhaseSampler(stream, FastProbability, FastRate, SlowRate);
+    }
 }
 
 /// <summary>Draws values of a <see cref="Distribution"/> from one random stream.</summary>
@@ -99,4 +149,13 @@ internal sealed class ContinuousSampler(IContinuousDistribution distribution) : 
 internal sealed class ConstantSampler(double value) : Sampler
 {
     public override double Sample() => value;
+}
+
+internal sealed class TwoPhaseSampler(RandomStream stream, double firstProbability, double firstRate, double secondRate) : Sampler
+{
+    public override double Sample()
+    {
+        double rate = stream.NextDouble() < firstProbability ? firstRate : secondRate;
+        return -Math.Log(1 - stream.NextDouble()) / rate;
+    }
 }

@@ -175,7 +175,7 @@ public class InstancesOverTimeTests
         Assert.That(vms[0].Y, Is.Zero);
         Assert.That(vms[^1].Y, Is.EqualTo(2));
         Assert.That(vms.First(p => p.Y == 2).X * 60, Is.InRange(20, 60));
-        Assert.That(vms[^1].X, Is.EqualTo((5 + 120) * 1.0).Within(1e-9), "the line runs to the end of warm-up plus measurement");
+        Assert.That(vms[^1].X, Is.EqualTo((5 + 8 * 60) * 1.0).Within(1e-9), "the line runs to the end of warm-up plus measurement");
 
         // Two pods too, running within seconds (a 170 MB image and a container start).
         var pods = lines["containers (containers)"];
@@ -183,7 +183,7 @@ public class InstancesOverTimeTests
         Assert.That(pods[^1].Y, Is.EqualTo(2));
         Assert.That(pods.First(p => p.Y == 2).X * 60, Is.InRange(0.5, 5));
 
-        // Gaps longer than the 1-minute keep-alive (about 6% of them) leave no instance at all.
+        // Quiet spells longer than the 1-minute keep-alive leave no instance at all.
         var functions = lines["functions (functions)"];
         Assert.That(functions.Min(p => p.Y), Is.Zero);
         Assert.That(functions.Max(p => p.Y), Is.GreaterThanOrEqualTo(1));

@@ -105,7 +105,16 @@ public class ScenarioLoaderTests
     public void AnUnknownDistributionListsTheKnownOnes()
     {
         var e = Bad(Good.Replace("distribution: erlang", "distribution: pareto"));
-        Assert.That(e.Message, Does.Contain("expected one of exponential, deterministic, erlang, uniform, lognormal, not 'pareto'"));
+        Assert.That(e.Message, Does.Contain("expected one of exponential, deterministic, erlang, uniform, lognormal, on_off, not 'pareto'"));
+    }
+
+    [Test]
+    public void AnOnOffSourceIsReadWithItsRateAndPeriods()
+    {
+        var s = ScenarioLoader.Parse("web.yaml", Good.Replace("rate: 180/min", "interarrival: {distribution: on_off, rate: 120/min, on: 1min, off: 10min}"));
+        Assert.That(s.Station!.Interarrival, Is.EqualTo(new Distribution.OnOff(2, 60, 600)));
+        var e = Bad(Good.Replace("rate: 180/min", "interarrival: {distribution: on_off, rate: 2/s, on: 1min}"));
+        Assert.That(e.Message, Does.Contain("missing key 'off' (for example off: 10min)"));
     }
 
     [Test]
