@@ -523,6 +523,10 @@ public sealed class Datacenter
             results.Add(new($"{n}.throughput", "1/s", span > 0 ? service.Response.Count / span : double.NaN));
             results.Add(new($"{n}.requests", "requests", service.Arrived));
             results.Add(new($"{n}.requests_failed", "requests", service.Failed));
+            if (service.Spec.RequestLimit is not null)
+            {
+                results.Add(new($"{n}.makespan", "s", service.Makespan));
+            }
             if (service.Spec.Call is not null)
             {
                 results.Add(new($"{n}.call_time_mean", "s", service.CallTime.Mean));

@@ -39,6 +39,13 @@ public sealed class FunctionStatistics
     /// <summary>Response times of completed cold invocations.</summary>
     public Tally ColdResponse { get; } = new();
 
+    /// <summary>
+    /// How long cold starts took before execution: container (on engines) and initialization.
+    /// Kept across the end of the warm-up, as the datacenter keeps VM and pod start-up times:
+    /// most start-ups happen at the beginning.
+    /// </summary>
+    public Tally ColdStartup { get; } = new();
+
     /// <summary>Quantiles of the response times.</summary>
     public QuantileSketch ResponseQuantiles { get; } = new();
 
@@ -169,8 +176,13 @@ public sealed class FunctionPlatform
             yield return new($"{n}.response_time_warm_mean", "s", s.WarmResponse.Mean);
             yield return new($"{n}.response_time_warm_p99", "s", s.WarmResponseQuantiles.Quantile(0.99));
             yield return new($"{n}.response_time_cold_mean", "s", s.ColdResponse.Mean);
+            yield return new($"{n}.cold_start_mean", "s", s.ColdStartup.Mean);
             yield return new($"{n}.timeouts", "invocations", s.Timeouts);
             yield return new($"{n}.throttled", "invocations", s.Throttled);
+            if (function.Spec.InvocationLimit is not null)
+            {
+                yield return new($"{n}.makespan", "s", function.Makespan);
+            }
             if (function.Spec.PingInterval is not null)
             {
                 yield return new($"{n}.pings", "pings", s.Pings);
@@ -212,6 +224,8 @@ public sealed class FunctionPlatform
         private readonly List<(Instance Instance, double ExpiresAt)> _fixedIdle = [];
         private int _fixedHead;
         private double _lastEnd = double.NaN;
+        private long _arrived;
+        private double _lastInvocationEnd = double.NaN;
         private readonly KeepAliveState _keepAlive;
         private readonly Stack<Instance> _provisionedIdle = new();
         private readonly Stack<Instance> _spareInstances = new();
@@ -297,12 +311,25 @@ public sealed class FunctionPlatform
             {
                 return;
             }
+            _arrived++;
             Invoke(_sim.Now, caller: null);
             ScheduleNextArrival();
         }
 
+        /// <summary>
+        /// With an <see cref="FunctionSpec.InvocationLimit"/>: when the last invocation ended
+        /// (completed, killed or rejected), in seconds from the start of the run, once all have
+        /// arrived and none runs or waits; otherwise NaN.
+        /// </summary>
+        public double Makespan => Spec.InvocationLimit is { } limit && _arrived == limit && BusyCount == 0
+            && !_platform._queued.Any(q => q.Function == this) ? _lastInvocationEnd : double.NaN;
+
         private void ScheduleNextArrival()
         {
+            if (Spec.InvocationLimit is { } limit && _arrived >= limit)
+            {
+                return;
+            }
             if (_interarrival is not null)
             {
                 _arrivalSeq = _sim.Schedule(_interarrival.Sample(), this);
@@ -325,6 +352,7 @@ public sealed class FunctionPlatform
             else if (_platform._spec.Throttle == ThrottlePolicy.Reject)
             {
                 Stats.Throttled++;
+                _lastInvocationEnd = now;
                 // A synchronous caller gets the rejection at once and goes on.
                 caller?.Function.ContinueCalls(caller);
             }
@@ -524,6 +552,11 @@ public sealed class FunctionPlatform
             else if (cold && _pod is null)
             {
                 instance.ReadyAt = now + startup;
+                if (!ping && _coldDuration is null)
+                {
+                    // (The analytical setting knows only a cold invocation's whole duration.)
+                    Stats.ColdStartup.Add(startup);
+                }
                 _platform.ColdStarted?.Invoke(new ColdStart(Spec.Name, now, now, now + startup));
             }
             UpdatePartial(instance);
@@ -550,6 +583,10 @@ public sealed class FunctionPlatform
             instance.Waiting = null;
             completion.ExecutionStart = _sim.Now + completion.Startup;
             instance.ReadyAt = completion.ExecutionStart;
+            if (!completion.Ping)
+            {
+                Stats.ColdStartup.Add(instance.ReadyAt - instance.RequestedAt);
+            }
             _platform.ColdStarted?.Invoke(new ColdStart(Spec.Name, instance.RequestedAt, _sim.Now, instance.ReadyAt));
             UpdatePartial(instance);
             _sim.Schedule(instance.WaitingDelay, completion);
@@ -609,6 +646,10 @@ public sealed class FunctionPlatform
             _platform.BusyInstances--;
             // Billed from the start of execution to the end, waits for synchronous callees included.
             Stats.Bill += _platform._spec.Pricing.Invocation(Spec.MemoryBytes, now - c.ExecutionStart);
+            if (!c.Ping)
+            {
+                _lastInvocationEnd = now;
+            }
             if (c.Killed)
             {
                 Stats.Timeouts++;

@@ -92,6 +92,7 @@ public enum ThrottlePolicy
 /// function's code layer; used when the platform runs instances on container engines.</param>
 /// <param name="InstanceConcurrency">Invocations one instance serves at once (1, as Lambda; more, as
 /// Cloud Run or Azure Functions allow). Each runs for its own duration; they do not slow each other.</param>
+/// <param name="InvocationLimit">Invocations its arrivals send in all, then no more (a job); null: they never stop.</param>
 public sealed record FunctionSpec(
     string Name,
     double MemoryBytes,
@@ -109,7 +110,8 @@ public sealed record FunctionSpec(
     double? PingInterval = null,
     IReadOnlyList<int>? InvocationsPerMinute = null,
     Containers.ContainerImage? Image = null,
-    int InstanceConcurrency = 1);
+    int InstanceConcurrency = 1,
+    long? InvocationLimit = null);
 
 /// <summary>A call from one function to another.</summary>
 /// <param name="Function">The function called.</param>

@@ -32,6 +32,9 @@ internal sealed class Service : IVmOwner, IPodOwner
     private readonly Sampler? _callCpu;
     private int _next;
     private int _nextBackend;
+    private long _sent;
+    private long _ended;
+    private double _lastEnd = double.NaN;
 
     public Service(ServiceSpec spec, Simulation sim, FairShare fairShare, DatacenterNetwork network, NetworkNode gateway)
     {
@@ -75,11 +78,19 @@ internal sealed class Service : IVmOwner, IPodOwner
 
     public QuantileSketch ResponseQuantiles { get; } = new();
 
+    /// <summary>
+    /// With a <see cref="ServiceSpec.RequestLimit"/>: when the last request ended (answered or
+    /// failed), in seconds from the start of the run, once every request has; otherwise NaN.
+    /// Kept across the end of the warm-up.
+    /// </summary>
+    public double Makespan => Spec.RequestLimit is { } limit && _ended == limit ? _lastEnd : double.NaN;
+
     public IEnumerable<Await> Arrivals()
     {
-        while (true)
+        while (Spec.RequestLimit is not { } limit || _sent < limit)
         {
             yield return _sim.Delay(_interarrival.Sample());
+            _sent++;
             Arrived++;
             _held.Enqueue(_sim.Now);
             ServeHeld();
@@ -242,6 +253,13 @@ internal sealed class Service : IVmOwner, IPodOwner
         double response = _sim.Now - arrivedAt;
         Response.Add(response);
         ResponseQuantiles.Add(response);
+        Ended();
+    }
+
+    private void Ended()
+    {
+        _ended++;
+        _lastEnd = _sim.Now;
     }
 
     /// <summary>
@@ -293,6 +311,7 @@ internal sealed class Service : IVmOwner, IPodOwner
     {
         replica.Requests.Remove(request);
         Failed++;
+        Ended();
     }
 
     public void ResetStatistics()

@@ -45,9 +45,10 @@ public enum Balancing
 /// <param name="Backend">Where the call goes when not to a backend container of the same pod.</param>
 /// <param name="Workers">Requests one replica serves at once; the rest wait their turn, first come first
 /// served. Default 200, Apache Tomcat's default maxThreads.</param>
+/// <param name="RequestLimit">Requests sent in all, then no more (a job); null: they never stop.</param>
 public sealed record ServiceSpec(string Name, Distribution Interarrival, RequestSpec Request, VmSpec? Vm, int Replicas,
     Balancing Balancing, PodSpec? Pod = null, string? EngineGroup = null, CallSpec? Call = null, BackendSpec? Backend = null,
-    int Workers = 200);
+    int Workers = 200, long? RequestLimit = null);
 
 /// <summary>
 /// A batch job: tasks spread over VMs, all started as soon as their VM runs; or, in containers,

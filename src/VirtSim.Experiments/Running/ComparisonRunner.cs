@@ -22,12 +22,12 @@ public static class ComparisonRunner
         ("latency p95", "s", (m, _, _) => m($"{ComparisonReader.Workload}.response_time_p95")),
         ("latency p99", "s", (m, _, _) => m($"{ComparisonReader.Workload}.response_time_p99")),
         ("cold starts", "fraction", (m, kind, _) => kind == "functions" ? m($"{ComparisonReader.Workload}.cold_start_ratio") : 0),
-        // Start-up: what a new replica takes before it serves; for a function, what a cold start adds.
+        // Start-up: what a new replica takes before it serves; for a function, a cold start before execution.
         ("start-up time", "s", (m, kind, _) => kind switch
         {
             "VMs" => m("vm_startup_mean"),
             "containers" => m("pod_startup_mean"),
-            _ => m($"{ComparisonReader.Workload}.response_time_cold_mean") - m($"{ComparisonReader.Workload}.response_time_warm_mean"),
+            _ => m($"{ComparisonReader.Workload}.cold_start_mean"),
         }),
         ("bytes moved", "B", (m, _, _) => Zero(m("image_bytes_pulled")) + Zero(m("layer_bytes_pulled"))),
         // A function's hosts, their utilization and energy are the provider's, not the architect's.
@@ -43,8 +43,23 @@ public static class ComparisonRunner
         }),
     ];
 
-    /// <summary>The names of the rows, in order.</summary>
+    /// <summary>
+    /// The rows a job adds: the time from the start of the run until its last request ended, and
+    /// what the job cost: the hosts' price for that long (they are let go once it is done) or the
+    /// function's bill.
+    /// </summary>
+    private static readonly (string Metric, string Unit, Func<Func<string, double>, string, double, double> Value)[] JobMeasures =
+    [
+        ("makespan", "s", (m, _, _) => m($"{ComparisonReader.Workload}.makespan")),
+        ("job cost", "money", (m, kind, _) => kind == "functions" ? m("faas_bill")
+            : m("cost_per_hour") * m($"{ComparisonReader.Workload}.makespan") / 3600),
+    ];
+
+    /// <summary>The names of the rows of an endless workload, in order.</summary>
     public static IEnumerable<string> MeasureNames => Measures.Select(m => m.Metric);
+
+    /// <summary>The names of the rows a job adds after those, in order.</summary>
+    public static IEnumerable<string> JobMeasureNames => JobMeasures.Select(m => m.Metric);
 
     /// <summary>Runs every deployment of <paramref name="comparison"/>; <paramref name="progress"/> hears of each finished replication.</summary>
     public static ComparisonResult Run(Comparison comparison, RunOptions? options = null, IProgress<int>? progress = null,
@@ -62,7 +77,7 @@ public static class ComparisonRunner
             runs.Add(run);
         }
         var rows = new List<ComparisonRow>();
-        foreach (var (metric, unit, value) in Measures)
+        foreach (var (metric, unit, value) in comparison.JobRequests is null ? Measures : [.. Measures, .. JobMeasures])
         {
             var cells = new List<ConfidenceInterval>();
             for (int d = 0; d < runs.Count; d++)

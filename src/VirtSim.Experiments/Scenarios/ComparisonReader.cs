@@ -10,8 +10,9 @@ namespace VirtSim.Experiments.Scenarios;
 /// <param name="Description">What it shows.</param>
 /// <param name="Deployments">Each deployment as a scenario of its own, in the file's order.</param>
 /// <param name="SweepRates">Arrival rates (per second) to repeat the comparison at, in increasing order; empty for none.</param>
+/// <param name="JobRequests">For a job: the requests it sends in all; null for an endless workload.</param>
 public sealed record Comparison(string Name, string Description, IReadOnlyList<(string Name, string Kind, Scenario Scenario)> Deployments,
-    IReadOnlyList<double>? SweepRates = null);
+    IReadOnlyList<double>? SweepRates = null, long? JobRequests = null);
 
 /// <summary>
 /// Reads a comparison file: the usual header, the shared hardware (<c>datacenter</c>,
@@ -36,7 +37,7 @@ public static class ComparisonReader
         var shared = DatacenterReader.Read(dcValue, root.Optional("images"), null, null, null, root.Optional("container_images"), null, out var context);
 
         var w = root.Required("workload", "{arrivals: {rate: 50/s}, request: {cpu: 20ms, network: 20KB}}").AsSection("arrivals", "request");
-        var interarrival = ScenarioLoader.ReadArrivals(w.Required("arrivals", "{rate: 50/s}"));
+        var (interarrival, job) = ReadWorkloadArrivals(w.Required("arrivals", "{rate: 50/s}"), header);
         var r = w.Required("request", "{cpu: 20ms, network: 20KB}").AsSection("cpu", "disk", "network");
         var request = new RequestSpec(r.Required("cpu", "20ms").AsDurationOrDistribution(), r.Optional("disk")?.AsSize() ?? 0, r.Optional("network")?.AsSize() ?? 0);
 
@@ -51,7 +52,7 @@ public static class ComparisonReader
             {
                 throw nameValue.Error($"a deployment named '{name}' is declared twice");
             }
-            var (kind, spec) = ReadDeployment(d, value, shared, context, interarrival, request);
+            var (kind, spec) = ReadDeployment(d, value, shared, context, interarrival, request, job);
             deployments.Add((name, kind, header with { Name = $"{header.Name}/{name}", Datacenter = spec }));
         }
         if (deployments.Count < 2)
@@ -61,6 +62,10 @@ public static class ComparisonReader
         var rates = new List<double>();
         if (root.Optional("sweep") is { } sweepValue)
         {
+            if (job is not null)
+            {
+                throw sweepValue.Error("a sweep varies the arrival rate of an endless workload, not of a job of so many requests");
+            }
             var sweep = sweepValue.AsSection("rates");
             var ratesValue = sweep.Required("rates", "[1/s, 10/s, 100/s]");
             foreach (var rateValue in ratesValue.AsList("arrival rates"))
@@ -77,11 +82,32 @@ public static class ComparisonReader
                 throw ratesValue.Error("expected at least two rates to sweep over");
             }
         }
-        return new Comparison(header.Name, header.Description, deployments, rates);
+        return new Comparison(header.Name, header.Description, deployments, rates, job);
+    }
+
+    /// <summary>
+    /// The workload's arrivals: endless (<c>rate</c> or <c>interarrival</c>), or a job of so many
+    /// <c>requests</c>, sent all at the start unless a rate or gaps are given. A job is measured
+    /// from the start of the run, so it allows no warm-up.
+    /// </summary>
+    private static (Distribution Interarrival, long? Job) ReadWorkloadArrivals(YamlValue value, Scenario header)
+    {
+        var arrivals = value.AsSection("rate", "interarrival", "requests");
+        if (arrivals.Optional("requests") is not { } requestsValue)
+        {
+            return (ScenarioLoader.ReadArrivals(value), null);
+        }
+        long requests = requestsValue.AsInteger(1, 100_000_000);
+        if (header.Warmup > 0)
+        {
+            throw requestsValue.Error("a job is measured from the start of the run: expected warmup: 0 with requests");
+        }
+        bool atOnce = arrivals.Optional("rate") is null && arrivals.Optional("interarrival") is null;
+        return (atOnce ? new Distribution.Deterministic(0) : ScenarioLoader.ReadArrivals(value, "requests"), requests);
     }
 
     private static (string Kind, DatacenterSpec Spec) ReadDeployment(YamlSection d, YamlValue at, DatacenterSpec shared,
-        DatacenterReader.Context context, Distribution interarrival, RequestSpec request)
+        DatacenterReader.Context context, Distribution interarrival, RequestSpec request, long? job)
     {
         var chosen = new[] { "vm", "pod", "function" }.Where(k => d.Optional(k) is not null).ToList();
         if (chosen.Count != 1)
@@ -94,10 +120,10 @@ public static class ComparisonReader
         {
             case "vm":
                 var vm = DatacenterReader.ReadDeploymentVm(d.Required("vm"), Workload, context);
-                return ("VMs", shared with { Services = [new ServiceSpec(Workload, interarrival, request, vm, replicas, balancing)] });
+                return ("VMs", shared with { Services = [new ServiceSpec(Workload, interarrival, request, vm, replicas, balancing, RequestLimit: job)] });
             case "pod":
                 var (pod, engines) = DatacenterReader.ReadDeploymentPod(d.Required("pod"), Workload, context);
-                return ("containers", shared with { Services = [new ServiceSpec(Workload, interarrival, request, null, replicas, balancing, pod, engines)] });
+                return ("containers", shared with { Services = [new ServiceSpec(Workload, interarrival, request, null, replicas, balancing, pod, engines, RequestLimit: job)] });
             default:
                 d.AllowOnly(["name", "function"]);
                 var f = d.Required("function").AsSection("memory", "timeout", "concurrency", "instance_concurrency", "runtime_init", "function_init",
@@ -113,10 +139,14 @@ public static class ComparisonReader
                     f.Optional("function_init")?.AsDuration(allowZero: true) ?? 0.25,
                     f.Optional("keep_alive") is { } k ? FunctionReader.ReadKeepAlive(k) : KeepAlivePolicy.Fixed.Default,
                     (int)(f.Optional("provisioned")?.AsInteger(0, 1_000_000) ?? 0),
-                    InstanceConcurrency: (int)(f.Optional("instance_concurrency")?.AsInteger(1, 10_000) ?? 1));
+                    InstanceConcurrency: (int)(f.Optional("instance_concurrency")?.AsInteger(1, 10_000) ?? 1),
+                    InvocationLimit: job);
+                // A job's invocations over the concurrency limit wait their turn (as asynchronous
+                // invocations are retried); an endless workload's are rejected, as a synchronous caller sees.
                 return ("functions", shared with
                 {
-                    Functions = new FunctionPlatformSpec([function], null, ThrottlePolicy.Reject, FunctionPricing.Default),
+                    Functions = new FunctionPlatformSpec([function], null, job is null ? ThrottlePolicy.Reject : ThrottlePolicy.Queue,
+                        FunctionPricing.Default),
                 });
         }
     }

@@ -139,9 +139,9 @@ public static class ScenarioLoader
         return new StationSpec(servers, discipline, capacity, interarrival, service);
     }
 
-    internal static Distribution ReadArrivals(YamlValue value)
+    internal static Distribution ReadArrivals(YamlValue value, params string[] alsoAllowed)
     {
-        var arrivals = value.AsSection("rate", "interarrival");
+        var arrivals = value.AsSection(["rate", "interarrival", .. alsoAllowed]);
         var rate = arrivals.Optional("rate");
         var interarrival = arrivals.Optional("interarrival");
         return (rate, interarrival) switch

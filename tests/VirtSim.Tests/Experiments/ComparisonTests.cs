@@ -49,12 +49,15 @@ public class ComparisonTests
         var startup = result.Rows.Single(r => r.Metric == "start-up time").Values;
         Assert.That(startup[0].Mean, Is.GreaterThan(startup[1].Mean));
         Assert.That(startup[1].Mean, Is.GreaterThan(startup[2].Mean));
+        Assert.That(startup[2].Mean, Is.EqualTo(0.3 + 0.4).Within(1e-9), "a cold start initializes the runtime, then the function");
     }
 
-    private static ScenarioException Bad(string replace, string with)
+    private static ScenarioException Bad(string replace, string with) => Bad(text => text.Replace(replace, with));
+
+    private static ScenarioException Bad(Func<string, string> edit)
     {
         string path = Path.Combine(Path.GetTempPath(), $"virtsim-cmp-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(path, File.ReadAllText(Example).Replace(replace, with));
+        File.WriteAllText(path, edit(File.ReadAllText(Example)));
         try
         {
             return Assert.Throws<ScenarioException>(() => ComparisonReader.LoadFile(path))!;
@@ -84,6 +87,29 @@ public class ComparisonTests
         {
             File.Delete(path);
         }
+    }
+
+    [Test]
+    public void AJobAllowsNoWarmupAndNoSweep()
+    {
+        var warm = Bad(text => text.Replace("  arrivals: {rate: 40/s}", "  arrivals: {requests: 1000}"));
+        Assert.That(warm.Message, Does.Contain("workload.arrivals.requests: a job is measured from the start of the run: expected warmup: 0"));
+        var swept = Bad(text => text.Replace("  arrivals: {rate: 40/s}", "  arrivals: {requests: 1000}").Replace("warmup: 10min", "warmup: 0s")
+            + "sweep: {rates: [1/s, 2/s]}\n");
+        Assert.That(swept.Message, Does.Contain("sweep: a sweep varies the arrival rate of an endless workload, not of a job"));
+    }
+
+    [Test]
+    public void AnUnfinishedJobHasNoMakespan()
+    {
+        // Ten minutes are not enough for the VMs (about 23) or the containers (about 28).
+        var comparison = ShortComparison.Load("compare-batch.yaml", duration: 600, warmup: 0);
+        var result = ComparisonRunner.Run(comparison, new RunOptions(Replications: 1));
+        var makespan = result.Rows.Single(r => r.Metric == "makespan").Values;
+        Assert.That(makespan[0].Count, Is.Zero);
+        Assert.That(makespan[1].Count, Is.Zero);
+        Assert.That(makespan[2].Mean, Is.LessThan(60));
+        Assert.That(ComparisonWriter.Markdown(result), Does.Contain("| makespan | s | n/a | n/a |"));
     }
 
     [Test]
