@@ -40,14 +40,58 @@ public class ReportTests
     [Test]
     public void ChromiumRendersTheSweepReportWithItsTablesAndBothPlots()
     {
+        var (sweep, crossovers) = ShortSweep();
+        var root = Rendered(directory => ComparisonWriter.Write(sweep, crossovers, directory, File.ReadAllText(SweepExample)));
+        // Crossovers are a list; tables: one per crossover measure, and the sources.
+        Assert.That(root.GetProperty("tables").GetInt32(), Is.EqualTo(SweepRunner.CrossoverMeasures.Count() + 1));
+        var headers = root.GetProperty("headers").EnumerateArray().Select(h => h.GetString()).ToList();
+        foreach (var (name, kind, _) in sweep.Comparison.Deployments)
+        {
+            Assert.That(headers, Does.Contain($"{name} ({kind})"));
+        }
+        Assert.That(root.GetProperty("images").GetInt32(), Is.EqualTo(2));
+        var decoded = root.GetProperty("decoded").EnumerateArray().Select(d => (d[0].GetInt32(), d[1].GetInt32())).ToList();
+        Assert.That(decoded, Is.EqualTo(new[] { (900, 560), (900, 560) }), "both plots decode at their size");
+        Assert.That(root.GetProperty("external").GetInt32(), Is.Zero, "self-contained: nothing loaded from elsewhere");
+    }
+
+    [Test]
+    public void ChromiumRendersTheComparisonReportWithItsTableAndPlots()
+    {
+        var comparison = ShortComparison.Load("compare-web-api.yaml", duration: 120, warmup: 60);
+        var result = ComparisonRunner.Run(comparison, new RunOptions(Replications: 2, Timeline: true));
+        var root = Rendered(directory => ComparisonWriter.Write(result, directory, File.ReadAllText(Path.Combine(Repository.Examples, "compare-web-api.yaml"))));
+        var headers = root.GetProperty("headers").EnumerateArray().Select(h => h.GetString()).ToList();
+        foreach (var (name, kind, _) in comparison.Deployments)
+        {
+            Assert.That(headers, Does.Contain($"{name} ({kind})"));
+        }
+        // Every measure is a row the browser laid out, with a cell per deployment after measure and unit.
+        var rows = root.GetProperty("rows").EnumerateArray().ToDictionary(r => r[0].GetString()!, r => r[1].GetInt32());
+        foreach (string measure in ComparisonRunner.MeasureNames)
+        {
+            Assert.That(rows.GetValueOrDefault(measure), Is.EqualTo(2 + comparison.Deployments.Count), measure);
+        }
+        // The start-up timeline and the instances over time, decoded at their size.
+        var decoded = root.GetProperty("decoded").EnumerateArray().Select(d => (d[0].GetInt32(), d[1].GetInt32())).ToList();
+        Assert.That(root.GetProperty("images").GetInt32(), Is.EqualTo(2));
+        Assert.That(decoded, Is.EqualTo(new[] { (900, 560), (900, 560) }));
+        Assert.That(root.GetProperty("external").GetInt32(), Is.Zero, "self-contained: nothing loaded from elsewhere");
+    }
+
+    /// <summary>
+    /// Writes a report with <paramref name="write"/>, opens it in headless Chromium and returns
+    /// what the browser made of it: tables, header cells, rows (first cell and cell count), images
+    /// and which of them decoded at what size, and elements loaded from elsewhere.
+    /// </summary>
+    private static JsonElement Rendered(Action<string> write)
+    {
         string? chromium = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists);
         Assert.That(chromium, Is.Not.Null, "this test needs Debian's chromium package (apt-get install -y chromium); .ci/run installs it");
-
-        var (sweep, crossovers) = ShortSweep();
         string directory = Path.Combine(Path.GetTempPath(), $"virtsim-report-{Guid.NewGuid():N}");
         try
         {
-            ComparisonWriter.Write(sweep, crossovers, directory, File.ReadAllText(SweepExample));
+            write(directory);
             // A probe the test appends, not part of the report: once the page has loaded, it
             // records what the browser made of it where --dump-dom can show it.
             string page = Path.Combine(directory, "probed.html");
@@ -57,6 +101,7 @@ public class ReportTests
                   document.body.setAttribute('data-probe', JSON.stringify({
                     tables: document.querySelectorAll('table').length,
                     headers: [...document.querySelectorAll('th')].map(th => th.textContent),
+                    rows: [...document.querySelectorAll('tr')].filter(tr => tr.cells[0].tagName === 'TD').map(tr => [tr.cells[0].textContent, tr.cells.length]),
                     images: images.length,
                     decoded: images.filter(i => i.complete && i.naturalWidth > 0).map(i => [i.naturalWidth, i.naturalHeight]),
                     external: [...document.querySelectorAll('[src]')].filter(e => !e.getAttribute('src').startsWith('data:')).length }));
@@ -66,18 +111,7 @@ public class ReportTests
             var match = System.Text.RegularExpressions.Regex.Match(dom, "data-probe=\"([^\"]*)\"");
             Assert.That(match.Success, $"the page's load handler did not run; Chromium printed: {dom[..Math.Min(dom.Length, 500)]}");
             using var probe = JsonDocument.Parse(WebUtility.HtmlDecode(match.Groups[1].Value));
-            var root = probe.RootElement;
-            // Crossovers are a list; tables: one per crossover measure, and the sources.
-            Assert.That(root.GetProperty("tables").GetInt32(), Is.EqualTo(SweepRunner.CrossoverMeasures.Count() + 1));
-            var headers = root.GetProperty("headers").EnumerateArray().Select(h => h.GetString()).ToList();
-            foreach (var (name, kind, _) in sweep.Comparison.Deployments)
-            {
-                Assert.That(headers, Does.Contain($"{name} ({kind})"));
-            }
-            Assert.That(root.GetProperty("images").GetInt32(), Is.EqualTo(2));
-            var decoded = root.GetProperty("decoded").EnumerateArray().Select(d => (d[0].GetInt32(), d[1].GetInt32())).ToList();
-            Assert.That(decoded, Is.EqualTo(new[] { (900, 560), (900, 560) }), "both plots decode at their size");
-            Assert.That(root.GetProperty("external").GetInt32(), Is.Zero, "self-contained: nothing loaded from elsewhere");
+            return probe.RootElement.Clone();
         }
         finally
         {
