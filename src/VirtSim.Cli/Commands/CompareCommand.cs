@@ -96,6 +96,10 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
         {
             console.MarkupLine("No crossover within the rates swept.");
         }
+        foreach (var b in SweepRunner.LatencyBreaks(sweep))
+        {
+            console.MarkupLineInterpolated($"Latency breaks: {b.Describe()}");
+        }
         console.MarkupLineInterpolated($"Wrote {Path.Combine(output, ComparisonReport.File)}, {ComparisonWriter.MarkdownFile}, {ComparisonWriter.SweepCsvFile}, {ComparisonWriter.LatencyPlotFile} and {ComparisonWriter.CostPlotFile}");
         return 0;
     }

@@ -68,6 +68,13 @@ public static class ComparisonReport
             }
             page.AppendLine("</ul>");
         }
+        page.AppendLine("<h2>Where latency breaks</h2>");
+        page.AppendLine("<ul>");
+        foreach (var b in SweepRunner.LatencyBreaks(sweep))
+        {
+            page.AppendLine(CultureInfo.InvariantCulture, $"<li>{Encode(b.Describe())}.</li>");
+        }
+        page.AppendLine("</ul>");
         Figures(page, plots);
         foreach (string measure in SweepRunner.CrossoverMeasures)
         {

@@ -98,6 +98,13 @@ public static class ComparisonWriter
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"- {c.Measure}: {c.Lower} is lower below {Number(c.Rate)} requests/s, {c.Higher} above.");
         }
+        text.AppendLine();
+        text.AppendLine("## Where latency breaks");
+        text.AppendLine();
+        foreach (var b in SweepRunner.LatencyBreaks(sweep))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"- {b.Describe()}.");
+        }
         foreach (string measure in SweepRunner.CrossoverMeasures)
         {
             var unit = sweep.Points[0].Rows.Single(r => r.Metric == measure).Unit;

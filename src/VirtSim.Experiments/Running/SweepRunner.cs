@@ -21,6 +21,19 @@ public sealed record SweepResult(Comparison Comparison, IReadOnlyList<double> Ra
 /// <param name="Rate">The arrival rate, per second, where they cross.</param>
 public sealed record Crossover(string Measure, string Lower, string Higher, double Rate);
 
+/// <summary>Where a deployment's latency breaks under a load sweep (see <see cref="SweepRunner.LatencyBreaks"/>).</summary>
+/// <param name="Deployment">The deployment.</param>
+/// <param name="LightLoadP99">Its p99 latency at the lowest rate swept, in seconds.</param>
+/// <param name="Rate">The rate (per second) at which its p99 reaches twice that; null if it does not within the sweep.</param>
+/// <param name="HighestRate">The highest rate swept, per second.</param>
+public sealed record LatencyBreak(string Deployment, double LightLoadP99, double? Rate, double HighestRate)
+{
+    /// <summary>One sentence for tables, reports and the console.</summary>
+    public string Describe() => Rate is { } rate
+        ? FormattableString.Invariant($"{Deployment}: p99 reaches {SweepRunner.BreakFactor:G} × its light-load {LightLoadP99:G3} s near {rate:G4} requests/s")
+        : FormattableString.Invariant($"{Deployment}: p99 stays under {SweepRunner.BreakFactor:G} × its light-load {LightLoadP99:G3} s up to {HighestRate:G4} requests/s");
+}
+
 /// <summary>Runs a comparison at every rate of its sweep, and finds where the deployments cross.</summary>
 public static class SweepRunner
 {
@@ -43,6 +56,40 @@ public static class SweepRunner
             points.Add(point);
         }
         return new SweepResult(comparison, rates, points);
+    }
+
+    /// <summary>How many times its value at the lowest rate swept a deployment's p99 latency must reach for its latency to count as broken.</summary>
+    public const double BreakFactor = 2;
+
+    /// <summary>
+    /// Where each deployment's latency breaks: the rate, interpolated between the rates swept, at
+    /// which its p99 first reaches <see cref="BreakFactor"/> times its value at the lowest rate
+    /// (a queue building up towards saturation); null when it does not within the sweep.
+    /// </summary>
+    public static IReadOnlyList<LatencyBreak> LatencyBreaks(SweepResult sweep)
+    {
+        ArgumentNullException.ThrowIfNull(sweep);
+        var breaks = new List<LatencyBreak>();
+        for (int d = 0; d < sweep.Comparison.Deployments.Count; d++)
+        {
+            var p99 = sweep.Series("latency p99", d);
+            if (double.IsFinite(p99[0]) && p99[0] > 0)
+            {
+                breaks.Add(new LatencyBreak(sweep.Comparison.Deployments[d].Name, p99[0], BreakingPoint(sweep.Rates, p99), sweep.Rates[^1]));
+            }
+        }
+        return breaks;
+    }
+
+    /// <summary>
+    /// The first <paramref name="x"/>, interpolated, at which <paramref name="y"/> reaches
+    /// <see cref="BreakFactor"/> times its first value; null if it never does.
+    /// </summary>
+    public static double? BreakingPoint(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    {
+        ArgumentNullException.ThrowIfNull(y);
+        var crossings = CrossingPoints(x, y, Enumerable.Repeat(BreakFactor * y[0], y.Count).ToArray());
+        return crossings.Count > 0 ? crossings[0] : null;
     }
 
     /// <summary>Every crossover of the crossover measures between every pair of deployments.</summary>

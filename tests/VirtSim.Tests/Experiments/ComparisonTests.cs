@@ -132,6 +132,16 @@ public class SweepTests
     }
 
     [Test]
+    public void TheBreakingPointIsWhereLatencyFirstReachesTwiceItsLightLoadValue()
+    {
+        // 0.1 s at light load, so the threshold is 0.2 s: crossed between 20 (0.15) and 30 (0.35),
+        // at 20 + 10 x 0.05 / 0.2 = 22.5; a later dip and rise does not count again.
+        double[] rates = [10, 20, 30, 40, 50];
+        Assert.That(SweepRunner.BreakingPoint(rates, [0.1, 0.15, 0.35, 0.15, 0.5]), Is.EqualTo(22.5).Within(1e-12));
+        Assert.That(SweepRunner.BreakingPoint(rates, [0.1, 0.12, 0.15, 0.18, 0.19]), Is.Null);
+    }
+
+    [Test]
     public void ASweepFindsWhereAFunctionStopsBeingCheaperAndDrawsItsPlots()
     {
         var comparison = ShortComparison.Load("compare-load-sweep.yaml", duration: 120, warmup: 30) with { SweepRates = [10, 100, 200] };
@@ -141,6 +151,11 @@ public class SweepTests
         // so its bill reaches a host's 0.80 per hour near 0.80 / (3,600 x 1.45e-6) = 153 requests/s.
         Assert.That(cost.Select(c => c.Higher), Is.EquivalentTo(new[] { "vms", "containers" }));
         Assert.That(cost.Select(c => c.Rate), Is.All.EqualTo(153).Within(15));
+        // Six 1-core containers near 200 requests/s of 25 ms are 83% busy and queue; the function
+        // gives every request an instance of its own, so its latency does not grow with the load.
+        var breaks = SweepRunner.LatencyBreaks(sweep).ToDictionary(b => b.Deployment, b => b.Rate);
+        Assert.That(breaks["containers"], Is.InRange(100, 200));
+        Assert.That(breaks["functions"], Is.Null);
 
         var plot = VirtSim.Experiments.Results.ComparisonPlots.CostAgainstLoad(sweep);
         var series = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().ToList();
