@@ -187,7 +187,8 @@ public static class ComparisonPlots
             var replication = result.Runs[d].Replications[0];
             var scenario = result.Runs[d].Scenario;
             double end = scenario.Warmup + scenario.Duration;
-            var (times, counts) = replication.FunctionInstances is { Count: > 0 } samples ? FunctionSeries(samples)
+            var (times, counts) = replication.FunctionInstances is { Count: > 0 } samples
+                    ? FunctionSeries(samples, scenario.Datacenter?.Functions?.Functions.Sum(f => f.Provisioned) ?? 0)
                 : replication.PodTimeline is { Count: > 0 } pods
                     ? RunningSeries(pods, r => r.Pod, r => r.Phase == nameof(PodPhase.Running), r => r.Phase == nameof(PodPhase.Stopped), r => r.Time, end)
                 : replication.Timeline is { Count: > 0 } timeline
@@ -215,10 +216,11 @@ public static class ComparisonPlots
         return plot;
     }
 
-    private static (double[], double[]) FunctionSeries(IReadOnlyList<FunctionInstancesRow> samples)
+    private static (double[], double[]) FunctionSeries(IReadOnlyList<FunctionInstancesRow> samples, int provisioned)
     {
+        // The monitor samples from its first interval on; at the start only provisioned instances exist.
         var rows = samples.Where(r => r.Function == ComparisonReader.Workload).OrderBy(r => r.Time).ToList();
-        return (rows.Select(r => r.Time).ToArray(), rows.Select(r => (double)(r.Busy + r.Idle)).ToArray());
+        return ([0, .. rows.Select(r => r.Time)], [provisioned, .. rows.Select(r => (double)(r.Busy + r.Idle))]);
     }
 
     private static (double[], double[]) RunningSeries<T>(IReadOnlyList<T> timeline, Func<T, int> id, Func<T, bool> starts,

@@ -219,6 +219,7 @@ public class InstancesOverTimeTests
 
         // Quiet spells longer than the 1-minute keep-alive leave no instance at all.
         var functions = lines["functions (functions)"];
+        Assert.That((functions[0].X, functions[0].Y), Is.EqualTo((0.0, 0.0)), "nothing provisioned: no instance before the first call");
         Assert.That(functions.Min(p => p.Y), Is.Zero);
         Assert.That(functions.Max(p => p.Y), Is.GreaterThanOrEqualTo(1));
     }
