@@ -191,7 +191,13 @@ public sealed class Activity : IWaitable
         }
     }
 
-    private double RemainingNow() => Math.Max(0, Remaining - Rate * (Owner.Simulation.Now - LastUpdate));
+    private double RemainingNow()
+    {
+        // Rate first: reading it brings pending changes of this instant up to date, which may
+        // settle Remaining and LastUpdate; read after it, they agree with the rate.
+        double rate = Rate;
+        return Math.Max(0, Remaining - rate * (Owner.Simulation.Now - LastUpdate));
+    }
 
     internal void Finish()
     {

@@ -149,6 +149,27 @@ public class FairShareTests
     }
 
     [Test]
+    public void WorkDoneIsRightWhenAnotherActivityLeftAtTheSameInstant()
+    {
+        // Four activities share a 1-unit resource (0.25 each); at 30 s one is cancelled, which
+        // leaves the others' new rates pending until they are read. Each has still done 7.5.
+        var sim = new Simulation();
+        var fs = new FairShare(sim);
+        var cpu = fs.AddResource(1, "cpu");
+        var all = Enumerable.Range(0, 4).Select(_ => fs.CreateActivity().Uses(cpu)).ToList();
+        all.ForEach(a => a.Start(10));
+        sim.Run(until: 30);
+        var done = new List<double>();
+        foreach (var a in all)
+        {
+            done.Add(a.WorkDone);
+            a.Cancel();
+        }
+        Assert.That(done, Is.All.EqualTo(7.5).Within(Tol));
+        Assert.That(all.Select(a => a.WorkDone), Is.All.EqualTo(7.5).Within(Tol));
+    }
+
+    [Test]
     public void IncrementalRecomputationEqualsRecomputingEverythingFromScratch()
     {
         // A random network of 12 links and activities over 1 to 3 of them, some capped, some
