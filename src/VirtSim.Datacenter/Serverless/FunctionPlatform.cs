@@ -1,6 +1,8 @@
 using VirtSim.Datacenter.Containers;
 using VirtSim.Datacenter.Metrics;
+using VirtSim.Datacenter.Workload;
 using VirtSim.Kernel;
+using VirtSim.Kernel.FairSharing;
 using VirtSim.Kernel.Random;
 using VirtSim.Kernel.Statistics;
 
@@ -128,6 +130,14 @@ public sealed class FunctionPlatform
             function.Settle(_sim.Now);
             yield return (function.Spec.Name, function.BusyInstanceCount, function.IdleInstanceCount);
         }
+    }
+
+    /// <summary>Invokes <paramref name="function"/> now, as a client would, besides its own arrivals.</summary>
+    public void Invoke(string function)
+    {
+        var target = _functions.Find(f => f.Spec.Name == function)
+            ?? throw new ArgumentException($"No function is named '{function}'.", nameof(function));
+        target.Invoke(_sim.Now, caller: null);
     }
 
     /// <summary>The statistics of <paramref name="function"/>.</summary>
@@ -563,17 +573,60 @@ public sealed class FunctionPlatform
             var completion = _spareCompletions.Count > 0 ? _spareCompletions.Pop() : new Completion(this);
             completion.Set(instance, arrivedAt, now + startup, killed, cold, ping, caller);
             completion.Startup = startup;
+            // On engines an invocation's execution is CPU work in its instance's container, shared
+            // with the invocations it runs beside; elsewhere it takes the time drawn.
+            bool onCpu = _pod is not null && !ping && _coldDuration is null;
+            completion.CpuWork = onCpu ? execution : 0;
+            double delay = onCpu ? startup : startup + execution;
             if (cold && _pod is not null)
             {
                 // On engines a cold start first places a container, pulls what the node lacks and
                 // starts it; initialization and execution follow once it runs.
                 instance.Waiting = completion;
-                instance.WaitingDelay = startup + execution;
+                instance.WaitingDelay = delay;
                 instance.RequestedAt = now;
                 instance.Pod = _platform._cluster!.RequestPod(_pod, _platform._spec.EngineGroup!, instance);
                 return;
             }
-            _sim.Schedule(startup + execution, completion);
+            _sim.Schedule(delay, completion);
+        }
+
+        /// <summary>An invocation on an engine starts executing: its CPU work in its instance's container.</summary>
+        public void StartCpu(Completion c)
+        {
+            var pod = c.Instance!.Pod!;
+            c.Cpu = c.Cpu is null ? ReplicaWork.Cpu(pod, pod.CpuLimit!.Owner) : ReplicaWork.Reuse(c.Cpu, pod);
+            c.Cpu.Completed ??= c.CpuDone;
+            c.CpuStarted = c.CpuWork;
+            c.CpuWork = 0;
+            c.Cpu.Start(c.CpuStarted);
+            // Slowed by the invocations beside it, it may outlast its execution-time limit.
+            c.TimeoutSeq = _sim.Schedule(Spec.Timeout, c.Timer);
+        }
+
+        /// <summary>An invocation's CPU work is done: the host counts it as busy time.</summary>
+        public void CpuDone(Completion c)
+        {
+            var pod = c.Instance!.Pod!;
+            pod.Host.BusyCoreSeconds += c.CpuStarted * pod.CpuWeight;
+            c.TimeoutSeq = -1;
+            OwnWorkDone(c);
+        }
+
+        /// <summary>An invocation's execution-time limit has passed: if its CPU work still runs, it is killed.</summary>
+        public void TimedOut(Completion c, long seq)
+        {
+            if (seq != c.TimeoutSeq || c.Cpu is not { IsRunning: true } cpu)
+            {
+                return;
+            }
+            c.TimeoutSeq = -1;
+            double done = cpu.WorkDone;
+            cpu.Cancel();
+            var pod = c.Instance!.Pod!;
+            pod.Host.BusyCoreSeconds += done * pod.CpuWeight;
+            c.Killed = true;
+            OwnWorkDone(c);
         }
 
         /// <summary>A cold start's container runs: initialization and execution can proceed.</summary>
@@ -835,6 +888,26 @@ public sealed class FunctionPlatform
         public Completion? Caller;
         public int NextCall;
         public double Startup;
+        // On engines: CPU work still to start after the start-up delay, the work started, and
+        // the activity that runs it (kept with the pooled completion).
+        public double CpuWork;
+        public double CpuStarted;
+        public Activity? Cpu;
+        private Action<Activity>? _cpuDone;
+
+        public Action<Activity> CpuDone => _cpuDone ??= _ => Function.CpuDone(this);
+
+        // The execution-time limit of CPU work on an engine: a timer kept with the completion,
+        // and the sequence number of its pending wake (-1: none that counts).
+        public long TimeoutSeq = -1;
+        private TimeoutTimer? _timer;
+
+        public Wakeable Timer => _timer ??= new TimeoutTimer(this);
+
+        private sealed class TimeoutTimer(Completion completion) : Wakeable
+        {
+            protected override void Wake(long seq) => completion.Function.TimedOut(completion, seq);
+        }
 
         public void Set(Instance instance, double arrivedAt, double executionStart, bool killed, bool cold, bool ping, Completion? caller)
         {
@@ -847,7 +920,17 @@ public sealed class FunctionPlatform
             Caller = caller;
         }
 
-        protected override void Wake(long seq) => Function.OwnWorkDone(this);
+        protected override void Wake(long seq)
+        {
+            if (CpuWork > 0)
+            {
+                Function.StartCpu(this);
+            }
+            else
+            {
+                Function.OwnWorkDone(this);
+            }
+        }
     }
 }
 

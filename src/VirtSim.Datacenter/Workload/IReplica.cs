@@ -45,9 +45,23 @@ public static class ReplicaWork
     /// </summary>
     public static Activity Cpu(IReplica replica, FairShare fairShare, double cores = 1)
     {
+        ArgumentNullException.ThrowIfNull(fairShare);
+        return Configure(fairShare.CreateActivity(), replica, cores);
+    }
+
+    /// <summary>As <see cref="Cpu"/>, reusing <paramref name="activity"/> (not running) instead of creating one.</summary>
+    public static Activity Reuse(Activity activity, IReplica replica, double cores = 1)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        activity.ClearUses();
+        return Configure(activity, replica, cores);
+    }
+
+    private static Activity Configure(Activity cpu, IReplica replica, double cores)
+    {
         var host = replica.Host;
         double weight = replica.CpuWeight;
-        var cpu = fairShare.CreateActivity().Uses(host.Cpu, weight);
+        cpu.Uses(host.Cpu, weight);
         replica.AddCpuLimits(cpu, weight);
         cpu.RateCap = cores * host.Spec.CoreSpeed / weight;
         cpu.Share = replica.CpuShare;

@@ -1,4 +1,5 @@
 using VirtSim.Datacenter.Containers;
+using VirtSim.Datacenter.Serverless;
 using VirtSim.Experiments.Running;
 using VirtSim.Experiments.Scenarios;
 using VirtSim.Kernel;
@@ -60,6 +61,106 @@ public class FunctionEngineTests
         // And the pods behind them: placed, pulling, starting, running.
         var first = replication.PodTimeline!.Where(r => r.Pod == 0).Select(r => r.Phase);
         Assert.That(first, Is.SupersetOf(new[] { "Placed", "Pulling", "Starting", "Running" }));
+    }
+
+    // One 4-core node; a function of 1,769 MiB (one vCPU) serving up to four invocations per
+    // instance, 10 s of CPU each; its own arrivals are too rare to matter.
+    private const string SharedYaml = """
+        duration: 1h
+        datacenter:
+          network: {topology: star, host_link: {bandwidth: 10Gbps}}
+          hosts:
+            - {group: node, count: 1, cores: 4, memory: 32GiB, disk: 1TB, disk_bandwidth: 10GB/s, hypervisor: none}
+          engines:
+            - {name: faas, engine: containerd, host_group: node, layer_cache: 10GB}
+        container_images:
+          - name: python
+            steps: [{run: "FROM debian:12", size: 100MB}]
+        platform: {engines: faas, base_images: [python]}
+        functions:
+          - {name: f, base_image: python, code: 5MB, memory: 1769MiB, instance_concurrency: 4, arrivals: {interarrival: {distribution: deterministic, value: 1000000s}}, duration: 10s, timeout: 15min, runtime_init: 500ms, function_init: 500ms, keep_alive: 10min}
+        """;
+
+    [Test]
+    public void InvocationsSharingAnInstanceOnAnEngineShareItsCpu()
+    {
+        var scenario = ScenarioLoader.Parse("f.yaml", SharedYaml);
+        var sim = new Simulation(1);
+        var dc = new DC(sim, scenario.Datacenter!);
+        dc.Start();
+        var platform = dc.Functions!;
+        sim.Schedule(0, () => platform.Invoke("f"));
+        sim.Schedule(100, () =>
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                platform.Invoke("f");
+            }
+        });
+        sim.Run(until: 300);
+        var stats = platform.StatisticsOf("f");
+        Assert.That(stats.ColdStarts, Is.EqualTo(1), "the four later calls share the warm instance");
+        // Four calls of 10 s of CPU at once on one vCPU: processor sharing ends all four at 40 s.
+        Assert.That(stats.WarmResponse.Count, Is.EqualTo(4));
+        Assert.That(stats.WarmResponse.Mean, Is.EqualTo(40).Within(1e-6));
+        Assert.That(stats.WarmResponse.Max, Is.EqualTo(40).Within(1e-6));
+        // The lone cold call runs its 10 s after the container and 1 s of initialization.
+        Assert.That(stats.ColdResponse.Mean - stats.ColdStartup.Mean, Is.EqualTo(10).Within(1e-6));
+        // The node was busy for the five calls' CPU: 50 core-seconds.
+        Assert.That(dc.Hosts[0].BusyCoreSeconds, Is.EqualTo(50).Within(1e-6));
+    }
+
+    [Test]
+    public void AnInvocationSlowedByItsNeighboursIsKilledAtItsLimit()
+    {
+        // The same four calls with a 30 s limit: sharing one vCPU they would need 40 s, so at
+        // 30 s all four are killed, 7.5 s of CPU done each, and billed for 30 s.
+        var scenario = ScenarioLoader.Parse("f.yaml", SharedYaml.Replace("timeout: 15min", "timeout: 30s"));
+        var sim = new Simulation(1);
+        var dc = new DC(sim, scenario.Datacenter!);
+        dc.Start();
+        var platform = dc.Functions!;
+        sim.Schedule(0, () => platform.Invoke("f"));
+        double billBefore = double.NaN;
+        sim.Schedule(100, () =>
+        {
+            billBefore = platform.StatisticsOf("f").Bill;
+            for (int i = 0; i < 4; i++)
+            {
+                platform.Invoke("f");
+            }
+        });
+        sim.Run(until: 300);
+        var stats = platform.StatisticsOf("f");
+        Assert.That(stats.Timeouts, Is.EqualTo(4));
+        Assert.That(stats.WarmResponse.Count, Is.Zero);
+        Assert.That(dc.Hosts[0].BusyCoreSeconds, Is.EqualTo(10 + 4 * 7.5).Within(1e-6));
+        Assert.That(stats.Bill - billBefore, Is.EqualTo(4 * FunctionPricing.Default.Invocation(1769.0 * 1024 * 1024, 30)).Within(1e-12));
+    }
+
+    [Test]
+    public void InvocationsInInstancesOfTheirOwnDoNotSlowEachOther()
+    {
+        var scenario = ScenarioLoader.Parse("f.yaml", SharedYaml.Replace("instance_concurrency: 4", "instance_concurrency: 1"));
+        var sim = new Simulation(1);
+        var dc = new DC(sim, scenario.Datacenter!);
+        dc.Start();
+        var platform = dc.Functions!;
+        sim.Schedule(0, () => platform.Invoke("f"));
+        sim.Schedule(100, () =>
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                platform.Invoke("f");
+            }
+        });
+        sim.Run(until: 300);
+        var stats = platform.StatisticsOf("f");
+        // One warm instance takes the first of the four; three more start cold, a vCPU each on
+        // the 4-core node: every call runs its 10 s alone.
+        Assert.That(stats.ColdStarts, Is.EqualTo(4));
+        Assert.That(stats.WarmResponse.Mean, Is.EqualTo(10).Within(1e-6));
+        Assert.That(stats.ColdResponse.Mean - stats.ColdStartup.Mean, Is.EqualTo(10).Within(1e-6));
     }
 
     [Test]
