@@ -117,8 +117,9 @@ public static class ComparisonPlots
             {
                 AddLane($"{name} pod {pod.Id}", pod.Phases);
             }
-            var coldStarts = replication.ColdStarts ?? [];
-            for (int i = 0; i < Math.Min(LanesPerKind, coldStarts.Count); i++)
+            // Recorded as their containers run; drawn in the order they were asked for.
+            var coldStarts = (replication.ColdStarts ?? []).OrderBy(c => c.Requested).Take(LanesPerKind).ToList();
+            for (int i = 0; i < coldStarts.Count; i++)
             {
                 var c = coldStarts[i];
                 AddLane($"{name} cold start {i + 1}",

@@ -21,7 +21,7 @@ public static class ComparisonRunner
         ("latency p50", "s", (m, _, _) => m($"{ComparisonReader.Workload}.response_time_p50")),
         ("latency p95", "s", (m, _, _) => m($"{ComparisonReader.Workload}.response_time_p95")),
         ("latency p99", "s", (m, _, _) => m($"{ComparisonReader.Workload}.response_time_p99")),
-        ("cold starts", "fraction", (m, kind, _) => kind == "functions" ? m($"{ComparisonReader.Workload}.cold_start_ratio") : 0),
+        ("cold starts", "fraction", (m, kind, _) => IsFunction(kind) ? m($"{ComparisonReader.Workload}.cold_start_ratio") : 0),
         // Start-up: what a new replica takes before it serves; for a function, a cold start before execution.
         ("start-up time", "s", (m, kind, _) => kind switch
         {
@@ -31,14 +31,15 @@ public static class ComparisonRunner
         }),
         ("bytes moved", "B", (m, _, _) => Zero(m("image_bytes_pulled")) + Zero(m("layer_bytes_pulled"))),
         // A function's hosts, their utilization and energy are the provider's, not the architect's.
-        ("hosts used", "hosts", (m, kind, _) => kind == "functions" ? double.NaN : m("hosts_used")),
-        ("CPU utilization", "fraction", (m, kind, _) => kind == "functions" ? double.NaN : m("host_cpu_utilization")),
-        ("energy", "kWh", (m, kind, _) => kind == "functions" ? double.NaN : m("energy")),
-        ("cost per hour", "money/h", (m, kind, hours) => kind == "functions" ? m("faas_bill") / hours : m("cost_per_hour")),
+        ("hosts used", "hosts", (m, kind, _) => IsProvider(kind) ? double.NaN : m("hosts_used")),
+        ("CPU utilization", "fraction", (m, kind, _) => IsProvider(kind) ? double.NaN : m("host_cpu_utilization")),
+        ("energy", "kWh", (m, kind, _) => IsProvider(kind) ? double.NaN : m("energy")),
+        // Functions on the provider's platform are billed per use; self-hosted ones cost their hosts.
+        ("cost per hour", "money/h", (m, kind, hours) => IsProvider(kind) ? m("faas_bill") / hours : m("cost_per_hour")),
         ("cost per million requests", "money", (m, kind, hours) =>
         {
-            double cost = kind == "functions" ? m("faas_bill") : m("cost");
-            double requests = kind == "functions" ? m($"{ComparisonReader.Workload}.invocations") : m($"{ComparisonReader.Workload}.requests");
+            double cost = IsProvider(kind) ? m("faas_bill") : m("cost");
+            double requests = IsFunction(kind) ? m($"{ComparisonReader.Workload}.invocations") : m($"{ComparisonReader.Workload}.requests");
             return requests > 0 ? cost / requests * 1e6 : double.NaN;
         }),
     ];
@@ -51,7 +52,7 @@ public static class ComparisonRunner
     private static readonly (string Metric, string Unit, Func<Func<string, double>, string, double, double> Value)[] JobMeasures =
     [
         ("makespan", "s", (m, _, _) => m($"{ComparisonReader.Workload}.makespan")),
-        ("job cost", "money", (m, kind, _) => kind == "functions" ? m("faas_bill")
+        ("job cost", "money", (m, kind, _) => IsProvider(kind) ? m("faas_bill")
             : m("cost_per_hour") * m($"{ComparisonReader.Workload}.makespan") / 3600),
     ];
 
@@ -97,4 +98,8 @@ public static class ComparisonRunner
     }
 
     private static double Zero(double x) => double.IsNaN(x) ? 0 : x;
+
+    private static bool IsFunction(string kind) => kind is ComparisonReader.ProviderFunctions or ComparisonReader.SelfHostedFunctions;
+
+    private static bool IsProvider(string kind) => kind == ComparisonReader.ProviderFunctions;
 }

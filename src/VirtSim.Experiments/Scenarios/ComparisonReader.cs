@@ -1,4 +1,5 @@
 using VirtSim.Datacenter;
+using VirtSim.Datacenter.Containers;
 using VirtSim.Datacenter.Serverless;
 using VirtSim.Datacenter.Workload;
 using VirtSim.Kernel.Random;
@@ -23,6 +24,12 @@ public sealed record Comparison(string Name, string Description, IReadOnlyList<(
 /// </summary>
 public static class ComparisonReader
 {
+    /// <summary>The kind of a deployment of functions on the provider's platform, billed per use.</summary>
+    public const string ProviderFunctions = "functions";
+
+    /// <summary>The kind of a deployment of functions on the datacenter's own container engines, paid by the host.</summary>
+    public const string SelfHostedFunctions = "self-hosted functions";
+
     /// <summary>The name every deployment gives the workload, and so the prefix of its metrics.</summary>
     public const string Workload = "workload";
 
@@ -127,7 +134,24 @@ public static class ComparisonReader
             default:
                 d.AllowOnly(["name", "function"]);
                 var f = d.Required("function").AsSection("memory", "timeout", "concurrency", "instance_concurrency", "runtime_init", "function_init",
-                    "keep_alive", "provisioned");
+                    "keep_alive", "provisioned", "engines", "base_image", "code");
+                // On the datacenter's own engines (self-hosted, as OpenFaaS or Knative run): an
+                // instance is a container of a base image from container_images plus the code.
+                string? functionEngines = null;
+                ContainerImage? image = null;
+                if (f.Optional("engines") is { } enginesValue)
+                {
+                    functionEngines = enginesValue.AsText();
+                    if (!context.Engines.ContainsKey(functionEngines))
+                    {
+                        throw enginesValue.UnknownName("engine group", functionEngines, context.Engines.Keys, "datacenter.engines");
+                    }
+                    image = FunctionReader.ReadImage(f, Workload, context.ContainerImages);
+                }
+                else if ((f.Optional("base_image") ?? f.Optional("code")) is { } stray)
+                {
+                    throw stray.Error("base_image and code describe a self-hosted function's container: set engines too");
+                }
                 // A function runs the request's CPU work on one core of the provider's.
                 var function = new FunctionSpec(Workload,
                     f.Optional("memory")?.AsSize(allowZero: false) ?? 512 * 1024.0 * 1024,
@@ -139,14 +163,17 @@ public static class ComparisonReader
                     f.Optional("function_init")?.AsDuration(allowZero: true) ?? 0.25,
                     f.Optional("keep_alive") is { } k ? FunctionReader.ReadKeepAlive(k) : KeepAlivePolicy.Fixed.Default,
                     (int)(f.Optional("provisioned")?.AsInteger(0, 1_000_000) ?? 0),
+                    Image: image,
                     InstanceConcurrency: (int)(f.Optional("instance_concurrency")?.AsInteger(1, 10_000) ?? 1),
                     InvocationLimit: job);
-                // A job's invocations over the concurrency limit wait their turn (as asynchronous
-                // invocations are retried); an endless workload's are rejected, as a synchronous caller sees.
-                return ("functions", shared with
+                // Invocations over the concurrency limit wait their turn in a job (as asynchronous
+                // invocations are retried) and on our own platform (its gateway queues them, as
+                // Knative's activator does); a provider rejects a synchronous caller's.
+                var throttle = job is null && functionEngines is null ? ThrottlePolicy.Reject : ThrottlePolicy.Queue;
+                return (functionEngines is null ? ProviderFunctions : SelfHostedFunctions, shared with
                 {
-                    Functions = new FunctionPlatformSpec([function], null, job is null ? ThrottlePolicy.Reject : ThrottlePolicy.Queue,
-                        FunctionPricing.Default),
+                    Functions = new FunctionPlatformSpec([function], null, throttle,
+                        FunctionPricing.Default, EngineGroup: functionEngines),
                 });
         }
     }

@@ -60,20 +60,7 @@ internal static class FunctionReader
             ContainerImage? image = null;
             if (engines is not null)
             {
-                var baseValue = f.Required("base_image", baseImages.Keys.FirstOrDefault() ?? "python3.12");
-                string baseName = baseValue.AsText();
-                if (!baseImages.TryGetValue(baseName, out var baseImage))
-                {
-                    throw baseValue.Error($"a function may use only the provider's base images ({string.Join(", ", baseImages.Keys)}), not '{baseName}'");
-                }
-                double code = f.Optional("code")?.AsSize(allowZero: false) ?? 5e6;
-                image = ContainerImage.Build(name, baseImage, [new BuildStep($"COPY {name} code", code)]);
-                if (f.Optional("keep_alive") is { Node: YamlDotNet.RepresentationModel.YamlMappingNode } keepValue
-                    && keepValue.AsSection("policy", "idle", "bin", "range", "head_percentile", "tail_percentile", "margin", "min_samples", "cv_threshold")
-                        .Optional("policy")?.AsText() == "hybrid")
-                {
-                    throw keepValue.Error("the hybrid policy's pre-warming is not modelled on container engines yet: use a fixed keep-alive, or no engines");
-                }
+                image = ReadImage(f, name, baseImages);
             }
             else if ((f.Optional("base_image") ?? f.Optional("code")) is { } stray)
             {
@@ -244,5 +231,28 @@ internal static class FunctionReader
             k.Optional("margin")?.AsNumber(0, 1) ?? defaults.Margin,
             (int)(k.Optional("min_samples")?.AsInteger(1, 1_000_000) ?? defaults.MinimumSamples),
             k.Optional("cv_threshold")?.AsNumber(0, 1e6) ?? defaults.CvThreshold);
+    }
+
+    /// <summary>
+    /// The container image of a function on engines: one of the provider's
+    /// <paramref name="baseImages"/> (<c>base_image</c>) plus a layer of its <c>code</c>. The
+    /// hybrid keep-alive policy is refused there: its pre-warming is not modelled on engines.
+    /// </summary>
+    internal static ContainerImage ReadImage(YamlSection f, string name, IReadOnlyDictionary<string, ContainerImage> baseImages)
+    {
+        var baseValue = f.Required("base_image", baseImages.Keys.FirstOrDefault() ?? "python3.12");
+        string baseName = baseValue.AsText();
+        if (!baseImages.TryGetValue(baseName, out var baseImage))
+        {
+            throw baseValue.Error($"a function may use only the provider's base images ({string.Join(", ", baseImages.Keys)}), not '{baseName}'");
+        }
+        double code = f.Optional("code")?.AsSize(allowZero: false) ?? 5e6;
+        if (f.Optional("keep_alive") is { Node: YamlDotNet.RepresentationModel.YamlMappingNode } keepValue
+            && keepValue.AsSection("policy", "idle", "bin", "range", "head_percentile", "tail_percentile", "margin", "min_samples", "cv_threshold")
+                .Optional("policy")?.AsText() == "hybrid")
+        {
+            throw keepValue.Error("the hybrid policy's pre-warming is not modelled on container engines yet: use a fixed keep-alive, or no engines");
+        }
+        return ContainerImage.Build(name, baseImage, [new BuildStep($"COPY {name} code", code)]);
     }
 }

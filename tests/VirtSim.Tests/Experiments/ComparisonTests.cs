@@ -90,6 +90,17 @@ public class ComparisonTests
     }
 
     [Test]
+    public void ASelfHostedFunctionNeedsKnownEnginesAndItsContainerNeedsEngines()
+    {
+        var stray = Bad("function: {memory: 512MiB", "function: {base_image: api, memory: 512MiB");
+        Assert.That(stray.Message, Does.Contain("base_image and code describe a self-hosted function's container: set engines too"));
+        var unknown = Bad("function: {memory: 512MiB", "function: {engines: node, base_image: api, memory: 512MiB");
+        Assert.That(unknown.Message, Does.Contain("compare[2].function.engines: no engine group named 'node' (declared: nodes)"));
+        var image = Bad("function: {memory: 512MiB", "function: {engines: nodes, base_image: apu, memory: 512MiB");
+        Assert.That(image.Message, Does.Contain("a function may use only the provider's base images (api), not 'apu'"));
+    }
+
+    [Test]
     public void AJobAllowsNoWarmupAndNoSweep()
     {
         var warm = Bad(text => text.Replace("  arrivals: {rate: 40/s}", "  arrivals: {requests: 1000}"));
