@@ -81,24 +81,36 @@ public class FunctionEngineTests
           - {name: f, base_image: python, code: 5MB, memory: 1769MiB, instance_concurrency: 4, arrivals: {interarrival: {distribution: deterministic, value: 1000000s}}, duration: 10s, timeout: 15min, runtime_init: 500ms, function_init: 500ms, keep_alive: 10min}
         """;
 
-    [Test]
-    public void InvocationsSharingAnInstanceOnAnEngineShareItsCpu()
+    /// <summary>
+    /// Runs <paramref name="yaml"/> with one call at 0 s (it starts the first instance) and four
+    /// at once at 100 s, to 300 s; returns the datacenter, the statistics of 'f', and its bill
+    /// just before the four.
+    /// </summary>
+    private static (DC Datacenter, FunctionStatistics Stats, double BillBefore) OneThenFourCalls(string yaml)
     {
-        var scenario = ScenarioLoader.Parse("f.yaml", SharedYaml);
+        var scenario = ScenarioLoader.Parse("f.yaml", yaml);
         var sim = new Simulation(1);
         var dc = new DC(sim, scenario.Datacenter!);
         dc.Start();
         var platform = dc.Functions!;
         sim.Schedule(0, () => platform.Invoke("f"));
+        double billBefore = double.NaN;
         sim.Schedule(100, () =>
         {
+            billBefore = platform.StatisticsOf("f").Bill;
             for (int i = 0; i < 4; i++)
             {
                 platform.Invoke("f");
             }
         });
         sim.Run(until: 300);
-        var stats = platform.StatisticsOf("f");
+        return (dc, platform.StatisticsOf("f"), billBefore);
+    }
+
+    [Test]
+    public void InvocationsSharingAnInstanceOnAnEngineShareItsCpu()
+    {
+        var (dc, stats, _) = OneThenFourCalls(SharedYaml);
         Assert.That(stats.ColdStarts, Is.EqualTo(1), "the four later calls share the warm instance");
         // Four calls of 10 s of CPU at once on one vCPU: processor sharing ends all four at 40 s.
         Assert.That(stats.WarmResponse.Count, Is.EqualTo(4));
@@ -115,23 +127,7 @@ public class FunctionEngineTests
     {
         // The same four calls with a 30 s limit: sharing one vCPU they would need 40 s, so at
         // 30 s all four are killed, 7.5 s of CPU done each, and billed for 30 s.
-        var scenario = ScenarioLoader.Parse("f.yaml", SharedYaml.Replace("timeout: 15min", "timeout: 30s"));
-        var sim = new Simulation(1);
-        var dc = new DC(sim, scenario.Datacenter!);
-        dc.Start();
-        var platform = dc.Functions!;
-        sim.Schedule(0, () => platform.Invoke("f"));
-        double billBefore = double.NaN;
-        sim.Schedule(100, () =>
-        {
-            billBefore = platform.StatisticsOf("f").Bill;
-            for (int i = 0; i < 4; i++)
-            {
-                platform.Invoke("f");
-            }
-        });
-        sim.Run(until: 300);
-        var stats = platform.StatisticsOf("f");
+        var (dc, stats, billBefore) = OneThenFourCalls(SharedYaml.Replace("timeout: 15min", "timeout: 30s"));
         Assert.That(stats.Timeouts, Is.EqualTo(4));
         Assert.That(stats.WarmResponse.Count, Is.Zero);
         Assert.That(dc.Hosts[0].BusyCoreSeconds, Is.EqualTo(10 + 4 * 7.5).Within(1e-6));
@@ -141,21 +137,7 @@ public class FunctionEngineTests
     [Test]
     public void InvocationsInInstancesOfTheirOwnDoNotSlowEachOther()
     {
-        var scenario = ScenarioLoader.Parse("f.yaml", SharedYaml.Replace("instance_concurrency: 4", "instance_concurrency: 1"));
-        var sim = new Simulation(1);
-        var dc = new DC(sim, scenario.Datacenter!);
-        dc.Start();
-        var platform = dc.Functions!;
-        sim.Schedule(0, () => platform.Invoke("f"));
-        sim.Schedule(100, () =>
-        {
-            for (int i = 0; i < 4; i++)
-            {
-                platform.Invoke("f");
-            }
-        });
-        sim.Run(until: 300);
-        var stats = platform.StatisticsOf("f");
+        var (_, stats, _) = OneThenFourCalls(SharedYaml.Replace("instance_concurrency: 4", "instance_concurrency: 1"));
         // One warm instance takes the first of the four; three more start cold, a vCPU each on
         // the 4-core node: every call runs its 10 s alone.
         Assert.That(stats.ColdStarts, Is.EqualTo(4));
