@@ -13,6 +13,8 @@ namespace VirtSim.Experiments.Results;
 /// </summary>
 public static class ComparisonPlots
 {
+    static ComparisonPlots() => NativeSkia.Register();
+
     /// <summary>The latency percentiles used by <see cref="LatencyAgainstLoad"/>, with the line pattern of each.</summary>
     public static IReadOnlyList<(string Measure, string Label, LinePattern Pattern)> LatencyPercentiles { get; } =
         [("latency p50", "p50", LinePattern.Dotted), ("latency p95", "p95", LinePattern.Dashed), ("latency p99", "p99", LinePattern.Solid)];

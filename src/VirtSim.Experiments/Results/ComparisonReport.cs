@@ -38,11 +38,34 @@ public static class ComparisonReport
         Paragraph(page, string.Create(CultureInfo.InvariantCulture,
             $"{result.Runs[0].Replications.Count} replications with seed {first.Seed}, {first.Duration / 3600:G4} h measured after {first.Warmup / 60:G4} min of warm-up; every deployment sees the same arrivals. Cells: mean ± half-width of the 95% confidence interval."));
         page.AppendLine("<h2>Results</h2>");
-        var header = new List<string> { "Measure", "Unit" };
-        header.AddRange(comparison.Deployments.Select(d => $"{d.Name} ({d.Kind})"));
-        Table(page, "comparison", header, result.Rows.Select(r => (IEnumerable<string>)[r.Metric, r.Unit, .. r.Values.Select(ComparisonWriter.Cell)]));
+        ResultsTable(page, result);
         Figures(page, plots);
         return End(page, scenarioText);
+    }
+
+    /// <summary>The results table of <paramref name="result"/> alone, as an HTML fragment (for a notebook cell).</summary>
+    public static string TableHtml(ComparisonResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var fragment = new StringBuilder();
+        ResultsTable(fragment, result);
+        return fragment.ToString();
+    }
+
+    /// <summary><paramref name="plot"/> as an HTML figure with the PNG embedded, captioned by its title (for a notebook cell).</summary>
+    public static string FigureHtml(ScottPlot.Plot plot)
+    {
+        ArgumentNullException.ThrowIfNull(plot);
+        var fragment = new StringBuilder();
+        Figures(fragment, [(plot.Axes.Title.Label.Text, ComparisonPlots.Png(plot))]);
+        return fragment.ToString();
+    }
+
+    private static void ResultsTable(StringBuilder page, ComparisonResult result)
+    {
+        var header = new List<string> { "Measure", "Unit" };
+        header.AddRange(result.Comparison.Deployments.Select(d => $"{d.Name} ({d.Kind})"));
+        Table(page, "comparison", header, result.Rows.Select(r => (IEnumerable<string>)[r.Metric, r.Unit, .. r.Values.Select(ComparisonWriter.Cell)]));
     }
 
     /// <summary>The report of a sweep: crossovers, each crossover measure by rate, and the plots.</summary>

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace VirtSim.Tests.Experiments;
+
+/// <summary>
+/// The notebooks, run as a user runs them: Debian's Jupyter (jupyter-nbconvert) with the .NET
+/// Interactive kernel of the repository's local tool, through the kernel spec in notebooks/kernel.
+/// </summary>
+public partial class NotebookTests
+{
+    private const string BuildFolder = "../src/VirtSim.Cli/bin/Debug/net10.0/";
+
+    [Test]
+    public void TheComparisonNotebookRunsAndShowsItsTablePlotsAndExercise()
+    {
+        var cells = Execute("compare-deployments.ipynb");
+        var outputs = cells.SelectMany(c => c.Outputs).ToList();
+        Assert.That(outputs.Where(o => o.Type == "error").Select(o => o.Text), Is.Empty, "no cell failed");
+        Assert.That(outputs.Where(o => o.Type == "stream" && o.Name == "stderr").Select(o => o.Text), Is.Empty, "no warnings");
+
+        // The web API's table, with a column per deployment.
+        string table = outputs.Single(o => o.Html.Contains("data-table=\"comparison\"", StringComparison.Ordinal)).Html;
+        foreach (string header in new[] { "vms (VMs)", "containers (containers)", "functions (functions)" })
+        {
+            Assert.That(table, Does.Contain($"<th>{header}</th>"));
+        }
+
+        // Two plots, each a PNG of 900 x 560 pixels.
+        var images = outputs.SelectMany(o => PngData().Matches(o.Html)).Select(m => Convert.FromBase64String(m.Groups[1].Value)).ToList();
+        Assert.That(images, Has.Count.EqualTo(2));
+        foreach (var png in images)
+        {
+            Assert.That(png.Take(8), Is.EqualTo(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }));
+            Assert.That((BigEndian(png, 16), BigEndian(png, 20)), Is.EqualTo((900, 560)));
+        }
+
+        // The exercise: cold starts fall as the keep-alive grows, never below the share of gaps
+        // longer than the keep-alive.
+        string text = string.Concat(outputs.Where(o => o.Type == "stream" && o.Name == "stdout").Select(o => o.Text));
+        var lines = KeepAliveLine().Matches(text).Select(m => (Cold: Number(m.Groups[2].Value), Bound: Number(m.Groups[3].Value))).ToList();
+        Assert.That(lines, Has.Count.EqualTo(3), text);
+        Assert.That(lines.Select(l => l.Cold), Is.Ordered.Descending);
+        Assert.That(lines, Has.All.Matches<(double Cold, double Bound)>(l => l.Cold >= l.Bound));
+    }
+
+    private sealed record Output(string Type, string? Name, string Text, string Html);
+
+    private sealed record Cell(IReadOnlyList<Output> Outputs);
+
+    /// <summary>
+    /// Runs a copy of <paramref name="notebook"/> beside it (so its relative paths hold) that
+    /// loads this build's assemblies instead of the Debug build's; returns its code cells' outputs.
+    /// </summary>
+    private static List<Cell> Execute(string notebook)
+    {
+        string? jupyter = new[] { "/usr/bin/jupyter-nbconvert", "/usr/local/bin/jupyter-nbconvert" }.FirstOrDefault(File.Exists);
+        Assert.That(jupyter, Is.Not.Null, "this test needs Debian's Jupyter (apt-get install -y jupyter-nbconvert jupyter-client); .ci/run installs it");
+        string folder = Path.Combine(Repository.Root, "notebooks");
+        string build = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        string copy = Path.Combine(folder, $".test-{Guid.NewGuid():N}.ipynb");
+        string work = Path.Combine(Path.GetTempPath(), $"virtsim-notebook-{Guid.NewGuid():N}");
+        string kernels = Path.Combine(work, "kernels", ".net-csharp");
+        Directory.CreateDirectory(kernels);
+        File.Copy(Path.Combine(folder, "kernel", "kernel.json"), Path.Combine(kernels, "kernel.json"));
+        string source = File.ReadAllText(Path.Combine(folder, notebook));
+        Assert.That(source, Does.Contain(BuildFolder), "the notebook loads the Debug build");
+        File.WriteAllText(copy, source.Replace(BuildFolder, build.Replace("\\", "\\\\", StringComparison.Ordinal), StringComparison.Ordinal));
+        string output = Path.Combine(work, "out.ipynb");
+        try
+        {
+            var start = new ProcessStartInfo(jupyter!)
+            {
+                WorkingDirectory = folder,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (string argument in new[] { "--to", "notebook", "--execute", copy, "--output", output, "--ExecutePreprocessor.timeout=300" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+            start.Environment["JUPYTER_PATH"] = work;
+            start.Environment["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1";
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            string stderr = process.StandardError.ReadToEnd();
+            if (!process.WaitForExit(360_000))
+            {
+                process.Kill(true);
+                Assert.Fail("the notebook did not finish within 6 minutes");
+            }
+            _ = stdout.Result;
+            Assert.That(process.ExitCode, Is.Zero, $"nbconvert failed (is the kernel restored? dotnet tool restore):\n{stderr[^Math.Min(stderr.Length, 3000)..]}");
+            using var document = JsonDocument.Parse(File.ReadAllText(output));
+            return document.RootElement.GetProperty("cells").EnumerateArray()
+                .Where(c => c.GetProperty("cell_type").GetString() == "code")
+                .Select(c => new Cell(c.GetProperty("outputs").EnumerateArray().Select(ReadOutput).ToList()))
+                .ToList();
+        }
+        finally
+        {
+            File.Delete(copy);
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static Output ReadOutput(JsonElement output)
+    {
+        string type = output.GetProperty("output_type").GetString()!;
+        string? name = output.TryGetProperty("name", out var n) ? n.GetString() : null;
+        string text = output.TryGetProperty("text", out var t) ? Join(t)
+            : output.TryGetProperty("evalue", out var e) ? e.GetString() ?? "" : "";
+        string html = output.TryGetProperty("data", out var data) && data.TryGetProperty("text/html", out var h) ? Join(h) : "";
+        return new Output(type, name, text, html);
+    }
+
+    /// <summary>Jupyter keeps multi-line text as a string or as a list of lines.</summary>
+    private static string Join(JsonElement text) =>
+        text.ValueKind == JsonValueKind.Array ? string.Concat(text.EnumerateArray().Select(l => l.GetString())) : text.GetString() ?? "";
+
+    private static int BigEndian(byte[] bytes, int at) => (bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3];
+
+    private static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"")]
+    private static partial Regex PngData();
+
+    [GeneratedRegex(@"keep-alive (\d+) min: cold ([0-9.]+) \(theory: at least ([0-9.]+)\)")]
+    private static partial Regex KeepAliveLine();
+}
