@@ -145,6 +145,26 @@ public class FunctionEngineTests
         Assert.That(stats.ColdResponse.Mean - stats.ColdStartup.Mean, Is.EqualTo(10).Within(1e-6));
     }
 
+    [TestCase("{distribution: exponential, mean: 1s}")]
+    [TestCase("{distribution: deterministic, value: 1s}")]
+    public void OneInstanceServingEveryCallIsAProcessorSharingQueue(string work)
+    {
+        // One provisioned instance with a vCPU, taking every call (no limit on the calls it
+        // serves at once): Poisson calls at 0.7/s of 1 s of CPU share it as in M/G/1-PS, whose
+        // mean response time is E[S] / (1 - rho) = 1 / 0.3 s, whatever the distribution of work.
+        var yaml = SharedYaml
+            .Replace("instance_concurrency: 4", "instance_concurrency: 10000, provisioned: 1")
+            .Replace("arrivals: {interarrival: {distribution: deterministic, value: 1000000s}}", "arrivals: {rate: 0.7/s}")
+            .Replace("duration: 10s", $"duration: {work}")
+            .Replace("duration: 1h", "duration: 20000s\nwarmup: 500s\nreplications: 20");
+        var summary = ExperimentRunner.Run(ScenarioLoader.Parse("f.yaml", yaml)).Summary.ToDictionary(m => m.Name, m => m.Interval);
+        Assert.That(summary["f.cold_start_ratio"].Mean, Is.Zero, "the provisioned instance serves them all");
+        var response = summary["f.response_time_mean"];
+        double theory = 1 / (1 - 0.7);
+        Assert.That(response.HalfWidth / theory, Is.LessThan(0.05), $"interval too wide to say anything: {response}");
+        Assert.That(response.Contains(theory), Is.True, $"theory {theory} outside {response.Low} .. {response.High}");
+    }
+
     [Test]
     public void AnExpiredInstanceReleasesItsContainer()
     {
