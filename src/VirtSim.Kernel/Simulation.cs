@@ -192,6 +192,12 @@ public sealed class Simulation
                 return StopReason.Cancelled;
             }
             var entry = _queue.Pop();
+            if (_queue.Count > 0)
+            {
+                // While this event runs, have the memory fetch the next one's target: with many
+                // events pending it lies anywhere in the heap, and waiting for it dominates.
+                Prefetch.Object(_queue.Peek().Target);
+            }
             Now = entry.Time;
             fired++;
             EventsProcessed++;
