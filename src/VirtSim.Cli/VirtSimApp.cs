@@ -33,9 +33,11 @@ public static class VirtSimApp
                 .WithExample("run", "scenarios/examples/mm1.yaml")
                 .WithExample("run", "scenarios/examples/mm4.yaml", "--replications", "20", "--seed", "7", "--out", "results/mm4");
             config.AddCommand<CompareCommand>("compare")
-                .WithDescription("Run one workload under the deployments a comparison file lists (VMs, containers, functions) and set the results side by side; writes comparison.md and comparison.csv.")
+                .WithDescription("Run one workload under the deployments a comparison file lists (VMs, containers, functions) and set the results side by side, or sweep them over arrival rates; writes report.html, comparison.md, comparison.csv, the plots (PNG) and each deployment's results.")
                 .WithExample("compare", "scenarios/examples/compare-web-api.yaml")
-                .WithExample("compare", "scenarios/examples/compare-web-api.yaml", "--replications", "3", "--out", "results/web-api");
+                .WithExample("compare", "scenarios/examples/compare-web-api.yaml", "--replications", "3", "--out", "results/web-api")
+                .WithExample("compare", "scenarios/examples/compare-load-sweep.yaml")
+                .WithExample("compare", "scenarios/examples/compare-batch.yaml");
             config.AddCommand<ValidateCommand>("validate")
                 .WithDescription("Check a scenario or comparison file without running it.")
                 .WithExample("validate", "scenarios/examples/mm1.yaml");

@@ -26,7 +26,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
 
         /// <summary>Where the results go.</summary>
         [CommandOption("--out <DIR>")]
-        [Description("Folder for summary.json and replications.csv [[default: results/<scenario file name>]]")]
+        [Description("Folder for the results (run: summary.json, replications.csv; compare: report.html, comparison.md, the plots and a folder per deployment) [[default: results/<file name>]]")]
         public string? Out { get; init; }
 
         /// <summary>Replications run at once.</summary>
@@ -36,7 +36,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
 
         /// <summary>Write the VM timeline of replication 0.</summary>
         [CommandOption("--timeline")]
-        [Description("Also write vm_timeline.csv: every phase of every VM of replication 0, with start and end in seconds.")]
+        [Description("Also write replication 0's timelines: vm_timeline.csv and pod_timeline.csv (every phase, with start and end in seconds), cold_starts.csv, utilization.csv, function_instances.csv. compare always does.")]
         public bool Timeline { get; init; }
 
         internal ulong? SeedValue => Seed is null ? null : ulong.Parse(Seed, CultureInfo.InvariantCulture);
