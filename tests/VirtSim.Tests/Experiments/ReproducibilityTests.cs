@@ -53,4 +53,38 @@ public class ReproducibilityTests
         Assert.That(alone.Measurements, Is.EqualTo(full.Replications[6].Measurements));
         Assert.That(alone.Seed, Is.EqualTo(full.Replications[6].Seed));
     }
+
+    [Test]
+    public void AComparisonWritesTheSameBytesWhateverTheParallelism()
+    {
+        // Every file: tables, plots, the report and each deployment's results and timelines.
+        var comparison = ComparisonReader.LoadFile(Path.Combine(Repository.Examples, "compare-bursty.yaml"));
+        string text = File.ReadAllText(Path.Combine(Repository.Examples, "compare-bursty.yaml"));
+        Dictionary<string, byte[]> Files(int parallelism)
+        {
+            string dir = Path.Combine(Path.GetTempPath(), "virtsim-test-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                var result = ComparisonRunner.Run(comparison, new RunOptions(Replications: 4, Parallelism: parallelism, Timeline: true));
+                ComparisonWriter.Write(result, dir, text);
+                return Directory.GetFiles(dir, "*", SearchOption.AllDirectories)
+                    .ToDictionary(f => Path.GetRelativePath(dir, f), File.ReadAllBytes);
+            }
+            finally
+            {
+                if (Directory.Exists(dir))
+                {
+                    Directory.Delete(dir, true);
+                }
+            }
+        }
+        var serial = Files(1);
+        var parallel = Files(4);
+        Assert.That(serial.Keys, Does.Contain("report.html").And.Contain(Path.Combine("functions", "cold_starts.csv")));
+        Assert.That(parallel.Keys, Is.EquivalentTo(serial.Keys));
+        foreach (var (file, bytes) in serial)
+        {
+            Assert.That(parallel[file], Is.EqualTo(bytes), file);
+        }
+    }
 }
