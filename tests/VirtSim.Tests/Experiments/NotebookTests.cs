@@ -46,6 +46,22 @@ public partial class NotebookTests
         Assert.That(lines, Has.All.Matches<(double Cold, double Bound)>(l => l.Cold >= l.Bound));
     }
 
+    [Test]
+    public void TheQueueingLabFindsEveryTheoryInsideItsIntervalAndTheKneeOfTheCurve()
+    {
+        var outputs = Execute("queueing-lab.ipynb").SelectMany(c => c.Outputs).ToList();
+        Assert.That(outputs.Where(o => o.Type == "error" || (o.Type == "stream" && o.Name == "stderr")).Select(o => o.Text), Is.Empty);
+        string text = string.Concat(outputs.Where(o => o.Type == "stream" && o.Name == "stdout").Select(o => o.Text));
+        var checks = CheckLine().Matches(text).Select(m => (Example: m.Groups[1].Value, Inside: m.Groups[2].Value == "inside")).ToList();
+        Assert.That(checks.Select(c => c.Example), Is.EqualTo(new[] { "mm1", "md1", "mm4", "ps-cpu", "erlang-b" }), text);
+        Assert.That(checks, Has.All.Matches<(string Example, bool Inside)>(c => c.Inside), text);
+        // The exercise: simulated E[T] rises with the load as 1 / (1 - rho) does.
+        var knee = KneeLine().Matches(text).Select(m => (Simulated: Number(m.Groups[2].Value), Theory: Number(m.Groups[3].Value))).ToList();
+        Assert.That(knee, Has.Count.EqualTo(5), text);
+        Assert.That(knee.Select(k => k.Simulated), Is.Ordered.Ascending);
+        Assert.That(knee.Take(3), Has.All.Matches<(double Simulated, double Theory)>(k => Math.Abs(k.Simulated - k.Theory) < 0.02 * k.Theory));
+    }
+
     private sealed record Output(string Type, string? Name, string Text, string Html);
 
     private sealed record Cell(IReadOnlyList<Output> Outputs);
@@ -130,4 +146,10 @@ public partial class NotebookTests
 
     [GeneratedRegex(@"keep-alive (\d+) min: cold ([0-9.]+) \(theory: at least ([0-9.]+)\)")]
     private static partial Regex KeepAliveLine();
+
+    [GeneratedRegex(@"^([a-z0-9-]+): \w+ simulated .* (inside|OUTSIDE) the 95% interval", RegexOptions.Multiline)]
+    private static partial Regex CheckLine();
+
+    [GeneratedRegex(@"rho ([0-9.]+): E\[T\] simulated ([0-9.]+) ± [0-9.]+ s, theory ([0-9.]+) s")]
+    private static partial Regex KneeLine();
 }
