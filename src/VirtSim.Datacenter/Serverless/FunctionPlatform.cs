@@ -236,6 +236,9 @@ public sealed class FunctionPlatform
         private double _lastEnd = double.NaN;
         private long _arrived;
         private double _lastInvocationEnd = double.NaN;
+        // With routing to the first ready instance: instances whose container is starting for a
+        // waiting invocation, in order of request (entries whose invocation left are skipped).
+        private readonly Queue<Instance> _starting = new();
         private readonly KeepAliveState _keepAlive;
         private readonly Stack<Instance> _provisionedIdle = new();
         private readonly Stack<Instance> _spareInstances = new();
@@ -585,6 +588,10 @@ public sealed class FunctionPlatform
                 instance.Waiting = completion;
                 instance.WaitingDelay = delay;
                 instance.RequestedAt = now;
+                if (_platform._spec.RouteToFirstReady && !ping)
+                {
+                    _starting.Enqueue(instance);
+                }
                 instance.Pod = _platform._cluster!.RequestPod(_pod, _platform._spec.EngineGroup!, instance);
                 return;
             }
@@ -721,6 +728,17 @@ public sealed class FunctionPlatform
             var instance = c.Instance!;
             var caller = c.Caller;
             _spareCompletions.Push(c);
+            if (TakeWaiting(now) is { } waiting)
+            {
+                // The slot goes to an invocation that was waiting for a new container.
+                RunHandedOver(waiting, instance, now);
+                if (caller is not null)
+                {
+                    caller.Function.ContinueCalls(caller);
+                }
+                _platform.StartQueued(now);
+                return;
+            }
             if (--instance.Active > 0)
             {
                 // Others still run on this instance: it stays busy, with one more free slot.
@@ -736,6 +754,18 @@ public sealed class FunctionPlatform
             BusyInstanceCount--;
             Stats.Busy.Set(now, BusyInstanceCount);
             _lastEnd = now;
+            BecomeIdle(instance, now);
+            Stats.Idle.Set(now, IdleCount);
+            if (caller is not null)
+            {
+                caller.Function.ContinueCalls(caller);
+            }
+            _platform.StartQueued(now);
+        }
+
+        /// <summary>An instance with nothing to run is kept warm, unloaded until its pre-warm, or retired, as the keep-alive policy says.</summary>
+        private void BecomeIdle(Instance instance, double now)
+        {
             if (instance.Provisioned)
             {
                 _provisionedIdle.Push(instance);
@@ -781,11 +811,70 @@ public sealed class FunctionPlatform
                     _transitions.Enqueue((instance, instance.Generation, false), now + window.KeepUntil);
                 }
             }
-            Stats.Idle.Set(now, IdleCount);
-            if (caller is not null)
+        }
+
+        /// <summary>
+        /// The first invocation still waiting for a new container, taken from the instance that
+        /// was starting for it (which now starts for nobody); null if none waits.
+        /// </summary>
+        private Completion? TakeWaiting(double now)
+        {
+            while (_starting.TryDequeue(out var starting))
             {
-                caller.Function.ContinueCalls(caller);
+                if (starting.Waiting is not { } waiting)
+                {
+                    continue;
+                }
+                starting.Waiting = null;
+                if (--starting.Active == 0)
+                {
+                    BusyInstanceCount--;
+                    Stats.Busy.Set(now, BusyInstanceCount);
+                }
+                // What was left to wait after the container: initialization (not needed on a
+                // running instance) and, off the CPU model, the execution itself.
+                waiting.WaitingDelay = waiting.CpuWork > 0 ? 0 : starting.WaitingDelay - waiting.Startup;
+                return waiting;
             }
+            return null;
+        }
+
+        /// <summary>Runs a handed-over invocation on <paramref name="instance"/>, whose slot it has taken: a warm start.</summary>
+        private void RunHandedOver(Completion waiting, Instance instance, double now)
+        {
+            if (waiting.Cold)
+            {
+                Stats.ColdStarts--;
+                waiting.Cold = false;
+            }
+            waiting.Instance = instance;
+            waiting.Startup = 0;
+            waiting.ExecutionStart = now;
+            UpdatePartial(instance);
+            _sim.Schedule(waiting.WaitingDelay, waiting);
+        }
+
+        /// <summary>
+        /// The container of an instance whose invocation went elsewhere runs: it serves the next
+        /// invocation still waiting, if any, or joins the warm pool.
+        /// </summary>
+        public void StartedForNobody(Instance instance)
+        {
+            double now = _sim.Now;
+            Settle(now);
+            instance.ReadyAt = now;
+            if (TakeWaiting(now) is { } waiting)
+            {
+                if (instance.Active++ == 0)
+                {
+                    BusyInstanceCount++;
+                    Stats.Busy.Set(now, BusyInstanceCount);
+                }
+                RunHandedOver(waiting, instance, now);
+                return;
+            }
+            BecomeIdle(instance, now);
+            Stats.Idle.Set(now, IdleCount);
             _platform.StartQueued(now);
         }
     }
@@ -868,6 +957,10 @@ public sealed class FunctionPlatform
             {
                 function.ProvisionedReady(this);
             }
+            else
+            {
+                function.StartedForNobody(this);
+            }
         }
 
         public void Stopped(Pod pod)
@@ -888,6 +981,8 @@ public sealed class FunctionPlatform
         public Completion? Caller;
         public int NextCall;
         public double Startup;
+        // Handed over to another instance: what is left to wait there.
+        public double WaitingDelay;
         // On engines: CPU work still to start after the start-up delay, the work started, and
         // the activity that runs it (kept with the pooled completion).
         public double CpuWork;

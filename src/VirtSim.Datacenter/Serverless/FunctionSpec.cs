@@ -154,6 +154,9 @@ public sealed record FunctionPricing(double PerGbSecond, double PerMillionReques
 /// <param name="StateStoreLatency">Seconds one access to the external state store takes.</param>
 /// <param name="PingDuration">Seconds a keep-alive ping runs (and is billed).</param>
 /// <param name="EngineGroup">The container engines instances run on; null for instances that need no placement.</param>
+/// <param name="RouteToFirstReady">On engines, hand an invocation that waits for a new container
+/// to the first instance of its function that is free sooner, as Knative's activator does; false:
+/// it waits for its own container, as on AWS Lambda.</param>
 /// <remarks>
 /// Store latency default: 5 ms, within the "single-digit millisecond" latency AWS states for
 /// DynamoDB. Ping duration default: 1 ms, the smallest billed duration.
@@ -165,7 +168,8 @@ public sealed record FunctionPlatformSpec(
     FunctionPricing Pricing,
     double StateStoreLatency = 0.005,
     double PingDuration = 0.001,
-    string? EngineGroup = null)
+    string? EngineGroup = null,
+    bool RouteToFirstReady = false)
 {
     /// <summary>
     /// Memory per vCPU: AWS Lambda gives a function one vCPU for each 1,769 MB of memory it is

@@ -168,12 +168,13 @@ public static class ComparisonReader
                     InvocationLimit: job);
                 // Invocations over the concurrency limit wait their turn in a job (as asynchronous
                 // invocations are retried) and on our own platform (its gateway queues them, as
-                // Knative's activator does); a provider rejects a synchronous caller's.
+                // Knative's activator does, and hands one waiting for a new container to the
+                // first instance free); a provider rejects a synchronous caller's.
                 var throttle = job is null && functionEngines is null ? ThrottlePolicy.Reject : ThrottlePolicy.Queue;
                 return (functionEngines is null ? ProviderFunctions : SelfHostedFunctions, shared with
                 {
                     Functions = new FunctionPlatformSpec([function], null, throttle,
-                        FunctionPricing.Default, EngineGroup: functionEngines),
+                        FunctionPricing.Default, EngineGroup: functionEngines, RouteToFirstReady: functionEngines is not null),
                 });
         }
     }

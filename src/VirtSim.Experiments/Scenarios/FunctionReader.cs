@@ -13,6 +13,14 @@ internal static class FunctionReader
         ["queue"] = ThrottlePolicy.Queue,
     };
 
+    // own_container: a cold invocation waits for its own new container (AWS Lambda);
+    // first_ready: it runs on whichever instance is free first (Knative's activator).
+    private static readonly Dictionary<string, bool> Routings = new(StringComparer.Ordinal)
+    {
+        ["own_container"] = false,
+        ["first_ready"] = true,
+    };
+
     public static FunctionPlatformSpec Read(YamlValue functionsValue, YamlValue? platformValue,
         IReadOnlyDictionary<string, ContainerImage> containerImages, IReadOnlyCollection<string> engineGroups)
     {
@@ -20,7 +28,7 @@ internal static class FunctionReader
         string? engines = null;
         var baseImages = new Dictionary<string, ContainerImage>(StringComparer.Ordinal);
         var platformSection = platformValue?.AsSection("account_concurrency", "throttle", "price_per_gb_second", "price_per_million_requests",
-            "provisioned_price_per_gb_second", "state_store_latency", "ping_duration", "engines", "base_images");
+            "provisioned_price_per_gb_second", "state_store_latency", "ping_duration", "engines", "base_images", "routing");
         if (platformSection?.Optional("engines") is { } enginesValue)
         {
             engines = enginesValue.AsText();
@@ -127,7 +135,16 @@ internal static class FunctionReader
                 ProvisionedPerGbSecond = p.Optional("provisioned_price_per_gb_second")?.AsNumber(0, 1e6) ?? pricing.ProvisionedPerGbSecond,
             };
         }
-        return new FunctionPlatformSpec(functions, account, throttle, pricing, storeLatency, pingDuration, engines);
+        bool routeToFirstReady = false;
+        if (platformSection?.Optional("routing") is { } routingValue)
+        {
+            if (engines is null)
+            {
+                throw routingValue.Error("routing decides where an invocation waiting for a new container runs: the platform needs engines");
+            }
+            routeToFirstReady = routingValue.AsChoice(Routings);
+        }
+        return new FunctionPlatformSpec(functions, account, throttle, pricing, storeLatency, pingDuration, engines, routeToFirstReady);
     }
 
     private static List<FunctionCall>? ReadCalls(YamlValue? value, List<(string, FunctionCall, YamlValue)> all, string from)

@@ -145,6 +145,45 @@ public class FunctionEngineTests
         Assert.That(stats.ColdResponse.Mean - stats.ColdStartup.Mean, Is.EqualTo(10).Within(1e-6));
     }
 
+    [TestCase("own_container", 3)]
+    [TestCase("first_ready", 2)]
+    public void AnInvocationWaitingForRoomRunsOnTheFirstInstanceFreeWhenRoutedSo(string routing, int coldStarts)
+    {
+        // A 2-core node holds two 1-vCPU instances. At 100 s three calls come at once: one takes
+        // the warm instance for 10 s, one starts a second instance, and the third's container
+        // finds no room. Waiting for its own, it starts only when the first instance expires
+        // (10 minutes idle after 110 s) and the call takes over 600 s; routed to the first
+        // instance free, it runs there at 110 s, warm, and is done at 120 s.
+        var yaml = SharedYaml.Replace("cores: 4,", "cores: 2,").Replace("instance_concurrency: 4", "instance_concurrency: 1")
+            .Replace("platform: {engines: faas, base_images: [python]}", $"platform: {{engines: faas, base_images: [python], routing: {routing}}}");
+        var scenario = ScenarioLoader.Parse("f.yaml", yaml);
+        var sim = new Simulation(1);
+        var dc = new DC(sim, scenario.Datacenter!);
+        dc.Start();
+        var platform = dc.Functions!;
+        sim.Schedule(0, () => platform.Invoke("f"));
+        sim.Schedule(100, () =>
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                platform.Invoke("f");
+            }
+        });
+        sim.Run(until: 1000);
+        var stats = platform.StatisticsOf("f");
+        Assert.That(stats.Response.Count, Is.EqualTo(4));
+        Assert.That(stats.ColdStarts, Is.EqualTo(coldStarts));
+        if (routing == "first_ready")
+        {
+            Assert.That(stats.Response.Max, Is.EqualTo(20).Within(1e-6), "waited 10 s for the first instance, ran 10 s");
+            Assert.That(stats.WarmResponse.Count, Is.EqualTo(2));
+        }
+        else
+        {
+            Assert.That(stats.Response.Max, Is.GreaterThan(600));
+        }
+    }
+
     [TestCase("{distribution: exponential, mean: 1s}")]
     [TestCase("{distribution: deterministic, value: 1s}")]
     public void OneInstanceServingEveryCallIsAProcessorSharingQueue(string work)
@@ -191,6 +230,21 @@ public class FunctionEngineTests
             .Replace("{name: second, base_image: python", "{name: second, base_image: custom");
         var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse("f.yaml", yaml))!;
         Assert.That(e.Message, Does.Contain("a function may use only the provider's base images (python), not 'custom'"));
+    }
+
+    [Test]
+    public void RoutingNeedsEnginesAndAKnownChoice()
+    {
+        const string alone = """
+            duration: 1h
+            platform: {routing: first_ready}
+            functions:
+              - {name: f, arrivals: {rate: 1/s}, duration: 100ms}
+            """;
+        var off = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse("f.yaml", alone))!;
+        Assert.That(off.Message, Does.Contain("platform.routing: routing decides where an invocation waiting for a new container runs: the platform needs engines"));
+        var unknown = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse("f.yaml", Yaml.Replace("base_images: [python]}", "base_images: [python], routing: fastest}")))!;
+        Assert.That(unknown.Message, Does.Contain("expected one of own_container, first_ready, not 'fastest'"));
     }
 
     [Test]
