@@ -73,6 +73,10 @@ public static class ComparisonReader
             {
                 throw sweepValue.Error("a sweep varies the arrival rate of an endless workload, not of a job of so many requests");
             }
+            if (interarrival is not Distribution.Exponential)
+            {
+                throw sweepValue.Error("a sweep runs Poisson arrivals at each rate: give the workload's arrivals as a rate (rate: 40/s), not other gaps");
+            }
             var sweep = sweepValue.AsSection("rates");
             var ratesValue = sweep.Required("rates", "[1/s, 10/s, 100/s]");
             foreach (var rateValue in ratesValue.AsList("arrival rates"))

@@ -101,13 +101,16 @@ public class ComparisonTests
     }
 
     [Test]
-    public void AJobAllowsNoWarmupAndNoSweep()
+    public void AJobAllowsNoWarmupAndNoSweepAndASweepNeedsPoissonArrivals()
     {
         var warm = Bad(text => text.Replace("  arrivals: {rate: 40/s}", "  arrivals: {requests: 1000}"));
         Assert.That(warm.Message, Does.Contain("workload.arrivals.requests: a job is measured from the start of the run: expected warmup: 0"));
         var swept = Bad(text => text.Replace("  arrivals: {rate: 40/s}", "  arrivals: {requests: 1000}").Replace("warmup: 10min", "warmup: 0s")
             + "sweep: {rates: [1/s, 2/s]}\n");
         Assert.That(swept.Message, Does.Contain("sweep: a sweep varies the arrival rate of an endless workload, not of a job"));
+        var bursty = Bad(text => text.Replace("  arrivals: {rate: 40/s}", "  arrivals: {interarrival: {distribution: on_off, rate: 1/s, on: 1min, off: 5min}}")
+            + "sweep: {rates: [1/s, 2/s]}\n");
+        Assert.That(bursty.Message, Does.Contain("sweep: a sweep runs Poisson arrivals at each rate: give the workload's arrivals as a rate"));
     }
 
     [Test]
