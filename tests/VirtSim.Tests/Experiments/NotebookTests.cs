@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -74,6 +73,7 @@ public partial class NotebookTests
     {
         string? jupyter = new[] { "/usr/bin/jupyter-nbconvert", "/usr/local/bin/jupyter-nbconvert" }.FirstOrDefault(File.Exists);
         Assert.That(jupyter, Is.Not.Null, "this test needs Debian's Jupyter (apt-get install -y jupyter-nbconvert jupyter-client); .ci/run installs it");
+        RestoreKernel();
         string folder = Path.Combine(Repository.Root, "notebooks");
         string build = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
         string copy = Path.Combine(folder, $".test-{Guid.NewGuid():N}.ipynb");
@@ -87,29 +87,10 @@ public partial class NotebookTests
         string output = Path.Combine(work, "out.ipynb");
         try
         {
-            var start = new ProcessStartInfo(jupyter!)
-            {
-                WorkingDirectory = folder,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (string argument in new[] { "--to", "notebook", "--execute", copy, "--output", output, "--ExecutePreprocessor.timeout=300" })
-            {
-                start.ArgumentList.Add(argument);
-            }
-            start.Environment["JUPYTER_PATH"] = work;
-            start.Environment["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1";
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            string stderr = process.StandardError.ReadToEnd();
-            if (!process.WaitForExit(360_000))
-            {
-                process.Kill(true);
-                Assert.Fail("the notebook did not finish within 6 minutes");
-            }
-            _ = stdout.Result;
-            Assert.That(process.ExitCode, Is.Zero, $"nbconvert failed (is the kernel restored? dotnet tool restore):\n{stderr[^Math.Min(stderr.Length, 3000)..]}");
+            var (exitCode, _, errors) = ExternalProcess.Run(jupyter!,
+                ["--to", "notebook", "--execute", copy, "--output", output, "--ExecutePreprocessor.timeout=300"], TimeSpan.FromMinutes(6), folder,
+                new Dictionary<string, string> { ["JUPYTER_PATH"] = work, ["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1" });
+            Assert.That(exitCode, Is.Zero, $"nbconvert failed:\n{errors[^Math.Min(errors.Length, 3000)..]}");
             using var document = JsonDocument.Parse(File.ReadAllText(output));
             return document.RootElement.GetProperty("cells").EnumerateArray()
                 .Where(c => c.GetProperty("cell_type").GetString() == "code")
@@ -121,6 +102,13 @@ public partial class NotebookTests
             File.Delete(copy);
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    /// <summary>The kernel is a local tool (dotnet-tools.json): restore it, as `dotnet tool restore` would (quick once done).</summary>
+    private static void RestoreKernel()
+    {
+        var (exitCode, _, errors) = ExternalProcess.Run("dotnet", ["tool", "restore"], TimeSpan.FromMinutes(3), Repository.Root);
+        Assert.That(exitCode, Is.Zero, $"dotnet tool restore failed: {errors}");
     }
 
     private static Output ReadOutput(JsonElement output)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using VirtSim.Experiments.Results;
@@ -119,30 +118,10 @@ public class ReportTests
         }
     }
 
-    private static string Chromium(string chromium, string page, string profile)
-    {
-        var start = new ProcessStartInfo(chromium)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", $"--user-data-dir={profile}", "--virtual-time-budget=5000", "--dump-dom", new Uri(page).AbsoluteUri })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        string dom = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(60_000))
-        {
-            process.Kill(true);
-            Assert.Fail("Chromium did not finish within 60 s");
-        }
-        _ = error.Result;
-        return dom;
-    }
+    private static string Chromium(string chromium, string page, string profile) =>
+        ExternalProcess.Run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", $"--user-data-dir={profile}", "--virtual-time-budget=5000", "--dump-dom", new Uri(page).AbsoluteUri],
+            TimeSpan.FromSeconds(60)).Output;
 }
 
 public class StartupTimelineTests
