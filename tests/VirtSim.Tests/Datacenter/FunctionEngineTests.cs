@@ -82,11 +82,11 @@ public class FunctionEngineTests
         """;
 
     /// <summary>
-    /// Runs <paramref name="yaml"/> with one call at 0 s (it starts the first instance) and four
-    /// at once at 100 s, to 300 s; returns the datacenter, the statistics of 'f', and its bill
-    /// just before the four.
+    /// Runs <paramref name="yaml"/> with one call at 0 s (it starts the first instance) and
+    /// <paramref name="later"/> at once at 100 s, to <paramref name="until"/>; returns the
+    /// datacenter, the statistics of 'f', and its bill just before the later calls.
     /// </summary>
-    private static (DC Datacenter, FunctionStatistics Stats, double BillBefore) OneThenFourCalls(string yaml)
+    private static (DC Datacenter, FunctionStatistics Stats, double BillBefore) OneThenMoreCalls(string yaml, int later = 4, double until = 300)
     {
         var scenario = ScenarioLoader.Parse("f.yaml", yaml);
         var sim = new Simulation(1);
@@ -98,19 +98,19 @@ public class FunctionEngineTests
         sim.Schedule(100, () =>
         {
             billBefore = platform.StatisticsOf("f").Bill;
-            for (int i = 0; i < 4; i++)
+            for (int i = 0; i < later; i++)
             {
                 platform.Invoke("f");
             }
         });
-        sim.Run(until: 300);
+        sim.Run(until: until);
         return (dc, platform.StatisticsOf("f"), billBefore);
     }
 
     [Test]
     public void InvocationsSharingAnInstanceOnAnEngineShareItsCpu()
     {
-        var (dc, stats, _) = OneThenFourCalls(SharedYaml);
+        var (dc, stats, _) = OneThenMoreCalls(SharedYaml);
         Assert.That(stats.ColdStarts, Is.EqualTo(1), "the four later calls share the warm instance");
         // Four calls of 10 s of CPU at once on one vCPU: processor sharing ends all four at 40 s.
         Assert.That(stats.WarmResponse.Count, Is.EqualTo(4));
@@ -127,7 +127,7 @@ public class FunctionEngineTests
     {
         // The same four calls with a 30 s limit: sharing one vCPU they would need 40 s, so at
         // 30 s all four are killed, 7.5 s of CPU done each, and billed for 30 s.
-        var (dc, stats, billBefore) = OneThenFourCalls(SharedYaml.Replace("timeout: 15min", "timeout: 30s"));
+        var (dc, stats, billBefore) = OneThenMoreCalls(SharedYaml.Replace("timeout: 15min", "timeout: 30s"));
         Assert.That(stats.Timeouts, Is.EqualTo(4));
         Assert.That(stats.WarmResponse.Count, Is.Zero);
         Assert.That(dc.Hosts[0].BusyCoreSeconds, Is.EqualTo(10 + 4 * 7.5).Within(1e-6));
@@ -137,7 +137,7 @@ public class FunctionEngineTests
     [Test]
     public void InvocationsInInstancesOfTheirOwnDoNotSlowEachOther()
     {
-        var (_, stats, _) = OneThenFourCalls(SharedYaml.Replace("instance_concurrency: 4", "instance_concurrency: 1"));
+        var (_, stats, _) = OneThenMoreCalls(SharedYaml.Replace("instance_concurrency: 4", "instance_concurrency: 1"));
         // One warm instance takes the first of the four; three more start cold, a vCPU each on
         // the 4-core node: every call runs its 10 s alone.
         Assert.That(stats.ColdStarts, Is.EqualTo(4));
@@ -156,21 +156,7 @@ public class FunctionEngineTests
         // instance free, it runs there at 110 s, warm, and is done at 120 s.
         var yaml = SharedYaml.Replace("cores: 4,", "cores: 2,").Replace("instance_concurrency: 4", "instance_concurrency: 1")
             .Replace("platform: {engines: faas, base_images: [python]}", $"platform: {{engines: faas, base_images: [python], routing: {routing}}}");
-        var scenario = ScenarioLoader.Parse("f.yaml", yaml);
-        var sim = new Simulation(1);
-        var dc = new DC(sim, scenario.Datacenter!);
-        dc.Start();
-        var platform = dc.Functions!;
-        sim.Schedule(0, () => platform.Invoke("f"));
-        sim.Schedule(100, () =>
-        {
-            for (int i = 0; i < 3; i++)
-            {
-                platform.Invoke("f");
-            }
-        });
-        sim.Run(until: 1000);
-        var stats = platform.StatisticsOf("f");
+        var (_, stats, _) = OneThenMoreCalls(yaml, later: 3, until: 1000);
         Assert.That(stats.Response.Count, Is.EqualTo(4));
         Assert.That(stats.ColdStarts, Is.EqualTo(coldStarts));
         if (routing == "first_ready")
