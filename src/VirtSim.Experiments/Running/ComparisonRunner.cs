@@ -25,8 +25,8 @@ public static class ComparisonRunner
         // Start-up: what a new replica takes before it serves; for a function, a cold start before execution.
         ("start-up time", "s", (m, kind, _) => kind switch
         {
-            "VMs" => m("vm_startup_mean"),
-            "containers" => m("pod_startup_mean"),
+            ComparisonReader.Vms => m("vm_startup_mean"),
+            ComparisonReader.Containers => m("pod_startup_mean"),
             _ => m($"{ComparisonReader.Workload}.cold_start_mean"),
         }),
         ("bytes moved", "B", (m, _, _) => Zero(m("image_bytes_pulled")) + Zero(m("layer_bytes_pulled"))),

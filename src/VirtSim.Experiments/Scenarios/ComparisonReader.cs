@@ -24,6 +24,12 @@ public sealed record Comparison(string Name, string Description, IReadOnlyList<(
 /// </summary>
 public static class ComparisonReader
 {
+    /// <summary>The kind of a deployment of VMs behind a load balancer.</summary>
+    public const string Vms = "VMs";
+
+    /// <summary>The kind of a deployment of pods of containers behind a load balancer.</summary>
+    public const string Containers = "containers";
+
     /// <summary>The kind of a deployment of functions on the provider's platform, billed per use.</summary>
     public const string ProviderFunctions = "functions";
 
@@ -131,10 +137,10 @@ public static class ComparisonReader
         {
             case "vm":
                 var vm = DatacenterReader.ReadDeploymentVm(d.Required("vm"), Workload, context);
-                return ("VMs", shared with { Services = [new ServiceSpec(Workload, interarrival, request, vm, replicas, balancing, RequestLimit: job)] });
+                return (Vms, shared with { Services = [new ServiceSpec(Workload, interarrival, request, vm, replicas, balancing, RequestLimit: job)] });
             case "pod":
                 var (pod, engines) = DatacenterReader.ReadDeploymentPod(d.Required("pod"), Workload, context);
-                return ("containers", shared with { Services = [new ServiceSpec(Workload, interarrival, request, null, replicas, balancing, pod, engines, RequestLimit: job)] });
+                return (Containers, shared with { Services = [new ServiceSpec(Workload, interarrival, request, null, replicas, balancing, pod, engines, RequestLimit: job)] });
             default:
                 d.AllowOnly(["name", "function"]);
                 var f = d.Required("function").AsSection("memory", "timeout", "concurrency", "instance_concurrency", "runtime_init", "function_init",
