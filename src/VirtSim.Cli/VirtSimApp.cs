@@ -1,6 +1,8 @@
 using Spectre.Console;
 using Spectre.Console.Cli;
 using VirtSim.Cli.Commands;
+using VirtSim.Experiments.Results;
+using VirtSim.Experiments.Running;
 using VirtSim.Experiments.Scenarios;
 
 namespace VirtSim.Cli;
@@ -14,10 +16,23 @@ public static class VirtSimApp
     /// <summary>Exit code for a failure that is not the input's fault.</summary>
     public const int Failure = 1;
 
-    /// <summary>Runs the command line; output goes to <paramref name="console"/>, errors to <paramref name="errors"/>.</summary>
-    public static int Run(string[] args, IAnsiConsole? console = null, TextWriter? errors = null)
+    /// <summary>Exit code for a run cancelled by Ctrl-C (128 + SIGINT, as shells report it).</summary>
+    public const int Cancelled = 130;
+
+    private static readonly AsyncLocal<TextWriter?> CurrentErrors = new();
+
+    /// <summary>Where messages and progress lines go in the current call of <see cref="Run"/>.</summary>
+    internal static TextWriter Errors => CurrentErrors.Value ?? Console.Error;
+
+    /// <summary>
+    /// Runs the command line; output goes to <paramref name="console"/>, errors to
+    /// <paramref name="errors"/>; cancelling <paramref name="cancellation"/> (Ctrl-C, see
+    /// <c>Program.cs</c>) stops a run with nothing written.
+    /// </summary>
+    public static int Run(string[] args, IAnsiConsole? console = null, TextWriter? errors = null, CancellationToken cancellation = default)
     {
         errors ??= Console.Error;
+        CurrentErrors.Value = errors;
         var app = new CommandApp();
         app.Configure(config =>
         {
@@ -28,6 +43,7 @@ public static class VirtSimApp
                 config.ConfigureConsole(console);
             }
             config.SetExceptionHandler((exception, _) => Report(exception, errors));
+            config.CancellationExitCode(Cancelled);
             config.AddCommand<RunCommand>("run")
                 .WithDescription("Run a scenario's replications, print a results table and write summary.json and replications.csv.")
                 .WithExample("run", "scenarios/examples/mm1.yaml")
@@ -42,8 +58,16 @@ public static class VirtSimApp
                 .WithDescription("Check a scenario or comparison file without running it.")
                 .WithExample("validate", "scenarios/examples/mm1.yaml");
         });
-        return app.Run(args);
+        int code = app.Run(args, cancellation);
+        if (code == Cancelled && cancellation.IsCancellationRequested)
+        {
+            // Spectre returns the code for a cancelled command without calling the exception handler.
+            errors.WriteLine(CancelledMessage);
+        }
+        return code;
     }
+
+    private const string CancelledMessage = "virtsim: cancelled; nothing was written";
 
     private static int Report(Exception exception, TextWriter errors)
     {
@@ -55,9 +79,15 @@ public static class VirtSimApp
             case CommandAppException command:
                 errors.WriteLine($"virtsim: error: {command.Message} (see virtsim --help)");
                 return BadInput;
+            case OutputFolderException output:
+                errors.WriteLine(output.Message);
+                return BadInput;
+            case BudgetExceededException budget:
+                errors.WriteLine($"virtsim: error: {budget.Message}; nothing was written");
+                return BadInput;
             case OperationCanceledException:
-                errors.WriteLine("virtsim: cancelled; nothing was written");
-                return Failure;
+                errors.WriteLine(CancelledMessage);
+                return Cancelled;
             default:
                 errors.WriteLine($"virtsim: error: {exception.Message}");
                 return Failure;

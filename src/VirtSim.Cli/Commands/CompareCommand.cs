@@ -14,30 +14,24 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
     {
         var comparison = ComparisonReader.LoadFile(settings.File);
         string scenarioText = File.ReadAllText(settings.File);
-        string output = settings.Out ?? Path.Combine("results", Path.GetFileNameWithoutExtension(settings.File));
-        var options = new RunOptions(settings.ReplicationsValue, settings.SeedValue, settings.ParallelismValue, settings.Timeline);
+        var options = settings.Options;
+        foreach (var scenario in SweepRunner.EveryScenario(comparison))
+        {
+            RunCommand.CheckBudget(settings.File, scenario, options.Budget!);
+        }
+        string output = settings.OutputFor(settings.File);
+        using var folder = OutputFolder.Prepare(output, settings.Force);
         int total = comparison.Deployments.Sum(d => options.Replications ?? d.Scenario.Replications);
         if (comparison.SweepRates is { Count: > 0 } rates)
         {
-            return Sweep(comparison, options, total * rates.Count, output, scenarioText, cancellationToken);
+            return Sweep(comparison, options, total * rates.Count, folder, output, scenarioText, cancellationToken);
         }
 
         // The first replication of each deployment keeps its VM and pod phases and its cold starts for the plots.
         options = options with { Timeline = true };
-        ComparisonResult result;
-        if (console.Profile.Capabilities.Interactive)
-        {
-            result = console.Progress().Start(progress =>
-            {
-                var task = progress.AddTask($"{comparison.Name}: replications", maxValue: total);
-                return ComparisonRunner.Run(comparison, options, new Progress<int>(done => task.Value = done), cancellationToken);
-            });
-        }
-        else
-        {
-            result = ComparisonRunner.Run(comparison, options, cancellation: cancellationToken);
-        }
-        ComparisonWriter.Write(result, output, scenarioText);
+        var result = RunProgress.Show(console, $"{comparison.Name}: replications", total,
+            progress => ComparisonRunner.Run(comparison, options, progress, cancellationToken));
+        ComparisonWriter.Write(result, folder, scenarioText, cancellationToken);
 
         console.MarkupLineInterpolated($"[bold]{comparison.Name}[/] {comparison.Description}");
         console.MarkupLineInterpolated($"{result.Runs[0].Replications.Count} replications each, seed {result.Runs[0].Scenario.Seed}; the same arrivals for every deployment; mean ± 95% CI half-width");
@@ -55,23 +49,13 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
         return 0;
     }
 
-    private int Sweep(Comparison comparison, RunOptions options, int total, string output, string scenarioText, CancellationToken cancellationToken)
+    private int Sweep(Comparison comparison, RunOptions options, int total, OutputFolder folder, string output, string scenarioText,
+        CancellationToken cancellationToken)
     {
-        SweepResult sweep;
-        if (console.Profile.Capabilities.Interactive)
-        {
-            sweep = console.Progress().Start(progress =>
-            {
-                var task = progress.AddTask($"{comparison.Name}: load sweep", maxValue: total);
-                return SweepRunner.Run(comparison, options, new Progress<int>(done => task.Value = done), cancellationToken);
-            });
-        }
-        else
-        {
-            sweep = SweepRunner.Run(comparison, options, cancellation: cancellationToken);
-        }
+        var sweep = RunProgress.Show(console, $"{comparison.Name}: load sweep", total,
+            progress => SweepRunner.Run(comparison, options, progress, cancellationToken));
         var crossovers = SweepRunner.Crossovers(sweep);
-        ComparisonWriter.Write(sweep, crossovers, output, scenarioText);
+        ComparisonWriter.Write(sweep, crossovers, folder, scenarioText, cancellationToken);
         console.MarkupLineInterpolated($"[bold]{comparison.Name}[/] load sweep over {sweep.Rates.Count} rates");
         foreach (string measure in SweepRunner.CrossoverMeasures)
         {

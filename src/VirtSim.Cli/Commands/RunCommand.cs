@@ -39,6 +39,42 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
         [Description("Also write replication 0's timelines: vm_timeline.csv and pod_timeline.csv (every phase, with start and end in seconds), cold_starts.csv, utilization.csv, function_instances.csv. compare always does.")]
         public bool Timeline { get; init; }
 
+        /// <summary>Replace VirtSim's results in a folder that also holds other files.</summary>
+        [CommandOption("--force")]
+        [Description("Write into an --out folder that holds files VirtSim did not write; even then only VirtSim's own results there are replaced.")]
+        public bool Force { get; init; }
+
+        /// <summary>Events one replication may process.</summary>
+        [CommandOption("--max-events <N>")]
+        [Description("Events one replication may process [[default: 1e9]]; a scenario whose arrivals alone need more is refused before it runs.")]
+        public string? MaxEvents { get; init; }
+
+        /// <summary>Memory the run may hold.</summary>
+        [CommandOption("--max-memory <SIZE>")]
+        [Description("Memory the run may hold, e.g. 4GiB [[default: half of the memory available]]; a run that grows past it stops with nothing written.")]
+        public string? MaxMemory { get; init; }
+
+        internal RunBudget Budget => new(
+            MaxEvents is null ? RunBudget.DefaultMaxEvents : (long)double.Parse(MaxEvents, NumberStyles.Float, CultureInfo.InvariantCulture),
+            MaxMemory is null ? null : (long)ParseSize(MaxMemory)!.Value);
+
+        internal RunOptions Options => new(ReplicationsValue, SeedValue, ParallelismValue, Timeline, Budget);
+
+        /// <summary>The results folder: --out, or results/ and the scenario file's name.</summary>
+        internal string OutputFor(string file)
+        {
+            if (Out is not null)
+            {
+                return Out;
+            }
+            string name = Path.GetFileNameWithoutExtension(file);
+            if (PathNames.Problem(name) is not null)
+            {
+                throw new OutputFolderException(file, $"the file name gives no results folder name ('{name}'); name one with --out DIR");
+            }
+            return Path.Combine("results", name);
+        }
+
         internal ulong? SeedValue => Seed is null ? null : ulong.Parse(Seed, CultureInfo.InvariantCulture);
 
         internal int? ReplicationsValue => Replications is null ? null : int.Parse(Replications, CultureInfo.InvariantCulture);
@@ -60,8 +96,20 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
             {
                 return ValidationResult.Error($"--parallelism takes a whole number of 1 or more, not '{Parallelism}'");
             }
+            if (MaxEvents is not null && !(double.TryParse(MaxEvents, NumberStyles.Float, CultureInfo.InvariantCulture, out double events)
+                && events >= 1 && events <= long.MaxValue && events == Math.Floor(events)))
+            {
+                return ValidationResult.Error($"--max-events takes a whole number of 1 or more (such as 2000000000 or 2e9), not '{MaxEvents}'");
+            }
+            if (MaxMemory is not null && ParseSize(MaxMemory) is null)
+            {
+                return ValidationResult.Error($"--max-memory takes a size such as 4GiB or 500MB, not '{MaxMemory}'");
+            }
             return ValidationResult.Success();
         }
+
+        private static double? ParseSize(string text) =>
+            Units.TryParseSize(text, out double bytes, out _) && bytes >= 1e6 && bytes <= long.MaxValue ? bytes : null;
 
         private static bool IsPositive(string? text) =>
             text is null || (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1);
@@ -71,28 +119,30 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var scenario = ScenarioLoader.LoadFile(settings.File);
-        string output = settings.Out ?? Path.Combine("results", Path.GetFileNameWithoutExtension(settings.File));
-        var options = new RunOptions(settings.ReplicationsValue, settings.SeedValue, settings.ParallelismValue, settings.Timeline);
+        var options = settings.Options;
+        CheckBudget(settings.File, scenario, options.Budget!);
+        string output = settings.OutputFor(settings.File);
+        // The folder is checked (and its staging folder made) before anything runs.
+        using var folder = OutputFolder.Prepare(output, settings.Force);
         int replications = options.Replications ?? scenario.Replications;
-
-        RunResult result;
-        if (console.Profile.Capabilities.Interactive)
-        {
-            result = console.Progress().Start(progress =>
-            {
-                var task = progress.AddTask($"{scenario.Name}: replications", maxValue: replications);
-                var report = new Progress<int>(done => task.Value = done);
-                return ExperimentRunner.Run(scenario, options, report, cancellationToken);
-            });
-        }
-        else
-        {
-            result = ExperimentRunner.Run(scenario, options, cancellation: cancellationToken);
-        }
-
-        var files = ResultWriter.Write(result, output);
+        var result = RunProgress.Show(console, $"{scenario.Name}: replications", replications,
+            progress => ExperimentRunner.Run(scenario, options, progress, cancellationToken));
+        var files = ResultWriter.Write(result, folder, cancellationToken);
         Show(result, output, files);
         return 0;
+    }
+
+    /// <summary>Refuses a scenario that would need more events than the budget, naming the file.</summary>
+    internal static void CheckBudget(string file, Scenario scenario, RunBudget budget)
+    {
+        try
+        {
+            budget.Check(scenario);
+        }
+        catch (BudgetExceededException e)
+        {
+            throw new ScenarioException(file, 0, 0, e.Message);
+        }
     }
 
     private void Show(RunResult result, string output, IReadOnlyList<string> files)

@@ -1,5 +1,6 @@
 using Spectre.Console;
 using Spectre.Console.Cli;
+using VirtSim.Experiments.Running;
 using VirtSim.Experiments.Scenarios;
 
 namespace VirtSim.Cli.Commands;
@@ -13,11 +14,16 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ScenarioSett
         if (ScenarioLoader.IsComparisonFile(settings.File))
         {
             var comparison = ComparisonReader.LoadFile(settings.File);
+            foreach (var scenario in SweepRunner.EveryScenario(comparison))
+            {
+                RunCommand.CheckBudget(settings.File, scenario, RunBudget.Default);
+            }
             console.MarkupLineInterpolated($"[green]ok[/] {settings.File}: comparison '{comparison.Name}' of {string.Join(", ", comparison.Deployments.Select(d => d.Name))}");
             return 0;
         }
-        var scenario = ScenarioLoader.LoadFile(settings.File);
-        console.MarkupLineInterpolated($"[green]ok[/] {settings.File}: scenario '{scenario.Name}', {scenario.Replications} replications, seed {scenario.Seed}");
+        var loaded = ScenarioLoader.LoadFile(settings.File);
+        RunCommand.CheckBudget(settings.File, loaded, RunBudget.Default);
+        console.MarkupLineInterpolated($"[green]ok[/] {settings.File}: scenario '{loaded.Name}', {loaded.Replications} replications, seed {loaded.Seed}");
         return 0;
     }
 }

@@ -267,7 +267,7 @@ public sealed class FunctionPlatform
             if (platform._cluster is not null)
             {
                 // An instance is a container of the function's image, with cores in proportion to its memory.
-                _pod = new PodSpec(spec.Name, [new ContainerSpec(spec.Name, spec.Image!, spec.MemoryBytes / FunctionPlatformSpec.BytesPerVcpu, spec.MemoryBytes, [])]);
+                _pod = spec.InstancePod();
             }
         }
 

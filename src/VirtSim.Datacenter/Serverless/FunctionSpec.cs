@@ -93,7 +93,7 @@ public enum ThrottlePolicy
 /// <param name="InstanceConcurrency">Invocations one instance serves at once (1, as Lambda; more, as
 /// Cloud Run or Azure Functions allow). Each runs for its own duration; they do not slow each other.</param>
 /// <param name="InvocationLimit">Invocations its arrivals send in all, then no more (a job); null: they never stop.</param>
-public sealed record FunctionSpec(
+public sealed partial record FunctionSpec(
     string Name,
     double MemoryBytes,
     double Timeout,
@@ -112,6 +112,17 @@ public sealed record FunctionSpec(
     Containers.ContainerImage? Image = null,
     int InstanceConcurrency = 1,
     long? InvocationLimit = null);
+
+public sealed partial record FunctionSpec
+{
+    /// <summary>
+    /// The pod an instance is on container engines: one container of the function's image with its
+    /// memory, and cores in proportion to that memory (<see cref="FunctionPlatformSpec.BytesPerVcpu"/>).
+    /// </summary>
+    public Containers.PodSpec InstancePod() =>
+        new(Name, [new Containers.ContainerSpec(Name, Image ?? throw new InvalidOperationException($"Function '{Name}' has no container image: it runs on the provider's platform."),
+            MemoryBytes / FunctionPlatformSpec.BytesPerVcpu, MemoryBytes, [])]);
+}
 
 /// <summary>A call from one function to another.</summary>
 /// <param name="Function">The function called.</param>

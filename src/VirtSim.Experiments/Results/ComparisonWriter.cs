@@ -39,8 +39,17 @@ public static class ComparisonWriter
     /// </summary>
     public static void Write(SweepResult sweep, IReadOnlyList<Crossover> crossovers, string directory, string scenarioText)
     {
+        using var folder = OutputFolder.Prepare(directory);
+        Write(sweep, crossovers, folder, scenarioText);
+    }
+
+    /// <summary>Writes a sweep into a prepared <paramref name="folder"/>, as <see cref="Write(SweepResult, IReadOnlyList{Crossover}, string, string)"/> does.</summary>
+    public static void Write(SweepResult sweep, IReadOnlyList<Crossover> crossovers, OutputFolder folder, string scenarioText,
+        CancellationToken cancellation = default)
+    {
         ArgumentNullException.ThrowIfNull(sweep);
-        ResultWriter.WriteAtomically(directory, staging =>
+        ArgumentNullException.ThrowIfNull(folder);
+        folder.Commit(staging =>
         {
             File.WriteAllText(Path.Combine(staging, MarkdownFile), SweepMarkdown(sweep, crossovers));
             using (var csv = CsvWriter.ToFile(Path.Combine(staging, SweepCsvFile)))
@@ -73,7 +82,7 @@ public static class ComparisonWriter
             File.WriteAllBytes(Path.Combine(staging, CostPlotFile), cost);
             File.WriteAllText(Path.Combine(staging, ComparisonReport.File),
                 ComparisonReport.Html(sweep, crossovers, [("Latency percentiles against load", latency), ("Cost per hour against load", cost)], scenarioText));
-        });
+        }, cancellation);
     }
 
     /// <summary>The sweep as Markdown: the crossovers, then each crossover measure by rate.</summary>
@@ -142,8 +151,16 @@ public static class ComparisonWriter
     /// </summary>
     public static void Write(ComparisonResult result, string directory, string scenarioText)
     {
+        using var folder = OutputFolder.Prepare(directory);
+        Write(result, folder, scenarioText);
+    }
+
+    /// <summary>Writes a comparison into a prepared <paramref name="folder"/>, as <see cref="Write(ComparisonResult, string, string)"/> does.</summary>
+    public static void Write(ComparisonResult result, OutputFolder folder, string scenarioText, CancellationToken cancellation = default)
+    {
         ArgumentNullException.ThrowIfNull(result);
-        ResultWriter.WriteAtomically(directory, staging =>
+        ArgumentNullException.ThrowIfNull(folder);
+        folder.Commit(staging =>
         {
             File.WriteAllText(Path.Combine(staging, MarkdownFile), Markdown(result));
             var plots = new List<(string, byte[])>();
@@ -163,11 +180,11 @@ public static class ComparisonWriter
             WriteCsv(result, Path.Combine(staging, CsvFile));
             for (int d = 0; d < result.Runs.Count; d++)
             {
-                string folder = Path.Combine(staging, result.Comparison.Deployments[d].Name);
-                Directory.CreateDirectory(folder);
-                ResultWriter.WriteInto(result.Runs[d], folder);
+                string deployment = Path.Combine(staging, result.Comparison.Deployments[d].Name);
+                Directory.CreateDirectory(deployment);
+                ResultWriter.WriteInto(result.Runs[d], deployment);
             }
-        });
+        }, cancellation);
     }
 
     /// <summary>The comparison as a Markdown table, each cell a mean ± the half-width of its 95% interval.</summary>

@@ -8,8 +8,8 @@ namespace VirtSim.Experiments.Results;
 /// <summary>
 /// Writes a run's results: <c>summary.json</c> (each metric's mean and 95% confidence interval
 /// with its unit) and <c>replications.csv</c> (one row per replication). Files are written into
-/// a temporary folder beside the target, which then replaces the target whole, so a failed or
-/// interrupted run never leaves half-written results.
+/// a staging folder and moved into place at the end (see <see cref="OutputFolder"/>), so a failed
+/// or interrupted run never leaves half-written results.
 /// </summary>
 public static class ResultWriter
 {
@@ -34,43 +34,24 @@ public static class ResultWriter
     /// <summary>The cold starts file's name (replication 0, with the timeline, when functions started cold).</summary>
     public const string ColdStartsFile = "cold_starts.csv";
 
-    /// <summary>Writes <paramref name="result"/> into <paramref name="directory"/>, replacing what was there; returns the files' names.</summary>
+    /// <summary>
+    /// Writes <paramref name="result"/> into <paramref name="directory"/>, replacing VirtSim's
+    /// earlier results there (see <see cref="OutputFolder"/>); returns the files' names.
+    /// </summary>
     public static IReadOnlyList<string> Write(RunResult result, string directory)
     {
-        ArgumentNullException.ThrowIfNull(result);
-        IReadOnlyList<string> written = [];
-        WriteAtomically(directory, staging => written = WriteInto(result, staging));
-        return written;
+        using var folder = OutputFolder.Prepare(directory);
+        return Write(result, folder);
     }
 
-    /// <summary>
-    /// Runs <paramref name="write"/> on a staging folder beside <paramref name="directory"/>, which
-    /// then replaces <paramref name="directory"/> whole; on failure nothing is left behind.
-    /// </summary>
-    internal static void WriteAtomically(string directory, Action<string> write)
+    /// <summary>Writes <paramref name="result"/> into a prepared <paramref name="folder"/>; returns the files' names.</summary>
+    public static IReadOnlyList<string> Write(RunResult result, OutputFolder folder, CancellationToken cancellation = default)
     {
-        string target = Path.GetFullPath(directory);
-        string parent = Path.GetDirectoryName(target) ?? throw new ArgumentException("The output folder needs a parent.", nameof(directory));
-        Directory.CreateDirectory(parent);
-        string staging = Path.Combine(parent, $".{Path.GetFileName(target)}.partial-{Environment.ProcessId}");
-        if (Directory.Exists(staging))
-        {
-            Directory.Delete(staging, recursive: true);
-        }
-        Directory.CreateDirectory(staging);
-        try
-        {
-            write(staging);
-            Replace(target, staging);
-        }
-        catch
-        {
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
-            throw;
-        }
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(folder);
+        IReadOnlyList<string> written = [];
+        folder.Commit(staging => written = WriteInto(result, staging), cancellation);
+        return written;
     }
 
     /// <summary>Writes a run's files into an existing folder.</summary>
@@ -108,19 +89,6 @@ public static class ResultWriter
             }
             return written;
         }
-    }
-
-    private static void Replace(string target, string staging)
-    {
-        if (!Directory.Exists(target))
-        {
-            Directory.Move(staging, target);
-            return;
-        }
-        string old = staging + ".old";
-        Directory.Move(target, old);
-        Directory.Move(staging, target);
-        Directory.Delete(old, recursive: true);
     }
 
     private static void WriteSummary(RunResult result, string path)

@@ -63,16 +63,16 @@ public static class ComparisonRunner
     public static IEnumerable<string> JobMeasureNames => JobMeasures.Select(m => m.Metric);
 
     /// <summary>Runs every deployment of <paramref name="comparison"/>; <paramref name="progress"/> hears of each finished replication.</summary>
-    public static ComparisonResult Run(Comparison comparison, RunOptions? options = null, IProgress<int>? progress = null,
+    public static ComparisonResult Run(Comparison comparison, RunOptions? options = null, IProgress<double>? progress = null,
         CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(comparison);
-        int done = 0;
+        double done = 0;
         var runs = new List<RunResult>();
         foreach (var (_, _, scenario) in comparison.Deployments)
         {
-            int before = done;
-            var inner = progress is null ? null : new Progress<int>(n => progress.Report(before + n));
+            double before = done;
+            var inner = progress is null ? null : new OffsetProgress(progress, before);
             var run = ExperimentRunner.Run(scenario, options, inner, cancellation);
             done += run.Replications.Count;
             runs.Add(run);

@@ -11,7 +11,9 @@ namespace VirtSim.Experiments.Running;
 /// <param name="Seed">Master seed; null takes the scenario's.</param>
 /// <param name="Parallelism">Replications run at once; null uses every core.</param>
 /// <param name="Timeline">Record the phases of every VM of replication 0.</param>
-public sealed record RunOptions(int? Replications = null, ulong? Seed = null, int? Parallelism = null, bool Timeline = false);
+/// <param name="Budget">Events and memory the run may use; null takes <see cref="RunBudget.Default"/>.</param>
+public sealed record RunOptions(int? Replications = null, ulong? Seed = null, int? Parallelism = null, bool Timeline = false,
+    RunBudget? Budget = null);
 
 /// <summary>
 /// Runs the replications of a scenario, in parallel across cores. Each replication has its own
@@ -20,8 +22,13 @@ public sealed record RunOptions(int? Replications = null, ulong? Seed = null, in
 /// </summary>
 public static class ExperimentRunner
 {
-    /// <summary>Runs <paramref name="scenario"/>; <paramref name="progress"/> hears of each finished replication.</summary>
-    public static RunResult Run(Scenario scenario, RunOptions? options = null, IProgress<int>? progress = null,
+    /// <summary>
+    /// Runs <paramref name="scenario"/>; <paramref name="progress"/> hears, a few times a second,
+    /// how many replications are done (fractions count the simulated time of those under way).
+    /// Throws <see cref="BudgetExceededException"/> when the scenario needs more than the budget
+    /// allows, before running or when a replication reaches it.
+    /// </summary>
+    public static RunResult Run(Scenario scenario, RunOptions? options = null, IProgress<double>? progress = null,
         CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(scenario);
@@ -32,23 +39,54 @@ public static class ExperimentRunner
         {
             scenario = scenario with { Seed = seed };
         }
+        var budget = options.Budget ?? RunBudget.Default;
+        budget.Check(scenario);
         var results = new ReplicationResult[count];
-        int done = 0;
+        using var monitor = new RunMonitor(count, scenario.Warmup + scenario.Duration, budget.MemoryLimit, progress, cancellation);
         var parallel = new ParallelOptions
         {
             MaxDegreeOfParallelism = options.Parallelism ?? Environment.ProcessorCount,
-            CancellationToken = cancellation,
+            CancellationToken = monitor.Token,
         };
-        Parallel.For(0, count, parallel, index =>
+        try
         {
-            results[index] = RunOne(scenario, index, options.Timeline && index == 0, cancellation);
-            progress?.Report(Interlocked.Increment(ref done));
-        });
+            Parallel.For(0, count, parallel, index =>
+            {
+                results[index] = RunOne(scenario, index, options.Timeline && index == 0, monitor.Token, budget.MaxEvents, monitor);
+            });
+        }
+        catch (AggregateException failure)
+        {
+            // Parallel.For wraps what a replication throws; pass on the first thing a caller can act on.
+            var inner = failure.Flatten().InnerExceptions;
+            var first = inner.FirstOrDefault(e => e is BudgetExceededException)
+                ?? inner.FirstOrDefault(e => e is not OperationCanceledException) ?? inner[0];
+            if (first is OperationCanceledException && monitor.MemoryExceeded is { } held)
+            {
+                throw MemoryExceeded(held, budget);
+            }
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+            throw;
+        }
+        catch (OperationCanceledException) when (monitor.MemoryExceeded is { } used)
+        {
+            throw MemoryExceeded(used, budget);
+        }
+        monitor.Report();
         return new RunResult(scenario, results);
     }
 
+    private static BudgetExceededException MemoryExceeded(long used, RunBudget budget) =>
+        new(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"the run held {used / 1e9:G3} GB of memory, more than its budget of {budget.MemoryLimit / 1e9:G3} GB, and was stopped; a queue that grows without bound (offered load at or above capacity) is the usual cause (raise the budget with --max-memory)"));
+
     /// <summary>Runs replication <paramref name="index"/> alone, as a shard of a larger run would.</summary>
-    public static ReplicationResult RunOne(Scenario scenario, int index, bool timeline = false, CancellationToken cancellation = default)
+    public static ReplicationResult RunOne(Scenario scenario, int index, bool timeline = false, CancellationToken cancellation = default,
+        long maxEvents = RunBudget.DefaultMaxEvents)
+        => RunOne(scenario, index, timeline, cancellation, maxEvents, null);
+
+    private static ReplicationResult RunOne(Scenario scenario, int index, bool timeline, CancellationToken cancellation, long maxEvents,
+        RunMonitor? monitor)
     {
         ulong seed = RandomStreams.ReplicationSeed(scenario.Seed, index);
         var sim = new Simulation(seed);
@@ -73,8 +111,15 @@ public static class ExperimentRunner
             ScheduleWarmup(sim, scenario, station.ResetStatistics);
             measure = station.Measure;
         }
-        var stop = sim.Run(until: scenario.Warmup + scenario.Duration, cancellation: cancellation);
+        monitor?.Started(index, sim);
+        var stop = sim.Run(until: scenario.Warmup + scenario.Duration, maxEvents: maxEvents, cancellation: cancellation);
+        monitor?.Finished(index);
         cancellation.ThrowIfCancellationRequested();
+        if (stop == StopReason.EventLimitReached)
+        {
+            throw new BudgetExceededException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"replication {index} processed its budget of {maxEvents:N0} events by {sim.Now:G4} s of {scenario.Warmup + scenario.Duration:G4} s simulated, and was stopped (raise the budget with --max-events, or shorten the run)"));
+        }
         if (stop != StopReason.TimeReached && stop != StopReason.NoMoreEvents)
         {
             throw new InvalidOperationException($"Replication {index} stopped early: {stop}.");

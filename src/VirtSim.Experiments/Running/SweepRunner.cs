@@ -41,17 +41,17 @@ public static class SweepRunner
     public static readonly string[] CrossoverMeasures = ["cost per hour", "latency p99"];
 
     /// <summary>Runs <paramref name="comparison"/> at each of its sweep rates, with the same seeds at every rate.</summary>
-    public static SweepResult Run(Comparison comparison, RunOptions? options = null, IProgress<int>? progress = null,
+    public static SweepResult Run(Comparison comparison, RunOptions? options = null, IProgress<double>? progress = null,
         CancellationToken cancellation = default)
     {
         var rates = comparison.SweepRates is { Count: > 0 } r ? r : throw new ArgumentException("The comparison has no sweep.", nameof(comparison));
         var points = new List<ComparisonResult>();
-        int done = 0;
+        double done = 0;
         foreach (double rate in rates)
         {
-            int before = done;
+            double before = done;
             var atRate = comparison with { Deployments = comparison.Deployments.Select(d => (d.Name, d.Kind, AtRate(d.Scenario, rate))).ToList() };
-            var point = ComparisonRunner.Run(atRate, options, progress is null ? null : new Progress<int>(n => progress.Report(before + n)), cancellation);
+            var point = ComparisonRunner.Run(atRate, options, progress is null ? null : new OffsetProgress(progress, before), cancellation);
             done += point.Runs.Sum(run => run.Replications.Count);
             points.Add(point);
         }
@@ -146,8 +146,19 @@ public static class SweepRunner
         return points;
     }
 
-    private static Scenario AtRate(Scenario scenario, double rate)
+    /// <summary>Every scenario a comparison runs: each deployment, at each rate of its sweep if it has one.</summary>
+    public static IEnumerable<Scenario> EveryScenario(Comparison comparison)
     {
+        ArgumentNullException.ThrowIfNull(comparison);
+        return comparison.SweepRates is { Count: > 0 } rates
+            ? comparison.Deployments.SelectMany(d => rates.Select(rate => AtRate(d.Scenario, rate)))
+            : comparison.Deployments.Select(d => d.Scenario);
+    }
+
+    /// <summary>A deployment's scenario with its workload's arrivals at <paramref name="rate"/> per second (Poisson).</summary>
+    public static Scenario AtRate(Scenario scenario, double rate)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
         var interarrival = new Distribution.Exponential(1 / rate);
         var dc = scenario.Datacenter!;
         return scenario with

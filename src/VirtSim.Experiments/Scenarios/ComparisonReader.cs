@@ -60,7 +60,7 @@ public static class ComparisonReader
         {
             var d = value.AsSection("name", "replicas", "balancing", "vm", "pod", "function");
             var nameValue = d.Required("name", "vms");
-            string name = nameValue.AsText();
+            string name = nameValue.AsName();
             if (deployments.Any(existing => existing.Item1 == name))
             {
                 throw nameValue.Error($"a deployment named '{name}' is declared twice");
@@ -176,6 +176,10 @@ public static class ComparisonReader
                     Image: image,
                     InstanceConcurrency: (int)(f.Optional("instance_concurrency")?.AsInteger(1, 10_000) ?? 1),
                     InvocationLimit: job);
+                if (functionEngines is not null)
+                {
+                    DatacenterReader.CheckFunctionFits(function, context.Engines[functionEngines], context, f.Optional("memory") ?? at);
+                }
                 // Invocations over the concurrency limit wait their turn in a job (as asynchronous
                 // invocations are retried) and on our own platform (its gateway queues them, as
                 // Knative's activator does, and hands one waiting for a new container to the

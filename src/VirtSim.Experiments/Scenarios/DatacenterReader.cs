@@ -3,6 +3,7 @@ using VirtSim.Datacenter.Containers;
 using VirtSim.Datacenter.Hardware;
 using VirtSim.Datacenter.Network;
 using VirtSim.Datacenter.Placement;
+using VirtSim.Datacenter.Serverless;
 using VirtSim.Datacenter.Virtualization;
 using VirtSim.Datacenter.Workload;
 using VirtSim.Kernel.Random;
@@ -102,10 +103,14 @@ internal static class DatacenterReader
         }
         var context = new Context(images, hostGroups, containerImages, engines);
         contextRead = context;
-        var vms = (vmsValue?.AsList("VM groups") ?? []).Select(v => ReadVmGroup(v, images, hostGroups)).ToList();
+        var vmValues = vmsValue?.AsList("VM groups").ToList() ?? [];
+        var vms = vmValues.Select(v => ReadVmGroup(v, images, hostGroups)).ToList();
+        CheckUnique(vmValues.Zip(vms, (v, g) => (v, g.Vm.Name)), "VM group");
         var services = (servicesValue?.AsList("services") ?? []).Select(s => ReadService(s, context)).ToList();
         var batches = (batchesValue?.AsList("batch jobs") ?? []).Select(b => ReadBatch(b, context)).ToList();
-        var pods = (podsValue?.AsList("pod groups") ?? []).Select(p => ReadPodGroup(p, context)).ToList();
+        var podValues = podsValue?.AsList("pod groups").ToList() ?? [];
+        var pods = podValues.Select(p => ReadPodGroup(p, context)).ToList();
+        CheckUnique(podValues.Zip(pods, (v, g) => (v, g.Pod.Name)), "pod group");
         CheckUnique(services.Select(s => (s.Value, s.Spec.Name)).Concat(batches.Select(b => (b.Value, b.Spec.Name))), "service or batch");
         return new DatacenterSpec(hostGroups, topology, placement, admission, vms,
             services.Select(s => s.Spec).ToList(), batches.Select(b => b.Spec).ToList(), scrub, monitoring, mttf,
@@ -126,7 +131,7 @@ internal static class DatacenterReader
         {
             var c = imageValue.AsSection("name", "base", "steps", "kernel", "isa");
             var nameValue = c.Required("name", "lamp");
-            string name = nameValue.AsText();
+            string name = nameValue.AsName();
             ContainerImage? baseImage = null;
             if (c.Optional("base") is { } baseValue)
             {
@@ -177,11 +182,11 @@ internal static class DatacenterReader
                 throw hostGroupValue.Error($"host group '{group}' runs a hypervisor: engines on bare metal need hypervisor: none (or run them in a vm)");
             }
             e.AllowOnly(["name", "engine", "host_group", "layer_cache", "kernel"]);
-            return (new EngineGroupSpec(nameValue.AsText(), profile, group, null, 0, 0, double.PositiveInfinity, cache,
+            return (new EngineGroupSpec(nameValue.AsName(), profile, group, null, 0, 0, double.PositiveInfinity, cache,
                 e.Optional("kernel")?.AsText() ?? "linux"), nameValue);
         }
         e.AllowOnly(["name", "engine", "vm", "count", "max", "scale_down_after", "layer_cache"]);
-        var vm = ReadVm(vmValue!.AsSection(VmKeys), nameValue.AsText(), images, hosts, vmValue);
+        var vm = ReadVm(vmValue!.AsSection(VmKeys), nameValue.AsName(), images, hosts, vmValue);
         int count = (int)(e.Optional("count")?.AsInteger(0, 1_000_000) ?? 1);
         var maxValue = e.Optional("max");
         int max = (int)(maxValue?.AsInteger(0, 1_000_000) ?? count);
@@ -189,7 +194,7 @@ internal static class DatacenterReader
         {
             throw maxValue!.Error($"expected max to be at least count ({count})");
         }
-        return (new EngineGroupSpec(nameValue.AsText(), profile, null, vm, count, max,
+        return (new EngineGroupSpec(nameValue.AsName(), profile, null, vm, count, max,
             e.Optional("scale_down_after")?.AsDuration(allowZero: false) ?? 600, cache), nameValue);
     }
 
@@ -259,14 +264,14 @@ internal static class DatacenterReader
                 ["backend"] = true,
                 ["main"] = false,
             }) ?? false;
-            containers.Add(new ContainerSpec(c.Optional("name")?.AsText() ?? imageName, image,
+            containers.Add(new ContainerSpec(c.Optional("name")?.AsName() ?? imageName, image,
                 c.Required("cpu", "1").AsNumber(0, 100_000, minExclusive: true), c.Required("memory", "512MiB").AsSize(allowZero: false), ports, main, backendRole));
         }
         if (containers.Count == 0)
         {
             throw containersValue.Error("expected at least one container");
         }
-        var pod = new PodSpec(p.Optional("name")?.AsText() ?? defaultName, containers);
+        var pod = new PodSpec(p.Optional("name")?.AsName() ?? defaultName, containers);
         var clashes = pod.PortClashes.ToList();
         if (clashes.Count > 0)
         {
@@ -276,8 +281,20 @@ internal static class DatacenterReader
         return (pod, engineGroup);
     }
 
+    /// <summary>
+    /// A self-hosted function whose instance (its memory, and cores in proportion) no engine of its
+    /// group could hold would never start an instance: refused as a pod that can never fit is.
+    /// </summary>
+    internal static void CheckFunctionFits(FunctionSpec function, EngineGroupSpec group, Context context, YamlValue at)
+    {
+        var pod = function.InstancePod();
+        CheckSomeEngineFits(pod, group, context.Hosts, at,
+            $"an instance of function '{function.Name}' ({pod.MemoryBytes / 1e9:G4} GB memory and {pod.CpuRequest:G4} vCPUs, one per {FunctionPlatformSpec.BytesPerVcpu / 1e6:G5} MB)");
+    }
+
     /// <summary>A pod no engine of its group could ever hold would wait for ever: refuse the scenario instead.</summary>
-    private static void CheckSomeEngineFits(PodSpec pod, EngineGroupSpec group, IReadOnlyList<HostGroupSpec> hosts, YamlValue at)
+    private static void CheckSomeEngineFits(PodSpec pod, EngineGroupSpec group, IReadOnlyList<HostGroupSpec> hosts, YamlValue at,
+        string? what = null)
     {
         var nodes = group.Vm is { } vm
             ? [(Cores: (double)vm.Vcpus, Memory: vm.MemoryBytes, Kernel: vm.Image.Os, Isa: vm.Image.InstructionSet)]
@@ -297,7 +314,7 @@ internal static class DatacenterReader
         }
         if (!nodes.Any(n => pod.CpuRequest <= n.Cores && pod.MemoryBytes <= n.Memory))
         {
-            throw at.Error($"no engine of '{group.Name}' is large enough for this pod ({pod.CpuRequest:G4} cores, {pod.MemoryBytes / 1e9:G4} GB), so it could never start");
+            throw at.Error($"no engine of '{group.Name}' is large enough for {what ?? $"this pod ({pod.CpuRequest:G4} cores, {pod.MemoryBytes / 1e9:G4} GB)"}, so it could never start");
         }
     }
 
@@ -360,7 +377,7 @@ internal static class DatacenterReader
         var h = value.AsSection("group", "count", "cores", "core_speed", "memory", "disk", "disk_bandwidth", "image_cache",
             "isa", "hypervisor", "power", "price", "cpu_overcommit", "memory_overcommit");
         var groupValue = h.Required("group", "web");
-        string group = groupValue.AsText();
+        string group = groupValue.AsName();
         int count = (int)(h.Optional("count")?.AsInteger(1, 10_000_000) ?? 1);
         double disk = h.Required("disk", "1TB").AsSize(allowZero: false);
         double cache = h.Optional("image_cache")?.AsSize() ?? Math.Min(100e9, disk / 2);
@@ -427,7 +444,7 @@ internal static class DatacenterReader
                 b.Optional("os_init")?.AsDuration(allowZero: true) ?? boot.OsInitSeconds);
         }
         var image = new VmImage(
-            nameValue.AsText(),
+            nameValue.AsName(),
             i.Required("size", "8GB").AsSize(allowZero: false),
             i.Optional("os")?.AsText() ?? "linux",
             i.Optional("isa")?.AsText() ?? "x86_64",
@@ -463,7 +480,7 @@ internal static class DatacenterReader
             }
         }
         var vm = new VmSpec(
-            v.Optional("name")?.AsText() ?? defaultName,
+            v.Optional("name")?.AsName() ?? defaultName,
             (int)v.Required("vcpus", "2").AsInteger(1, 100_000),
             v.Required("memory", "4GiB").AsSize(allowZero: false),
             v.Optional("disk")?.AsSize() ?? 10e9,
@@ -488,6 +505,11 @@ internal static class DatacenterReader
         {
             throw at.Error($"{where} can run image '{vm.Image.Name}' built for {vm.Image.InstructionSet}: only an emulator runs a foreign instruction set");
         }
+        // The image is copied onto the host's disk before the VM boots from it.
+        if (runnable.All(h => vm.Image.SizeBytes > h.DiskBytes))
+        {
+            throw at.Error($"image '{vm.Image.Name}' ({vm.Image.SizeBytes / 1e9:G4} GB) is larger than the disk of every host that could run it (at most {runnable.Max(h => h.DiskBytes) / 1e9:G4} GB), so it could never be copied there");
+        }
         bool fits = runnable.Any(h => vm.Vcpus <= Math.Floor(h.Cores * h.CpuOvercommit)
             && vm.MemoryBytes <= h.MemoryBytes * h.MemoryOvercommit
             && vm.DiskBytes <= h.DiskBytes - h.ImageCacheBytes);
@@ -511,7 +533,7 @@ internal static class DatacenterReader
     {
         var s = value.AsSection("name", "arrivals", "request", "replicas", "balancing", "vm", "pod", "call", "backend");
         var nameValue = s.Required("name", "api");
-        string name = nameValue.AsText();
+        string name = nameValue.AsName();
         var interarrival = ScenarioLoader.ReadArrivals(s.Required("arrivals", "{rate: 50/s}"));
         var r = s.Required("request", "{cpu: 20ms, disk: 64KB, network: 100KB}").AsSection("cpu", "disk", "network");
         var request = new RequestSpec(
@@ -567,7 +589,7 @@ internal static class DatacenterReader
     {
         var b = value.AsSection("name", "tasks", "task_cpu", "replicas", "vm", "pod");
         var nameValue = b.Required("name", "render");
-        string name = nameValue.AsText();
+        string name = nameValue.AsName();
         int tasks = (int)b.Required("tasks", "1000").AsInteger(1, 100_000_000);
         var taskCpu = b.Required("task_cpu", "10s").AsDurationOrDistribution();
         if (b.Optional("pod") is { } podValue)

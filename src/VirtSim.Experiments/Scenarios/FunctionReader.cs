@@ -21,9 +21,10 @@ internal static class FunctionReader
         ["first_ready"] = true,
     };
 
-    public static FunctionPlatformSpec Read(YamlValue functionsValue, YamlValue? platformValue,
-        IReadOnlyDictionary<string, ContainerImage> containerImages, IReadOnlyCollection<string> engineGroups)
+    public static FunctionPlatformSpec Read(YamlValue functionsValue, YamlValue? platformValue, DatacenterReader.Context? context)
     {
+        var containerImages = context?.ContainerImages ?? new Dictionary<string, ContainerImage>();
+        IReadOnlyCollection<string> engineGroups = [.. context?.Engines.Keys ?? []];
         // The platform first: its engines and base images decide what a function may say.
         string? engines = null;
         var baseImages = new Dictionary<string, ContainerImage>(StringComparer.Ordinal);
@@ -60,7 +61,7 @@ internal static class FunctionReader
                 "runtime_init", "function_init", "keep_alive", "provisioned", "state_accesses", "calls", "ping_interval",
                 "base_image", "code", "instance_concurrency");
             var nameValue = f.Required("name", "thumbnail");
-            string name = nameValue.AsText();
+            string name = nameValue.AsName();
             if (!names.Add(name))
             {
                 throw nameValue.Error($"a function named '{name}' is declared twice");
@@ -104,6 +105,10 @@ internal static class FunctionReader
                 traceCounts,
                 image,
                 (int)(f.Optional("instance_concurrency")?.AsInteger(1, 10_000) ?? 1)));
+            if (engines is not null)
+            {
+                DatacenterReader.CheckFunctionFits(functions[^1], context!.Engines[engines], context, f.Optional("memory") ?? value);
+            }
         }
         foreach (var (from, call, at) in calls)
         {

@@ -90,12 +90,12 @@ public static class ScenarioLoader
                 root.Optional("services"), root.Optional("batches"), root.Optional("container_images"), root.Optional("pods"),
                 out var context);
             var onDatacenter = root.Optional("functions") is { } value
-                ? FunctionReader.Read(value, root.Optional("platform"), context.ContainerImages, [.. (datacenter.EngineGroups ?? []).Select(g => g.Name)])
+                ? FunctionReader.Read(value, root.Optional("platform"), context)
                 : null;
             return new Scenario(name, description, seed, replications, warmup, duration, null, datacenter with { Functions = onDatacenter });
         }
         var functions = root.Optional("functions") is { } functionsValue
-            ? FunctionReader.Read(functionsValue, root.Optional("platform"), new Dictionary<string, VirtSim.Datacenter.Containers.ContainerImage>(), [])
+            ? FunctionReader.Read(functionsValue, root.Optional("platform"), null)
             : null;
         if (functions is not null && stationValue is null)
         {

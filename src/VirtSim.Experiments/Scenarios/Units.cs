@@ -90,8 +90,7 @@ public static partial class Units
             return false;
         }
         perSecond = number / factor;
-        error = "";
-        return true;
+        return Finite(text, perSecond, out error);
     }
 
     /// <summary>Parses a size such as <c>8GB</c> or <c>4GiB</c> into bytes.</summary>
@@ -143,8 +142,14 @@ public static partial class Units
             return false;
         }
         value = number * factor;
-        error = "";
-        return true;
+        return Finite(text, value, out error);
+    }
+
+    /// <summary>A number too large for a double once converted (<c>1e300PB</c>) is refused here, with its text.</summary>
+    private static bool Finite(string text, double value, out string error)
+    {
+        error = double.IsFinite(value) ? "" : $"'{text.Trim()}' is too large to represent";
+        return error.Length == 0;
     }
 
     private static bool Split(string text, out double number, out string unit)

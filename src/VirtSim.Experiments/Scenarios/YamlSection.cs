@@ -53,6 +53,20 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
         return text;
     }
 
+    /// <summary>
+    /// A declared name (of a host group, image, service, function, pod group or deployment): one
+    /// plain path segment, because names become folder names, file names and CSV columns.
+    /// </summary>
+    public string AsName()
+    {
+        string name = AsText("a name");
+        if (VirtSim.Experiments.Results.PathNames.Problem(name) is { } problem)
+        {
+            throw Error(problem);
+        }
+        return name;
+    }
+
     public long AsInteger(long min, long max = long.MaxValue)
     {
         string text = AsText("a whole number");
@@ -79,6 +93,20 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
         return value;
     }
 
+    // Upper bounds far beyond any datacenter, yet small enough that products of them (a rate times a
+    // duration, a size times a price) stay finite and a run cannot be asked to last for ever.
+
+    /// <summary>The longest duration a scenario may give: 100 years, in seconds.</summary>
+    public const double MaxSeconds = 100 * 365.25 * 86400;
+
+    /// <summary>The largest size a scenario may give: 1 EB (10^18 bytes).</summary>
+    public const double MaxBytes = 1e18;
+
+    /// <summary>The highest rate a scenario may give: 10^12 per second.</summary>
+    public const double MaxRate = 1e12;
+
+    private ScenarioException TooLarge(string what, string limit) => Error($"expected {what} of at most {limit}, not {AsText()}");
+
     /// <summary>A duration in seconds; zero is allowed only when <paramref name="allowZero"/>.</summary>
     public double AsDuration(bool allowZero)
     {
@@ -89,6 +117,10 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
         if (seconds < 0 || (!allowZero && seconds == 0))
         {
             throw Error(allowZero ? $"expected a duration of zero or more, not {AsText()}" : $"expected a duration greater than zero, not {AsText()}");
+        }
+        if (seconds > MaxSeconds)
+        {
+            throw TooLarge("a duration", "100 years (36525d)");
         }
         return seconds;
     }
@@ -103,6 +135,10 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
         {
             throw Error(allowZero ? $"expected a size of zero or more, not {AsText()}" : $"expected a size greater than zero, not {AsText()}");
         }
+        if (bytes > MaxBytes)
+        {
+            throw TooLarge("a size", "1 EB (1000000TB)");
+        }
         return bytes;
     }
 
@@ -116,6 +152,10 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
         {
             throw Error($"expected a bandwidth greater than zero, not {AsText()}");
         }
+        if (rate > MaxBytes)
+        {
+            throw TooLarge("a bandwidth", "1 EB/s");
+        }
         return rate;
     }
 
@@ -128,6 +168,10 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
         if (watts < 0)
         {
             throw Error($"expected a power of zero or more, not {AsText()}");
+        }
+        if (watts > 1e9)
+        {
+            throw TooLarge("a power", "1 GW (1000000kW)");
         }
         return watts;
     }
@@ -158,6 +202,10 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
         {
             throw Error($"expected a price of zero or more, not {AsText()}");
         }
+        if (perSecond > 1e9)
+        {
+            throw TooLarge("a price", "1e9/s");
+        }
         return perSecond;
     }
 
@@ -187,6 +235,10 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
         if (!(rate > 0))
         {
             throw Error($"expected a rate greater than zero, not {AsText()}");
+        }
+        if (rate > MaxRate)
+        {
+            throw TooLarge("a rate", "1e12/s");
         }
         return rate;
     }
@@ -344,12 +396,21 @@ internal sealed class YamlSection
         return row[b.Length];
     }
 
+    /// <summary>Nesting deeper than this is refused before the tree is built (building it recurses).</summary>
+    public const int MaxDepth = 100;
+
+    /// <summary>Values a file may hold once its aliases are expanded: bounds "billion laughs" alias bombs.</summary>
+    public const long MaxValues = 1_000_000;
+
     internal static YamlValue LoadRoot(string file, string text)
     {
         var stream = new YamlStream();
+        // The same text is read twice: once to check its shape, once to build the tree.
         var parser = new TrackingParser(new Parser(new StringReader(text)));
         try
         {
+            CheckShape(file, parser);
+            parser = new TrackingParser(new Parser(new StringReader(text)));
             stream.Load(parser);
         }
         catch (InvalidOperationException)
@@ -370,6 +431,61 @@ internal sealed class YamlSection
             }
             throw new ScenarioException(file, (int)e.Start.Line, (int)e.Start.Column, $"broken YAML: {reason}");
         }
+        return Root(file, stream);
+    }
+
+    /// <summary>
+    /// Reads the file's events once, without building anything, and refuses nesting deeper than
+    /// <see cref="MaxDepth"/> and more than <see cref="MaxValues"/> values with aliases expanded,
+    /// so that hostile input ends in a message instead of a stack overflow or an exhausted memory.
+    /// </summary>
+    private static void CheckShape(string file, TrackingParser parser)
+    {
+        var open = new Stack<(string? Anchor, long Start)>();
+        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        long values = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.NodeEvent { } start when start is YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
+                    values++;
+                    open.Push((start.Anchor.IsEmpty ? null : start.Anchor.Value, values));
+                    if (open.Count > MaxDepth)
+                    {
+                        throw new ScenarioException(file, (int)start.Start.Line, (int)start.Start.Column,
+                            $"lists and mappings nested more than {MaxDepth} deep; a scenario needs a handful of levels");
+                    }
+                    break;
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    var (anchor, first) = open.Pop();
+                    if (anchor is not null)
+                    {
+                        sizes[anchor] = values - first + 1;
+                    }
+                    break;
+                case YamlDotNet.Core.Events.Scalar scalar:
+                    values++;
+                    if (!scalar.Anchor.IsEmpty)
+                    {
+                        sizes[scalar.Anchor.Value] = 1;
+                    }
+                    break;
+                case YamlDotNet.Core.Events.AnchorAlias alias:
+                    values += sizes.GetValueOrDefault(alias.Value.Value, 1);
+                    break;
+            }
+            if (values > MaxValues)
+            {
+                var at = parser.Current!.Start;
+                throw new ScenarioException(file, (int)at.Line, (int)at.Column,
+                    $"the file holds more than {MaxValues:N0} values once its aliases (*name) are expanded; expected a scenario, not a data set");
+            }
+        }
+    }
+
+    private static YamlValue Root(string file, YamlStream stream)
+    {
         if (stream.Documents.Count == 0)
         {
             throw new ScenarioException(file, 1, 1, "the file is empty; expected a scenario mapping (name, duration, station, ...)");

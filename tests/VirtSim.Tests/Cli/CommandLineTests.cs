@@ -98,14 +98,16 @@ public class CommandLineTests
     }
 
     [Test]
-    public void RerunningReplacesTheResultsWhole()
+    public void RerunningReplacesVirtSimsEarlierResultsWhole()
     {
         string outDir = Path.Combine(_work, "out");
-        Directory.CreateDirectory(outDir);
-        File.WriteAllText(Path.Combine(outDir, "stale.csv"), "old");
+        Assert.That(Virtsim("run", Path.Combine(Repository.Examples, "mm1.yaml"), "--replications", "2", "--out", outDir).Code, Is.Zero);
+        // An earlier VirtSim run wrote a file this one does not: the marker lists it, so it goes.
+        File.WriteAllText(Path.Combine(outDir, "vm_timeline.csv"), "old");
+        File.AppendAllLines(Path.Combine(outDir, ".virtsim-results"), ["vm_timeline.csv"]);
         var (code, _, _) = Virtsim("run", Path.Combine(Repository.Examples, "mm1.yaml"), "--replications", "2", "--out", outDir);
         Assert.That(code, Is.Zero);
-        Assert.That(Directory.GetFiles(outDir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "summary.json", "replications.csv" }));
+        Assert.That(Directory.GetFiles(outDir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "summary.json", "replications.csv", ".virtsim-results" }));
     }
 
     [Test]
@@ -136,7 +138,7 @@ public class CompareCommandTests
             int code = VirtSim.Cli.VirtSimApp.Run(["compare", Path.Combine(Repository.Examples, "compare-web-api.yaml"), "--replications", "2", "--out", outDir], console, errors);
             Assert.That(code, Is.Zero, errors.ToString());
             Assert.That(output.ToString(), Does.Contain("latency p99").And.Contain("functions"));
-            Assert.That(Directory.GetFiles(outDir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "comparison.md", "comparison.csv", "report.html", "startup-timeline.png", "instances-over-time.png" }));
+            Assert.That(Directory.GetFiles(outDir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "comparison.md", "comparison.csv", "report.html", "startup-timeline.png", "instances-over-time.png", ".virtsim-results" }));
             Assert.That(Directory.GetDirectories(outDir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "vms", "containers", "functions" }));
             Assert.That(File.Exists(Path.Combine(outDir, "functions", "summary.json")), Is.True);
         }

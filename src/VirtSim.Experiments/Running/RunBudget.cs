@@ -1,0 +1,119 @@
+using System.Globalization;
+using VirtSim.Datacenter.Serverless;
+using VirtSim.Experiments.Scenarios;
+
+namespace VirtSim.Experiments.Running;
+
+/// <summary>
+/// What one run may use: events per replication and memory for the whole process. A scenario
+/// whose arrivals alone would need more events than the budget is refused before it runs (see
+/// <see cref="Check"/>); a run that reaches either limit stops with a
+/// <see cref="BudgetExceededException"/> and writes nothing.
+/// </summary>
+/// <param name="MaxEvents">Events one replication may process. The default, a billion, allows
+/// every example (the largest needs about 40 million) and takes minutes, not hours, at the
+/// kernel's measured 3–8 million events per second.</param>
+/// <param name="MaxMemoryBytes">Managed memory the process may hold while replications run; null
+/// takes half of the memory available to it.</param>
+public sealed record RunBudget(long MaxEvents = RunBudget.DefaultMaxEvents, long? MaxMemoryBytes = null)
+{
+    /// <summary>The default number of events a replication may process.</summary>
+    public const long DefaultMaxEvents = 1_000_000_000;
+
+    /// <summary>The default budget.</summary>
+    public static RunBudget Default { get; } = new();
+
+    /// <summary>The memory limit in force, in bytes.</summary>
+    public long MemoryLimit => MaxMemoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
+
+    /// <summary>
+    /// A lower bound on the events one replication of <paramref name="scenario"/> processes: each
+    /// arrival, ping, traced call, batch task, VM and pod is at least one event. With what
+    /// contributes most, for the message.
+    /// </summary>
+    public static (double Events, string Largest) Estimate(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        double horizon = scenario.Warmup + scenario.Duration;
+        var parts = new List<(double Events, string What)>();
+        if (scenario.Station is { } station)
+        {
+            // An arrival and a departure each.
+            parts.Add((2 * Arrivals(horizon, station.Interarrival.Mean, null), $"the station's arrivals at {Rate(station.Interarrival.Mean)}"));
+        }
+        if (scenario.Datacenter is { } dc)
+        {
+            foreach (var service in dc.Services)
+            {
+                parts.Add((Arrivals(horizon, service.Interarrival.Mean, service.RequestLimit), $"service '{service.Name}' at {Rate(service.Interarrival.Mean)}"));
+            }
+            foreach (var batch in dc.Batches)
+            {
+                parts.Add((batch.Tasks, $"batch '{batch.Name}' of {batch.Tasks:N0} tasks"));
+            }
+            foreach (var group in dc.Vms)
+            {
+                parts.Add((group.Count, $"VM group '{group.Vm.Name}' of {group.Count:N0} VMs"));
+            }
+            foreach (var group in dc.Pods ?? [])
+            {
+                parts.Add((group.Count, $"pod group '{group.Pod.Name}' of {group.Count:N0} pods"));
+            }
+            foreach (var function in dc.Functions?.Functions ?? [])
+            {
+                AddFunction(parts, function, horizon);
+            }
+        }
+        if (parts.Count == 0)
+        {
+            return (0, "nothing");
+        }
+        var largest = parts.MaxBy(p => p.Events);
+        return (parts.Sum(p => p.Events), largest.What);
+    }
+
+    /// <summary>Refuses <paramref name="scenario"/> when its estimate exceeds the budget; says why, how much and how to go on.</summary>
+    public void Check(Scenario scenario)
+    {
+        var (events, largest) = Estimate(scenario);
+        if (!(events <= MaxEvents))
+        {
+            throw new BudgetExceededException(string.Create(CultureInfo.InvariantCulture,
+                $"one replication would need at least {events:G3} events over {scenario.Warmup + scenario.Duration:G4} s of simulated time, mostly {largest}; the budget is {MaxEvents:N0} events a replication (raise it with --max-events, or shorten the run or lower the rate)"));
+        }
+    }
+
+    private static void AddFunction(List<(double, string)> parts, FunctionSpec function, double horizon)
+    {
+        if (function.Interarrival is { } gaps)
+        {
+            parts.Add((Arrivals(horizon, gaps.Mean, function.InvocationLimit), $"function '{function.Name}' at {Rate(gaps.Mean)}"));
+        }
+        if (function.InvocationsPerMinute is { } trace)
+        {
+            int minutes = (int)Math.Min(trace.Count, Math.Ceiling(horizon / 60));
+            double calls = 0;
+            for (int i = 0; i < minutes; i++)
+            {
+                calls += trace[i];
+            }
+            parts.Add((calls, $"the trace of function '{function.Name}' ({calls:G3} invocations)"));
+        }
+        if (function.PingInterval is { } ping)
+        {
+            parts.Add((horizon / ping, $"keep-alive pings of function '{function.Name}' every {ping:G3} s"));
+        }
+    }
+
+    private static double Arrivals(double horizon, double meanGap, long? limit)
+    {
+        double arrivals = meanGap > 0 ? horizon / meanGap : double.PositiveInfinity;
+        return limit is { } n ? Math.Min(arrivals, n) : arrivals;
+    }
+
+    private static string Rate(double meanGap) =>
+        string.Create(CultureInfo.InvariantCulture, $"{1 / meanGap:G4} per second");
+}
+
+/// <summary>A run that would exceed, or has reached, its <see cref="RunBudget"/>; nothing was written.</summary>
+public sealed class BudgetExceededException(string message) : Exception(message);
