@@ -58,16 +58,8 @@ public static class VirtSimApp
                 .WithDescription("Check a scenario or comparison file without running it.")
                 .WithExample("validate", "scenarios/examples/mm1.yaml");
         });
-        int code = app.Run(args, cancellation);
-        if (code == Cancelled && cancellation.IsCancellationRequested)
-        {
-            // Spectre returns the code for a cancelled command without calling the exception handler.
-            errors.WriteLine(CancelledMessage);
-        }
-        return code;
+        return app.Run(args, cancellation);
     }
-
-    private const string CancelledMessage = "virtsim: cancelled; nothing was written";
 
     private static int Report(Exception exception, TextWriter errors)
     {
@@ -86,7 +78,7 @@ public static class VirtSimApp
                 errors.WriteLine($"virtsim: error: {budget.Message}; nothing was written");
                 return BadInput;
             case OperationCanceledException:
-                errors.WriteLine(CancelledMessage);
+                errors.WriteLine("virtsim: cancelled; nothing was written");
                 return Cancelled;
             default:
                 errors.WriteLine($"virtsim: error: {exception.Message}");

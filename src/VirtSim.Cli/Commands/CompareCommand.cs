@@ -45,6 +45,14 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
             table.AddRow([row.Metric, row.Unit, .. row.Values.Select(ComparisonWriter.Cell)]);
         }
         console.Write(table);
+        if (result.Rows.Any(r => r.Values.Any(ResultWriter.ReachesBelowZero)))
+        {
+            console.WriteLine($"† {ResultWriter.BelowZeroNote}.");
+        }
+        for (int d = 0; d < result.Runs.Count; d++)
+        {
+            RunCommand.ShowWarnings(console, result.Runs[d].Warnings, $"{comparison.Deployments[d].Name}: ");
+        }
         console.MarkupLineInterpolated($"Wrote {Path.Combine(output, ComparisonReport.File)}, {ComparisonWriter.MarkdownFile}, {ComparisonWriter.CsvFile} and one folder per deployment");
         return 0;
     }

@@ -154,14 +154,34 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
         var table = new Table().AddColumns("Metric", "Mean", "95% CI", "Unit");
         table.Columns[1].RightAligned();
         table.Columns[2].RightAligned();
+        bool clipped = false;
         foreach (var metric in result.Summary)
         {
             var ci = metric.Interval;
             string interval = double.IsFinite(ci.HalfWidth) ? $"± {Number(ci.HalfWidth)}" : "n/a";
+            if (ResultWriter.ReachesBelowZero(ci))
+            {
+                interval += " †";
+                clipped = true;
+            }
             table.AddRow(metric.Name, Number(ci.Mean), interval, metric.Unit);
         }
         console.Write(table);
+        if (clipped)
+        {
+            console.WriteLine($"† {ResultWriter.BelowZeroNote}.");
+        }
+        ShowWarnings(console, result.Warnings, "");
         console.MarkupLineInterpolated($"Wrote {string.Join(", ", files.Select(f => Path.Combine(output, f)))}");
+    }
+
+    /// <summary>Prints each warning on the terminal, after the table it qualifies.</summary>
+    internal static void ShowWarnings(IAnsiConsole console, IReadOnlyList<string> warnings, string who)
+    {
+        foreach (string warning in warnings)
+        {
+            console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(who + warning)}");
+        }
     }
 
     private static string Number(double value) =>

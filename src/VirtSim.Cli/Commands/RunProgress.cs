@@ -42,7 +42,7 @@ internal static class RunProgress
         lock (errors)
         {
             errors.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"virtsim: {title}: {done:0.0} of {total:G} replications ({share:P0}), {Seconds(elapsed.TotalSeconds)} elapsed{left}"));
+                $"virtsim: {title}: {done:0.0} of {total:G} replications ({share * 100:0}%), {Seconds(elapsed.TotalSeconds)} elapsed{left}"));
         }
     }
 

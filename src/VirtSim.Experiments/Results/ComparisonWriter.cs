@@ -220,13 +220,26 @@ public static class ComparisonWriter
             }
             text.AppendLine();
         }
+        if (result.Rows.Any(r => r.Values.Any(ResultWriter.ReachesBelowZero)))
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"† {ResultWriter.BelowZeroNote}.");
+        }
+        for (int d = 0; d < result.Runs.Count; d++)
+        {
+            foreach (string warning in result.Runs[d].Warnings)
+            {
+                text.AppendLine();
+                text.AppendLine(CultureInfo.InvariantCulture, $"Warning, {comparison.Deployments[d].Name}: {warning}.");
+            }
+        }
         return text.ToString();
     }
 
     /// <summary>A cell: mean ± half-width, or n/a when the deployment has no such measure.</summary>
     public static string Cell(VirtSim.Kernel.Statistics.ConfidenceInterval cell) =>
         !double.IsFinite(cell.Mean) ? "n/a"
-        : double.IsFinite(cell.HalfWidth) ? $"{Number(cell.Mean)} ± {Number(cell.HalfWidth)}"
+        : double.IsFinite(cell.HalfWidth) ? $"{Number(cell.Mean)} ± {Number(cell.HalfWidth)}{(ResultWriter.ReachesBelowZero(cell) ? " †" : "")}"
         : Number(cell.Mean);
 
     private static string Number(double x) => x.ToString("G4", CultureInfo.InvariantCulture);

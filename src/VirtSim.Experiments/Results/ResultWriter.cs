@@ -110,15 +110,37 @@ public static class ResultWriter
             json.WriteStartObject(metric.Name);
             json.WriteString("unit", metric.Unit);
             WriteNumberOrNull(json, "mean", metric.Interval.Mean);
-            WriteNumberOrNull(json, "ci95_low", metric.Interval.Low);
+            WriteNumberOrNull(json, "ci95_low", Math.Max(0, metric.Interval.Low));
             WriteNumberOrNull(json, "ci95_high", metric.Interval.High);
             WriteNumberOrNull(json, "ci95_half_width", metric.Interval.HalfWidth);
             json.WriteNumber("replications", metric.Interval.Count);
+            if (ReachesBelowZero(metric.Interval))
+            {
+                json.WriteString("note", BelowZeroNote);
+            }
             json.WriteEndObject();
         }
         json.WriteEndObject();
+        json.WriteStartArray("warnings");
+        foreach (string warning in result.Warnings)
+        {
+            json.WriteStringValue(warning);
+        }
+        json.WriteEndArray();
         json.WriteEndObject();
     }
+
+    /// <summary>
+    /// Whether an interval reaches below zero. Every quantity VirtSim measures (a time, a count, a
+    /// share, bytes, energy, money) is zero or more, so such an interval is clipped at zero with
+    /// <see cref="BelowZeroNote"/>: the Student t interval assumes nearly normal replication means,
+    /// which fails for a few heavy-tailed replications (a queue near saturation).
+    /// </summary>
+    public static bool ReachesBelowZero(VirtSim.Kernel.Statistics.ConfidenceInterval interval) =>
+        double.IsFinite(interval.HalfWidth) && interval.Mean >= 0 && interval.Low < 0;
+
+    /// <summary>The note beside an interval clipped at zero.</summary>
+    public const string BelowZeroNote = "the 95% t interval reaches below zero, where this quantity cannot go, and is clipped at 0: its replications are too few or too spread (heavy-tailed, as near saturation) for a symmetric interval";
 
     private static void WriteNumberOrNull(Utf8JsonWriter json, string name, double value)
     {

@@ -9,6 +9,9 @@ public sealed record RunResult(Scenario Scenario, IReadOnlyList<ReplicationResul
     /// <summary>Each metric's mean and 95% confidence interval across replications (NaN values left out).</summary>
     public IReadOnlyList<MetricSummary> Summary { get; } = Summarize(Replications);
 
+    /// <summary>Why some numbers are not steady-state values (see <see cref="Stability"/>); empty when nothing is amiss.</summary>
+    public IReadOnlyList<string> Warnings { get; } = Stability.Warnings(Scenario, Replications);
+
     private static List<MetricSummary> Summarize(IReadOnlyList<ReplicationResult> replications)
     {
         var summary = new List<MetricSummary>();

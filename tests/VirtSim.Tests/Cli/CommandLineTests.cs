@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Spectre.Console;
 using VirtSim.Cli;
+using VirtSim.Cli.Commands;
 
 namespace VirtSim.Tests.Cli;
 
@@ -108,6 +109,23 @@ public class CommandLineTests
         var (code, _, _) = Virtsim("run", Path.Combine(Repository.Examples, "mm1.yaml"), "--replications", "2", "--out", outDir);
         Assert.That(code, Is.Zero);
         Assert.That(Directory.GetFiles(outDir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "summary.json", "replications.csv", ".virtsim-results" }));
+    }
+
+    [Test]
+    public void WithoutATerminalARunSaysEveryFewSecondsThatItIsAlive()
+    {
+        var period = RunProgress.LinePeriod;
+        RunProgress.LinePeriod = TimeSpan.FromMilliseconds(20);
+        try
+        {
+            var (code, _, stderr) = Virtsim("run", Path.Combine(Repository.Examples, "mm1.yaml"), "--parallelism", "1", "--out", Path.Combine(_work, "out"));
+            Assert.That(code, Is.Zero, stderr);
+            Assert.That(stderr, Does.Match(@"virtsim: mm1: replications: \d+\.\d of 10 replications \(\d+%\), \d+ s elapsed"));
+        }
+        finally
+        {
+            RunProgress.LinePeriod = period;
+        }
     }
 
     [Test]

@@ -1,0 +1,57 @@
+using System.Globalization;
+using VirtSim.Experiments.Scenarios;
+
+namespace VirtSim.Experiments.Running;
+
+/// <summary>
+/// Says when a run's numbers are not steady-state values: a queue offered at least as much work as
+/// it can serve grows for as long as the run lasts, so its "mean" response depends on the run's
+/// length. Found from theory where the model gives it (a station's offered load λ·E[S]/c), and
+/// otherwise from the run itself (a service that ends with a large share of its requests unserved).
+/// </summary>
+public static class Stability
+{
+    /// <summary>
+    /// The share of a service's requests still unserved at the end above which its backlog counts
+    /// as growing. A stable service ends with about as many requests in flight as it began with, a
+    /// vanishing share of a long run's arrivals; one at 105% load leaves about 5% unserved.
+    /// </summary>
+    public const double BacklogShare = 0.05;
+
+    /// <summary>The warnings for <paramref name="scenario"/> and what its replications measured; empty when none applies.</summary>
+    public static IReadOnlyList<string> Warnings(Scenario scenario, IReadOnlyList<ReplicationResult> replications)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(replications);
+        var warnings = new List<string>();
+        if (scenario.Station is { Capacity: null } station)
+        {
+            double load = station.Service.Mean / station.Interarrival.Mean / station.Servers;
+            if (load >= 1)
+            {
+                warnings.Add(Invariant($"the station is offered a load of {load:G3} (λ·E[S]/c), at or above its capacity of 1: its queue grows without bound, so its means and percentiles grow with the run's length and are not steady-state values"));
+            }
+        }
+        foreach (var service in scenario.Datacenter?.Services ?? [])
+        {
+            string n = service.Name;
+            double arrived = Mean(replications, $"{n}.requests");
+            double served = Mean(replications, $"{n}.throughput") * scenario.Duration;
+            double failed = Mean(replications, $"{n}.requests_failed");
+            double backlog = arrived - served - (double.IsFinite(failed) ? failed : 0);
+            if (service.RequestLimit is null && arrived > 0 && backlog > BacklogShare * arrived)
+            {
+                warnings.Add(Invariant($"service '{n}' ended with a growing backlog: {backlog / arrived:P0} of its {arrived:G4} requests were not served by the end (a mean over replications); its offered load is at or above capacity, so its response times grow with the run's length and are not steady-state values"));
+            }
+        }
+        return warnings;
+    }
+
+    private static double Mean(IReadOnlyList<ReplicationResult> replications, string metric)
+    {
+        var values = replications.SelectMany(r => r.Measurements).Where(m => m.Name == metric).Select(m => m.Value).Where(double.IsFinite).ToList();
+        return values.Count == 0 ? double.NaN : values.Average();
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,183 @@
+using VirtSim.Cli;
+using VirtSim.Experiments.Results;
+using VirtSim.Experiments.Running;
+using VirtSim.Experiments.Scenarios;
+
+namespace VirtSim.Tests.Cli;
+
+/// <summary>
+/// The results folder is VirtSim's own: a user's files are never deleted, nothing is written
+/// outside it, an unusable folder is found before the simulation, and an interrupted run leaves
+/// nothing behind.
+/// </summary>
+public class OutputSafetyTests
+{
+    private string _work = "";
+
+    private static string Mm1 => Path.Combine(Repository.Examples, "mm1.yaml");
+
+    [SetUp]
+    public void MakeWorkFolder()
+    {
+        _work = Path.Combine(Path.GetTempPath(), "virtsim-safety-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_work);
+    }
+
+    [TearDown]
+    public void RemoveWorkFolder() => Directory.Delete(_work, recursive: true);
+
+    private static (int Code, string Out, string Err) Virtsim(params string[] args) => HostileInputTests.Virtsim(args);
+
+    [Test]
+    public void AFolderHoldingTheUsersFilesIsRefusedAndLeftAsItWas()
+    {
+        // As `virtsim run s.yaml --out .` in the folder that holds the scenario.
+        File.Copy(Mm1, Path.Combine(_work, "s.yaml"));
+        File.WriteAllText(Path.Combine(_work, "notes.txt"), "mine");
+        var (code, output, errors) = Virtsim("run", Path.Combine(_work, "s.yaml"), "--out", _work, "--replications", "2");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(errors, Does.Contain("holds files VirtSim did not write (notes.txt, s.yaml)").And.Contain("--force"));
+        Assert.That(output, Is.Empty);
+        Assert.That(Directory.EnumerateFileSystemEntries(_work).Select(Path.GetFileName), Is.EquivalentTo(new[] { "s.yaml", "notes.txt" }));
+        Assert.That(File.ReadAllText(Path.Combine(_work, "notes.txt")), Is.EqualTo("mine"));
+    }
+
+    [Test]
+    public void ForceReplacesOnlyVirtSimsOwnFiles()
+    {
+        File.Copy(Mm1, Path.Combine(_work, "s.yaml"));
+        File.WriteAllText(Path.Combine(_work, "notes.txt"), "mine");
+        for (int run = 0; run < 2; run++)
+        {
+            var (code, _, errors) = Virtsim("run", Path.Combine(_work, "s.yaml"), "--out", _work, "--replications", "2", "--force");
+            Assert.That(code, Is.Zero, errors);
+        }
+        Assert.That(Directory.EnumerateFileSystemEntries(_work).Select(Path.GetFileName),
+            Is.EquivalentTo(new[] { "s.yaml", "notes.txt", "summary.json", "replications.csv", OutputFolder.MarkerFile }));
+        Assert.That(File.ReadAllText(Path.Combine(_work, "notes.txt")), Is.EqualTo("mine"));
+        Assert.That(File.ReadAllLines(Path.Combine(_work, OutputFolder.MarkerFile)).Where(l => !l.StartsWith('#')),
+            Is.EquivalentTo(new[] { "replications.csv", "summary.json" }), "the marker lists only what VirtSim wrote");
+    }
+
+    [Test]
+    public void AUsersFileOfTheSameNameIsKeptUnderAnotherName()
+    {
+        File.WriteAllText(Path.Combine(_work, "summary.json"), "mine");
+        Assert.That(Virtsim("run", Mm1, "--out", _work, "--replications", "2", "--force").Code, Is.Zero);
+        Assert.That(File.ReadAllText(Path.Combine(_work, "summary.json.orig")), Is.EqualTo("mine"));
+        Assert.That(File.ReadAllText(Path.Combine(_work, "summary.json")), Does.Contain("\"metrics\""));
+    }
+
+    [Test]
+    public void AMarkerCannotMakeVirtSimTouchAnythingOutsideItsFolder()
+    {
+        string outDir = Path.Combine(_work, "out");
+        string outside = Path.Combine(_work, "precious.txt");
+        File.WriteAllText(outside, "mine");
+        Assert.That(Virtsim("run", Mm1, "--out", outDir, "--replications", "2").Code, Is.Zero);
+        File.AppendAllLines(Path.Combine(outDir, OutputFolder.MarkerFile), ["../precious.txt", "..", outside]);
+        Assert.That(Virtsim("run", Mm1, "--out", outDir, "--replications", "2").Code, Is.Zero);
+        Assert.That(File.ReadAllText(outside), Is.EqualTo("mine"));
+    }
+
+    [Test]
+    public void AScenarioFileNamedDotDotNeedsAnOutputFolder()
+    {
+        string file = Path.Combine(_work, "..yaml");
+        File.Copy(Mm1, file);
+        string before = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = _work;
+        try
+        {
+            var (code, _, errors) = Virtsim("run", file);
+            Assert.That(code, Is.EqualTo(2));
+            Assert.That(errors, Does.Contain("the file name gives no results folder name").And.Contain("--out DIR"));
+            Assert.That(Directory.Exists(Path.Combine(_work, "results")), Is.False);
+        }
+        finally
+        {
+            Environment.CurrentDirectory = before;
+        }
+    }
+
+    [Test]
+    public void AnUnwritableFolderIsFoundBeforeTheSimulationAndNamedAsTheUserWroteIt()
+    {
+        File.WriteAllText(Path.Combine(_work, "a-file"), "");
+        string outDir = Path.Combine(_work, "a-file", "results");
+        // The run is cancelled before it starts: had the folder been checked after it, the answer would be "cancelled".
+        var (code, _, errors) = Run(cancelled: true, "run", Mm1, "--out", outDir);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(errors, Does.StartWith($"{outDir}: error: cannot be written"));
+        Assert.That(errors, Does.Not.Contain("partial"));
+    }
+
+    [Test]
+    public void ANameThatIsAPathIsRefusedByValidate()
+    {
+        string text = File.ReadAllText(Path.Combine(Repository.Examples, "compare-web-api.yaml")).Replace("name: functions", "name: /tmp/escaped", StringComparison.Ordinal);
+        string file = Path.Combine(_work, "c.yaml");
+        File.WriteAllText(file, text);
+        var (code, _, errors) = Virtsim("validate", file);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(errors, Does.Match(@"c\.yaml:\d+:\d+: error: compare\[2\]\.name: '/tmp/escaped' names a path"));
+    }
+
+    [Test]
+    public void StagingFoldersOfADeadProcessAreRemovedByTheNextRun()
+    {
+        // PIDs never reach int.MaxValue (Linux caps them at 2^22): no process owns this one.
+        string stale = Path.Combine(_work, $".out.partial-{int.MaxValue}");
+        Directory.CreateDirectory(stale);
+        File.WriteAllText(Path.Combine(stale, "summary.json"), "half");
+        Assert.That(Virtsim("run", Mm1, "--out", Path.Combine(_work, "out"), "--replications", "2").Code, Is.Zero);
+        Assert.That(Directory.EnumerateFileSystemEntries(_work).Select(Path.GetFileName), Is.EquivalentTo(new[] { "out" }));
+    }
+
+    [Test]
+    public void CtrlCPrintsItsLineExits130AndWritesNothing()
+    {
+        string outDir = Path.Combine(_work, "out");
+        var (code, output, errors) = Run(cancelled: true, "run", Mm1, "--out", outDir);
+        Assert.That(code, Is.EqualTo(VirtSimApp.Cancelled));
+        Assert.That(errors.TrimEnd(), Is.EqualTo("virtsim: cancelled; nothing was written"));
+        Assert.That(output, Is.Empty);
+        Assert.That(Directory.EnumerateFileSystemEntries(_work), Is.Empty, "no results and no staging folder");
+    }
+
+    [Test]
+    public void ACancelWhileResultsAreWrittenLeavesNothing()
+    {
+        var result = ExperimentRunner.Run(ScenarioLoader.LoadFile(Mm1), new RunOptions(Replications: 2));
+        string outDir = Path.Combine(_work, "out");
+        using var cancel = new CancellationTokenSource();
+        using (var folder = OutputFolder.Prepare(outDir))
+        {
+            Assert.Throws<OperationCanceledException>(() => folder.Commit(staging =>
+            {
+                ResultWriter.WriteInto(result, staging);
+                cancel.Cancel();
+            }, cancel.Token));
+        }
+        Assert.That(Directory.EnumerateFileSystemEntries(_work), Is.Empty);
+    }
+
+    private static (int Code, string Out, string Err) Run(bool cancelled, params string[] args)
+    {
+        var output = new StringWriter();
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Ansi = Spectre.Console.AnsiSupport.No,
+            Interactive = Spectre.Console.InteractionSupport.No,
+            Out = new Spectre.Console.AnsiConsoleOutput(output),
+        });
+        var errors = new StringWriter();
+        using var source = new CancellationTokenSource();
+        if (cancelled)
+        {
+            source.Cancel();
+        }
+        int code = VirtSimApp.Run(args, console, errors, source.Token);
+        return (code, output.ToString(), errors.ToString());
+    }
+}
