@@ -11,7 +11,7 @@ namespace VirtSim.Experiments.Running;
 /// <see cref="BudgetExceededException"/> and writes nothing.
 /// </summary>
 /// <param name="MaxEvents">Events one replication may process. The default, a billion, allows
-/// every example (the largest needs about 40 million) and takes minutes, not hours, at the
+/// every example (the largest needs about 10 million) and takes minutes, not hours, at the
 /// kernel's measured 3–8 million events per second.</param>
 /// <param name="MaxMemoryBytes">Managed memory the process may hold while replications run; null
 /// takes half of the memory available to it.</param>
