@@ -160,6 +160,14 @@ public static class ComparisonWriter
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(folder);
+        // Each deployment becomes a folder: a name built in C# is held to the rule a file's names are.
+        foreach (var (name, _, _) in result.Comparison.Deployments)
+        {
+            if (PathNames.Problem(name) is { } problem)
+            {
+                throw new ArgumentException($"Deployment name '{name}': {problem}.", nameof(result));
+            }
+        }
         folder.Commit(staging =>
         {
             File.WriteAllText(Path.Combine(staging, MarkdownFile), Markdown(result));

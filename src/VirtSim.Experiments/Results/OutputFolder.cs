@@ -195,7 +195,7 @@ public sealed class OutputFolder : IDisposable
         }
         // Only plain names count: a marker edited to name '..' or a path cannot make VirtSim touch anything outside.
         return File.ReadAllLines(marker)
-            .Where(line => line.Length > 0 && !line.StartsWith('#') && PathNames.Problem(line) is null);
+            .Where(line => line.Length > 0 && !line.StartsWith('#') && PathNames.Problem(line) is null && line != MarkerFile && !IsStaging(line));
     }
 
     private static bool IsStaging(string name) =>

@@ -1,42 +1,16 @@
 using System.Text.Json;
-using Spectre.Console;
 using VirtSim.Cli;
 using VirtSim.Cli.Commands;
 
 namespace VirtSim.Tests.Cli;
 
-public class CommandLineTests
+public class CommandLineTests : WithWorkFolder
 {
-    private string _work = "";
-
-    [SetUp]
-    public void MakeWorkFolder()
-    {
-        _work = Path.Combine(Path.GetTempPath(), "virtsim-cli-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_work);
-    }
-
-    [TearDown]
-    public void RemoveWorkFolder() => Directory.Delete(_work, recursive: true);
-
-    private static (int Code, string Out, string Err) Virtsim(params string[] args)
-    {
-        var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
-        });
-        var errors = new StringWriter();
-        int code = VirtSimApp.Run(args, console, errors);
-        return (code, output.ToString(), errors.ToString());
-    }
+    private static (int Code, string Out, string Err) Virtsim(params string[] args) => Cli.Virtsim.Run(args);
 
     private string Write(string name, string text)
     {
-        string path = Path.Combine(_work, name);
+        string path = Path.Combine(Work, name);
         File.WriteAllText(path, text);
         return path;
     }
@@ -44,7 +18,7 @@ public class CommandLineTests
     [Test]
     public void RunPrintsTheTableAndWritesSummaryAndReplications()
     {
-        string outDir = Path.Combine(_work, "out");
+        string outDir = Path.Combine(Work, "out");
         var (code, stdout, stderr) = Virtsim("run", Path.Combine(Repository.Examples, "mm1.yaml"), "--replications", "3", "--out", outDir);
         Assert.That(code, Is.Zero, stderr);
         Assert.That(stdout, Does.Contain("response_time_mean").And.Contain("95% CI").And.Contain("3 replications"));
@@ -55,7 +29,7 @@ public class CommandLineTests
         var rows = File.ReadAllLines(Path.Combine(outDir, "replications.csv"));
         Assert.That(rows, Has.Length.EqualTo(4));
         Assert.That(rows[0], Does.StartWith("replication,seed,events,response_time_mean[s],"));
-        Assert.That(Directory.GetDirectories(_work), Is.EqualTo(new[] { outDir }), "no staging folder left behind");
+        Assert.That(Directory.GetDirectories(Work), Is.EqualTo(new[] { outDir }), "no staging folder left behind");
     }
 
     [Test]
@@ -70,7 +44,7 @@ public class CommandLineTests
     public void BadScenarioExitsWithTwoOneMessageAndNothingWritten()
     {
         string bad = Write("bad.yaml", "duration: 1h\nstation:\n  servers: 1\n  arrivals: {rate: 1/s}\n  service: {distribution: exponential, mean: fast}\n");
-        string outDir = Path.Combine(_work, "out");
+        string outDir = Path.Combine(Work, "out");
         var (code, stdout, stderr) = Virtsim("run", bad, "--out", outDir);
         Assert.That(code, Is.EqualTo(2));
         Assert.That(stderr.TrimEnd(), Is.EqualTo($"{bad}:5:46: error: station.service.mean: expected a duration such as 250ms, 2s, 10min or 1h, not 'fast'"));
@@ -82,7 +56,7 @@ public class CommandLineTests
     [Test]
     public void MissingFileExitsWithTwo()
     {
-        var (code, _, stderr) = Virtsim("run", Path.Combine(_work, "nope.yaml"));
+        var (code, _, stderr) = Virtsim("run", Path.Combine(Work, "nope.yaml"));
         Assert.That(code, Is.EqualTo(2));
         Assert.That(stderr, Does.Contain("nope.yaml: error: no such file"));
     }
@@ -92,16 +66,16 @@ public class CommandLineTests
     [TestCase("--bogus", "1", "Unknown option 'bogus'")]
     public void BadArgumentsExitWithTwo(string option, string value, string message)
     {
-        var (code, _, stderr) = Virtsim("run", Path.Combine(Repository.Examples, "mm1.yaml"), option, value, "--out", Path.Combine(_work, "out"));
+        var (code, _, stderr) = Virtsim("run", Path.Combine(Repository.Examples, "mm1.yaml"), option, value, "--out", Path.Combine(Work, "out"));
         Assert.That(code, Is.EqualTo(2));
         Assert.That(stderr, Does.Contain(message));
-        Assert.That(Directory.Exists(Path.Combine(_work, "out")), Is.False);
+        Assert.That(Directory.Exists(Path.Combine(Work, "out")), Is.False);
     }
 
     [Test]
     public void RerunningReplacesVirtSimsEarlierResultsWhole()
     {
-        string outDir = Path.Combine(_work, "out");
+        string outDir = Path.Combine(Work, "out");
         Assert.That(Virtsim("run", Path.Combine(Repository.Examples, "mm1.yaml"), "--replications", "2", "--out", outDir).Code, Is.Zero);
         // An earlier VirtSim run wrote a file this one does not: the marker lists it, so it goes.
         File.WriteAllText(Path.Combine(outDir, "vm_timeline.csv"), "old");
@@ -118,7 +92,7 @@ public class CommandLineTests
         RunProgress.LinePeriod = TimeSpan.FromMilliseconds(20);
         try
         {
-            var (code, _, stderr) = Virtsim("run", Path.Combine(Repository.Examples, "mm1.yaml"), "--parallelism", "1", "--out", Path.Combine(_work, "out"));
+            var (code, _, stderr) = Virtsim("run", Path.Combine(Repository.Examples, "mm1.yaml"), "--parallelism", "1", "--out", Path.Combine(Work, "out"));
             Assert.That(code, Is.Zero, stderr);
             Assert.That(stderr, Does.Match(@"virtsim: mm1: replications: \d+\.\d of 10 replications \(\d+%\), \d+ s elapsed"));
         }

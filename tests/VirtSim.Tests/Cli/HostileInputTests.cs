@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using Spectre.Console;
-using VirtSim.Cli;
 
 namespace VirtSim.Tests.Cli;
 
@@ -42,7 +40,7 @@ public partial class HostileInputTests
         string expected = Expectation().Match(File.ReadLines(file).First()).Groups[1].Value;
         Assert.That(expected, Is.Not.Empty, "the file's first line says what it must get");
 
-        var (code, _, errors) = Virtsim("validate", file);
+        var (code, _, errors) = Virtsim.Run("validate", file);
         Assert.That(code, Is.EqualTo(2), errors);
         Assert.That(errors, Does.Match(OneMessage()), "one line: file[:line:column]: error: what was expected");
         Assert.That(errors, Does.Contain(expected));
@@ -50,7 +48,7 @@ public partial class HostileInputTests
 
         string outDir = Path.Combine(Path.GetTempPath(), "virtsim-hostile-" + Guid.NewGuid().ToString("N"));
         string command = File.ReadAllText(file).Contains("\ncompare:", StringComparison.Ordinal) ? "compare" : "run";
-        var (runCode, output, runErrors) = Virtsim(command, file, "--out", outDir);
+        var (runCode, output, runErrors) = Virtsim.Run(command, file, "--out", outDir);
         Assert.That(runCode, Is.EqualTo(2), runErrors);
         Assert.That(runErrors, Is.EqualTo(errors), $"{command} refuses it as validate does");
         Assert.That(output, Is.Empty);
@@ -68,18 +66,4 @@ public partial class HostileInputTests
         }
     }
 
-    internal static (int Code, string Out, string Err) Virtsim(params string[] args)
-    {
-        var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
-        });
-        var errors = new StringWriter();
-        int code = VirtSimApp.Run(args, console, errors);
-        return (code, output.ToString(), errors.ToString());
-    }
 }

@@ -10,69 +10,57 @@ namespace VirtSim.Tests.Cli;
 /// outside it, an unusable folder is found before the simulation, and an interrupted run leaves
 /// nothing behind.
 /// </summary>
-public class OutputSafetyTests
+public class OutputSafetyTests : WithWorkFolder
 {
-    private string _work = "";
-
     private static string Mm1 => Path.Combine(Repository.Examples, "mm1.yaml");
 
-    [SetUp]
-    public void MakeWorkFolder()
-    {
-        _work = Path.Combine(Path.GetTempPath(), "virtsim-safety-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_work);
-    }
-
-    [TearDown]
-    public void RemoveWorkFolder() => Directory.Delete(_work, recursive: true);
-
-    private static (int Code, string Out, string Err) Virtsim(params string[] args) => HostileInputTests.Virtsim(args);
+    private static (int Code, string Out, string Err) Virtsim(params string[] args) => Cli.Virtsim.Run(args);
 
     [Test]
     public void AFolderHoldingTheUsersFilesIsRefusedAndLeftAsItWas()
     {
         // As `virtsim run s.yaml --out .` in the folder that holds the scenario.
-        File.Copy(Mm1, Path.Combine(_work, "s.yaml"));
-        File.WriteAllText(Path.Combine(_work, "notes.txt"), "mine");
-        var (code, output, errors) = Virtsim("run", Path.Combine(_work, "s.yaml"), "--out", _work, "--replications", "2");
+        File.Copy(Mm1, Path.Combine(Work, "s.yaml"));
+        File.WriteAllText(Path.Combine(Work, "notes.txt"), "mine");
+        var (code, output, errors) = Virtsim("run", Path.Combine(Work, "s.yaml"), "--out", Work, "--replications", "2");
         Assert.That(code, Is.EqualTo(2));
         Assert.That(errors, Does.Contain("holds files VirtSim did not write (notes.txt, s.yaml)").And.Contain("--force"));
         Assert.That(output, Is.Empty);
-        Assert.That(Directory.EnumerateFileSystemEntries(_work).Select(Path.GetFileName), Is.EquivalentTo(new[] { "s.yaml", "notes.txt" }));
-        Assert.That(File.ReadAllText(Path.Combine(_work, "notes.txt")), Is.EqualTo("mine"));
+        Assert.That(Directory.EnumerateFileSystemEntries(Work).Select(Path.GetFileName), Is.EquivalentTo(new[] { "s.yaml", "notes.txt" }));
+        Assert.That(File.ReadAllText(Path.Combine(Work, "notes.txt")), Is.EqualTo("mine"));
     }
 
     [Test]
     public void ForceReplacesOnlyVirtSimsOwnFiles()
     {
-        File.Copy(Mm1, Path.Combine(_work, "s.yaml"));
-        File.WriteAllText(Path.Combine(_work, "notes.txt"), "mine");
+        File.Copy(Mm1, Path.Combine(Work, "s.yaml"));
+        File.WriteAllText(Path.Combine(Work, "notes.txt"), "mine");
         for (int run = 0; run < 2; run++)
         {
-            var (code, _, errors) = Virtsim("run", Path.Combine(_work, "s.yaml"), "--out", _work, "--replications", "2", "--force");
+            var (code, _, errors) = Virtsim("run", Path.Combine(Work, "s.yaml"), "--out", Work, "--replications", "2", "--force");
             Assert.That(code, Is.Zero, errors);
         }
-        Assert.That(Directory.EnumerateFileSystemEntries(_work).Select(Path.GetFileName),
+        Assert.That(Directory.EnumerateFileSystemEntries(Work).Select(Path.GetFileName),
             Is.EquivalentTo(new[] { "s.yaml", "notes.txt", "summary.json", "replications.csv", OutputFolder.MarkerFile }));
-        Assert.That(File.ReadAllText(Path.Combine(_work, "notes.txt")), Is.EqualTo("mine"));
-        Assert.That(File.ReadAllLines(Path.Combine(_work, OutputFolder.MarkerFile)).Where(l => !l.StartsWith('#')),
+        Assert.That(File.ReadAllText(Path.Combine(Work, "notes.txt")), Is.EqualTo("mine"));
+        Assert.That(File.ReadAllLines(Path.Combine(Work, OutputFolder.MarkerFile)).Where(l => !l.StartsWith('#')),
             Is.EquivalentTo(new[] { "replications.csv", "summary.json" }), "the marker lists only what VirtSim wrote");
     }
 
     [Test]
     public void AUsersFileOfTheSameNameIsKeptUnderAnotherName()
     {
-        File.WriteAllText(Path.Combine(_work, "summary.json"), "mine");
-        Assert.That(Virtsim("run", Mm1, "--out", _work, "--replications", "2", "--force").Code, Is.Zero);
-        Assert.That(File.ReadAllText(Path.Combine(_work, "summary.json.orig")), Is.EqualTo("mine"));
-        Assert.That(File.ReadAllText(Path.Combine(_work, "summary.json")), Does.Contain("\"metrics\""));
+        File.WriteAllText(Path.Combine(Work, "summary.json"), "mine");
+        Assert.That(Virtsim("run", Mm1, "--out", Work, "--replications", "2", "--force").Code, Is.Zero);
+        Assert.That(File.ReadAllText(Path.Combine(Work, "summary.json.orig")), Is.EqualTo("mine"));
+        Assert.That(File.ReadAllText(Path.Combine(Work, "summary.json")), Does.Contain("\"metrics\""));
     }
 
     [Test]
     public void AMarkerCannotMakeVirtSimTouchAnythingOutsideItsFolder()
     {
-        string outDir = Path.Combine(_work, "out");
-        string outside = Path.Combine(_work, "precious.txt");
+        string outDir = Path.Combine(Work, "out");
+        string outside = Path.Combine(Work, "precious.txt");
         File.WriteAllText(outside, "mine");
         Assert.That(Virtsim("run", Mm1, "--out", outDir, "--replications", "2").Code, Is.Zero);
         File.AppendAllLines(Path.Combine(outDir, OutputFolder.MarkerFile), ["../precious.txt", "..", outside]);
@@ -83,16 +71,16 @@ public class OutputSafetyTests
     [Test]
     public void AScenarioFileNamedDotDotNeedsAnOutputFolder()
     {
-        string file = Path.Combine(_work, "..yaml");
+        string file = Path.Combine(Work, "..yaml");
         File.Copy(Mm1, file);
         string before = Environment.CurrentDirectory;
-        Environment.CurrentDirectory = _work;
+        Environment.CurrentDirectory = Work;
         try
         {
             var (code, _, errors) = Virtsim("run", file);
             Assert.That(code, Is.EqualTo(2));
             Assert.That(errors, Does.Contain("the file name gives no results folder name").And.Contain("--out DIR"));
-            Assert.That(Directory.Exists(Path.Combine(_work, "results")), Is.False);
+            Assert.That(Directory.Exists(Path.Combine(Work, "results")), Is.False);
         }
         finally
         {
@@ -103,8 +91,8 @@ public class OutputSafetyTests
     [Test]
     public void AnUnwritableFolderIsFoundBeforeTheSimulationAndNamedAsTheUserWroteIt()
     {
-        File.WriteAllText(Path.Combine(_work, "a-file"), "");
-        string outDir = Path.Combine(_work, "a-file", "results");
+        File.WriteAllText(Path.Combine(Work, "a-file"), "");
+        string outDir = Path.Combine(Work, "a-file", "results");
         // The run is cancelled before it starts: had the folder been checked after it, the answer would be "cancelled".
         var (code, _, errors) = Run(cancelled: true, "run", Mm1, "--out", outDir);
         Assert.That(code, Is.EqualTo(2));
@@ -116,7 +104,7 @@ public class OutputSafetyTests
     public void ANameThatIsAPathIsRefusedByValidate()
     {
         string text = File.ReadAllText(Path.Combine(Repository.Examples, "compare-web-api.yaml")).Replace("name: functions", "name: /tmp/escaped", StringComparison.Ordinal);
-        string file = Path.Combine(_work, "c.yaml");
+        string file = Path.Combine(Work, "c.yaml");
         File.WriteAllText(file, text);
         var (code, _, errors) = Virtsim("validate", file);
         Assert.That(code, Is.EqualTo(2));
@@ -127,29 +115,29 @@ public class OutputSafetyTests
     public void StagingFoldersOfADeadProcessAreRemovedByTheNextRun()
     {
         // PIDs never reach int.MaxValue (Linux caps them at 2^22): no process owns this one.
-        string stale = Path.Combine(_work, $".out.partial-{int.MaxValue}");
+        string stale = Path.Combine(Work, $".out.partial-{int.MaxValue}");
         Directory.CreateDirectory(stale);
         File.WriteAllText(Path.Combine(stale, "summary.json"), "half");
-        Assert.That(Virtsim("run", Mm1, "--out", Path.Combine(_work, "out"), "--replications", "2").Code, Is.Zero);
-        Assert.That(Directory.EnumerateFileSystemEntries(_work).Select(Path.GetFileName), Is.EquivalentTo(new[] { "out" }));
+        Assert.That(Virtsim("run", Mm1, "--out", Path.Combine(Work, "out"), "--replications", "2").Code, Is.Zero);
+        Assert.That(Directory.EnumerateFileSystemEntries(Work).Select(Path.GetFileName), Is.EquivalentTo(new[] { "out" }));
     }
 
     [Test]
     public void CtrlCPrintsItsLineExits130AndWritesNothing()
     {
-        string outDir = Path.Combine(_work, "out");
+        string outDir = Path.Combine(Work, "out");
         var (code, output, errors) = Run(cancelled: true, "run", Mm1, "--out", outDir);
         Assert.That(code, Is.EqualTo(VirtSimApp.Cancelled));
         Assert.That(errors.TrimEnd(), Is.EqualTo("virtsim: cancelled; nothing was written"));
         Assert.That(output, Is.Empty);
-        Assert.That(Directory.EnumerateFileSystemEntries(_work), Is.Empty, "no results and no staging folder");
+        Assert.That(Directory.EnumerateFileSystemEntries(Work), Is.Empty, "no results and no staging folder");
     }
 
     [Test]
     public void ACancelWhileResultsAreWrittenLeavesNothing()
     {
         var result = ExperimentRunner.Run(ScenarioLoader.LoadFile(Mm1), new RunOptions(Replications: 2));
-        string outDir = Path.Combine(_work, "out");
+        string outDir = Path.Combine(Work, "out");
         using var cancel = new CancellationTokenSource();
         using (var folder = OutputFolder.Prepare(outDir))
         {
@@ -159,25 +147,16 @@ public class OutputSafetyTests
                 cancel.Cancel();
             }, cancel.Token));
         }
-        Assert.That(Directory.EnumerateFileSystemEntries(_work), Is.Empty);
+        Assert.That(Directory.EnumerateFileSystemEntries(Work), Is.Empty);
     }
 
     private static (int Code, string Out, string Err) Run(bool cancelled, params string[] args)
     {
-        var output = new StringWriter();
-        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
-        {
-            Ansi = Spectre.Console.AnsiSupport.No,
-            Interactive = Spectre.Console.InteractionSupport.No,
-            Out = new Spectre.Console.AnsiConsoleOutput(output),
-        });
-        var errors = new StringWriter();
         using var source = new CancellationTokenSource();
         if (cancelled)
         {
             source.Cancel();
         }
-        int code = VirtSimApp.Run(args, console, errors, source.Token);
-        return (code, output.ToString(), errors.ToString());
+        return Cli.Virtsim.Run(source.Token, args);
     }
 }

@@ -54,7 +54,7 @@ public class StabilityTests
         File.WriteAllText(file, File.ReadAllText(Path.Combine(Repository.Examples, "mm1.yaml")).Replace("rate: 0.8/s", "rate: 1.2/s", StringComparison.Ordinal));
         try
         {
-            var (code, output, errors) = VirtSim.Tests.Cli.HostileInputTests.Virtsim("run", file, "--replications", "2", "--out", dir);
+            var (code, output, errors) = VirtSim.Tests.Cli.Virtsim.Run("run", file, "--replications", "2", "--out", dir);
             Assert.That(code, Is.Zero, errors);
             Assert.That(output, Does.Contain("warning: the station is offered a load of 1.2"));
             using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
