@@ -20,6 +20,11 @@ public sealed record RunResult(Scenario Scenario, IReadOnlyList<ReplicationResul
             return summary;
         }
         var first = replications[0].Measurements;
+        if (first.GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            // The readers refuse names that would collide; a model built otherwise must not write two columns of one name.
+            throw new InvalidOperationException($"Two measurements are named '{twice.Key}': give the services, batches, functions and pod groups distinct names.");
+        }
         for (int m = 0; m < first.Count; m++)
         {
             var values = replications

@@ -112,6 +112,9 @@ internal static class DatacenterReader
         var pods = podValues.Select(p => ReadPodGroup(p, context)).ToList();
         CheckUnique(podValues.Zip(pods, (v, g) => (v, g.Pod.Name)), "pod group");
         CheckUnique(services.Select(s => (s.Value, s.Spec.Name)).Concat(batches.Select(b => (b.Value, b.Spec.Name))), "service or batch");
+        CheckHostPorts(engines.Values, hostGroups,
+            services.SelectMany(s => new[] { (s.Value, s.Spec.Pod, s.Spec.EngineGroup, s.Spec.Replicas), (s.Value, s.Spec.Backend?.Pod, s.Spec.Backend?.EngineGroup, s.Spec.Backend?.Replicas ?? 0) })
+                .Concat(podValues.Zip(pods, (v, g) => (v, (PodSpec?)g.Pod, (string?)g.EngineGroup, g.Pod.Containers.All(c => c.MainProcessCpu is null) ? g.Count : 0))));
         return new DatacenterSpec(hostGroups, topology, placement, admission, vms,
             services.Select(s => s.Spec).ToList(), batches.Select(b => b.Spec).ToList(), scrub, monitoring, mttf,
             [.. engines.Values], dc.Optional("container_placement")?.AsChoice(ContainerPlacements) ?? ContainerPlacement.FirstFit, pods);
@@ -326,6 +329,36 @@ internal static class DatacenterReader
             (int)(g.Optional("count")?.AsInteger(1, 10_000_000) ?? 1),
             g.Optional("start_at")?.AsDuration(allowZero: true) ?? 0,
             g.Optional("interval")?.AsDuration(allowZero: true) ?? 0);
+    }
+
+    /// <summary>
+    /// One host port of a node serves one pod at a time, so pods that never end (a service's
+    /// replicas and backends, pods without a finite main process) binding the same port cannot
+    /// outnumber the engines their group can ever have: the rest would wait for ever. Refused here,
+    /// as a pod too large for every engine is.
+    /// </summary>
+    private static void CheckHostPorts(IEnumerable<EngineGroupSpec> engines, IReadOnlyList<HostGroupSpec> hosts,
+        IEnumerable<(YamlValue At, PodSpec? Pod, string? EngineGroup, int Pods)> demands)
+    {
+        var bound = new Dictionary<(string Group, int Port), int>();
+        var groups = engines.ToDictionary(g => g.Name);
+        foreach (var (at, pod, engineGroup, count) in demands)
+        {
+            if (pod is null || engineGroup is null || count == 0)
+            {
+                continue;
+            }
+            var group = groups[engineGroup];
+            int nodes = group.Vm is null ? hosts.Where(h => h.Host.Group == group.HostGroup).Sum(h => h.Count) : group.MaxCount;
+            foreach (int port in pod.HostPorts.Distinct())
+            {
+                int total = bound[(engineGroup, port)] = bound.GetValueOrDefault((engineGroup, port)) + count;
+                if (total > nodes)
+                {
+                    throw at.Error($"{total} pods that run until stopped bind host port {port} on engine group '{engineGroup}', which has at most {nodes} engine{(nodes == 1 ? "" : "s")}: a node's port serves one pod, so {total - nodes} of them could never start");
+                }
+            }
+        }
     }
 
     private static void CheckUnique(IEnumerable<(YamlValue Value, string Name)> named, string what)

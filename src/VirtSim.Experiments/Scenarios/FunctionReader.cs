@@ -21,7 +21,8 @@ internal static class FunctionReader
         ["first_ready"] = true,
     };
 
-    public static FunctionPlatformSpec Read(YamlValue functionsValue, YamlValue? platformValue, DatacenterReader.Context? context)
+    public static FunctionPlatformSpec Read(YamlValue functionsValue, YamlValue? platformValue, DatacenterReader.Context? context,
+        IReadOnlyCollection<string>? servicesAndBatches = null)
     {
         var containerImages = context?.ContainerImages ?? new Dictionary<string, ContainerImage>();
         IReadOnlyCollection<string> engineGroups = [.. context?.Engines.Keys ?? []];
@@ -65,6 +66,10 @@ internal static class FunctionReader
             if (!names.Add(name))
             {
                 throw nameValue.Error($"a function named '{name}' is declared twice");
+            }
+            if (servicesAndBatches?.Contains(name) == true)
+            {
+                throw nameValue.Error($"a service or batch is named '{name}' too: their metrics ({name}.response_time_mean, ...) would take the same names");
             }
             ContainerImage? image = null;
             if (engines is not null)

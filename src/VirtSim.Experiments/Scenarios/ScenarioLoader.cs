@@ -90,7 +90,8 @@ public static class ScenarioLoader
                 root.Optional("services"), root.Optional("batches"), root.Optional("container_images"), root.Optional("pods"),
                 out var context);
             var onDatacenter = root.Optional("functions") is { } value
-                ? FunctionReader.Read(value, root.Optional("platform"), context)
+                ? FunctionReader.Read(value, root.Optional("platform"), context,
+                    [.. datacenter.Services.Select(s => s.Name), .. datacenter.Batches.Select(b => b.Name)])
                 : null;
             return new Scenario(name, description, seed, replications, warmup, duration, null, datacenter with { Functions = onDatacenter });
         }
