@@ -17,7 +17,7 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
         var options = settings.Options;
         foreach (var scenario in SweepRunner.EveryScenario(comparison))
         {
-            RunCommand.CheckBudget(settings.File, scenario, options.Budget!);
+            RunCommand.CheckBudget(settings.File, scenario, options);
         }
         string output = settings.OutputFor(settings.File);
         using var folder = OutputFolder.Prepare(output, settings.Force);

@@ -120,7 +120,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
     {
         var scenario = ScenarioLoader.LoadFile(settings.File);
         var options = settings.Options;
-        CheckBudget(settings.File, scenario, options.Budget!);
+        CheckBudget(settings.File, scenario, options);
         string output = settings.OutputFor(settings.File);
         // The folder is checked (and its staging folder made) before anything runs.
         using var folder = OutputFolder.Prepare(output, settings.Force);
@@ -132,12 +132,13 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
         return 0;
     }
 
-    /// <summary>Refuses a scenario that would need more events than the budget, naming the file.</summary>
-    internal static void CheckBudget(string file, Scenario scenario, RunBudget budget)
+    /// <summary>Refuses a scenario that would need more events or memory than the budget, naming the file.</summary>
+    internal static void CheckBudget(string file, Scenario scenario, RunOptions options)
     {
+        int concurrent = Math.Min(options.Replications ?? scenario.Replications, options.Parallelism ?? Environment.ProcessorCount);
         try
         {
-            budget.Check(scenario);
+            (options.Budget ?? RunBudget.Default).Check(scenario, concurrent);
         }
         catch (BudgetExceededException e)
         {

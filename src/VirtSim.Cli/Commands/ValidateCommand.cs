@@ -16,13 +16,13 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ScenarioSett
             var comparison = ComparisonReader.LoadFile(settings.File);
             foreach (var scenario in SweepRunner.EveryScenario(comparison))
             {
-                RunCommand.CheckBudget(settings.File, scenario, RunBudget.Default);
+                RunCommand.CheckBudget(settings.File, scenario, new RunOptions());
             }
             console.MarkupLineInterpolated($"[green]ok[/] {settings.File}: comparison '{comparison.Name}' of {string.Join(", ", comparison.Deployments.Select(d => d.Name))}");
             return 0;
         }
         var loaded = ScenarioLoader.LoadFile(settings.File);
-        RunCommand.CheckBudget(settings.File, loaded, RunBudget.Default);
+        RunCommand.CheckBudget(settings.File, loaded, new RunOptions());
         console.MarkupLineInterpolated($"[green]ok[/] {settings.File}: scenario '{loaded.Name}', {loaded.Replications} replications, seed {loaded.Seed}");
         return 0;
     }

@@ -40,7 +40,8 @@ public static class ExperimentRunner
             scenario = scenario with { Seed = seed };
         }
         var budget = options.Budget ?? RunBudget.Default;
-        budget.Check(scenario);
+        int concurrent = Math.Min(count, options.Parallelism ?? Environment.ProcessorCount);
+        budget.Check(scenario, concurrent);
         var results = new ReplicationResult[count];
         using var monitor = new RunMonitor(count, scenario.Warmup + scenario.Duration, budget.MemoryLimit, progress, cancellation);
         var parallel = new ParallelOptions

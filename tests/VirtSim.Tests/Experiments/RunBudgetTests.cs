@@ -26,6 +26,18 @@ public class RunBudgetTests
     }
 
     [Test]
+    public void TheMemoryEstimateCountsHostsVmsAndPodsAtTwoKilobytesEach()
+    {
+        // Ten hosts and ten services of one VM each.
+        var packed = ScenarioLoader.LoadFile(Path.Combine(Repository.Examples, "consolidation-packed.yaml"));
+        Assert.That(RunBudget.EstimateMemory(packed), Is.EqualTo(20 * 2048));
+        var tight = new RunBudget(MaxMemoryBytes: 20 * 2048 * 4 - 1);
+        Assert.DoesNotThrow(() => tight.Check(packed, concurrentReplications: 3));
+        var e = Assert.Throws<BudgetExceededException>(() => tight.Check(packed, concurrentReplications: 4));
+        Assert.That(e!.Message, Does.Contain("4 replication(s) at once would hold at least").And.Contain("--parallelism"));
+    }
+
+    [Test]
     public void EveryExampleFitsTheDefaultBudget()
     {
         foreach (string file in Directory.EnumerateFiles(Repository.Examples, "*.yaml"))
