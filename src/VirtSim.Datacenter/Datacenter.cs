@@ -58,7 +58,7 @@ public sealed class Datacenter
         }
         if (spec.Functions is { } functions)
         {
-            Functions = new Serverless.FunctionPlatform(simulation, functions, Containers);
+            Functions = new Serverless.FunctionPlatform(simulation, functions, Containers, Network, _gateway);
         }
     }
 

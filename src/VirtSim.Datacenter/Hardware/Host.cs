@@ -20,7 +20,7 @@ public sealed class Host
         Node = node;
         Cpu = fairShare.AddResource(spec.CpuCapacity, name + ".cpu");
         Disk = fairShare.AddResource(spec.DiskBandwidth, name + ".disk");
-        Images = new ImageCache(spec.ImageCacheBytes);
+        Images = new ImageCache(spec.ImageCache);
     }
 
     /// <summary>What kind of machine it is.</summary>
@@ -69,7 +69,7 @@ public sealed class Host
     public double FreeMemory => Spec.MemoryBytes * Spec.MemoryOvercommit - MemoryReserved;
 
     /// <summary>Disk space that can still be promised, in bytes.</summary>
-    public double FreeDisk => Spec.DiskBytes - Spec.ImageCacheBytes - DiskReserved;
+    public double FreeDisk => Spec.DiskBytes - Spec.ImageCache - DiskReserved;
 
     /// <summary>
     /// How much slower memory-bound work runs because memory is overcommitted: the share of

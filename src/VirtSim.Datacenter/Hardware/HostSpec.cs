@@ -33,7 +33,7 @@ public sealed record PowerModel(double IdleWatts, double PeakWatts)
 /// <param name="PricePerSecond">Price of the host while it is in use, per second (a scenario writes it per hour).</param>
 /// <param name="CpuOvercommit">vCPUs that may be promised per physical core (1: none).</param>
 /// <param name="MemoryOvercommit">Memory that may be promised per byte of physical memory (1: none).</param>
-/// <param name="ImageCacheBytes">Space kept for cached VM images, in bytes.</param>
+/// <param name="ImageCacheBytes">Space kept for cached VM images, in bytes; null takes <see cref="DefaultImageCache"/>.</param>
 public sealed record HostSpec(
     string Group,
     int Cores,
@@ -47,8 +47,17 @@ public sealed record HostSpec(
     double PricePerSecond,
     double CpuOvercommit = 1,
     double MemoryOvercommit = 1,
-    double ImageCacheBytes = 0)
+    double? ImageCacheBytes = null)
 {
     /// <summary>CPU capacity, in reference core-seconds per second.</summary>
     public double CpuCapacity => Cores * CoreSpeed;
+
+    /// <summary>Space kept for cached VM images, in bytes: <see cref="ImageCacheBytes"/>, or the default.</summary>
+    public double ImageCache => ImageCacheBytes ?? DefaultImageCache(DiskBytes);
+
+    /// <summary>
+    /// The image cache of a host that does not say: half its disk, at most 100 GB (assumed: room
+    /// for a dozen 8 GB images, while most of the disk stays for the VMs' own disks).
+    /// </summary>
+    public static double DefaultImageCache(double diskBytes) => Math.Min(100e9, diskBytes / 2);
 }

@@ -3,6 +3,7 @@ using VirtSim.Datacenter.Metrics;
 using VirtSim.Datacenter.Workload;
 using VirtSim.Kernel;
 using VirtSim.Kernel.FairSharing;
+using VirtSim.Kernel.Processes;
 using VirtSim.Kernel.Random;
 using VirtSim.Kernel.Statistics;
 
@@ -91,13 +92,22 @@ public sealed class FunctionPlatform
     private readonly List<Function> _functions = [];
     private readonly Queue<(Function Function, double ArrivedAt, Completion? Caller)> _queued = new();
     private readonly ContainerCluster? _cluster;
+    private readonly Network.DatacenterNetwork? _network;
+    private readonly Network.NetworkNode? _gateway;
     private double _measuredSince;
 
-    /// <summary>Builds the platform of <paramref name="spec"/> in <paramref name="simulation"/>; with engines, on <paramref name="cluster"/>.</summary>
-    public FunctionPlatform(Simulation simulation, FunctionPlatformSpec spec, ContainerCluster? cluster = null)
+    /// <summary>
+    /// Builds the platform of <paramref name="spec"/> in <paramref name="simulation"/>; with engines,
+    /// on <paramref name="cluster"/>, sending responses through <paramref name="network"/> to
+    /// <paramref name="gateway"/> (where clients are).
+    /// </summary>
+    public FunctionPlatform(Simulation simulation, FunctionPlatformSpec spec, ContainerCluster? cluster = null,
+        Network.DatacenterNetwork? network = null, Network.NetworkNode? gateway = null)
     {
         _sim = simulation ?? throw new ArgumentNullException(nameof(simulation));
         _spec = spec ?? throw new ArgumentNullException(nameof(spec));
+        _network = network;
+        _gateway = gateway;
         if (spec.EngineGroup is not null && cluster is null)
         {
             throw new ArgumentException("The platform runs on container engines, but the datacenter has none.", nameof(cluster));
@@ -197,6 +207,11 @@ public sealed class FunctionPlatform
             {
                 yield return new($"{n}.pings", "pings", s.Pings);
             }
+            if (_cluster is not null)
+            {
+                // On engines an instance's cores decide how fast it executes: stated, not hidden.
+                yield return new($"{n}.instance_vcpus", "vCPUs", function.Spec.InstanceVcpus);
+            }
             yield return new($"{n}.instances_mean", "instances", s.Busy.Mean(now) + s.Idle.Mean(now));
             yield return new($"{n}.instances_busy_mean", "instances", s.Busy.Mean(now));
             yield return new($"{n}.instances_idle_mean", "instances", s.Idle.Mean(now));
@@ -248,6 +263,8 @@ public sealed class FunctionPlatform
         private PingSource? _pings;
         private readonly PodSpec? _pod;
         private readonly SettleWake _settleWake;
+        // On the provider: seconds an invocation spends reading its storage and sending its response.
+        private readonly double _providerIo;
 
         public Function(FunctionPlatform platform, FunctionSpec spec)
         {
@@ -268,6 +285,14 @@ public sealed class FunctionPlatform
             {
                 // An instance is a container of the function's image, with cores in proportion to its memory.
                 _pod = spec.InstancePod();
+                if ((spec.DiskBytes > 0 || spec.ResponseBytes > 0) && (platform._network is null || platform._gateway is null))
+                {
+                    throw new ArgumentException($"Function '{spec.Name}' reads or sends bytes on engines: the platform needs the datacenter's network.", nameof(platform));
+                }
+            }
+            else
+            {
+                _providerIo = spec.DiskBytes / platform._spec.InstanceStorageBandwidth + spec.ResponseBytes / platform._spec.InstanceNetworkBandwidth;
             }
         }
 
@@ -544,13 +569,13 @@ public sealed class FunctionPlatform
             }
             else if (cold && _coldDuration is not null)
             {
-                execution = _coldDuration.Sample();
+                execution = _coldDuration.Sample() + _providerIo;
             }
             else
             {
                 startup = cold ? Spec.RuntimeInit + Spec.FunctionInit : 0;
                 // No state survives between invocations: it is read and written back every time.
-                execution = _duration.Sample() + Spec.StateAccesses * _platform._spec.StateStoreLatency;
+                execution = _duration.Sample() + Spec.StateAccesses * _platform._spec.StateStoreLatency + _providerIo;
             }
             bool killed = execution > Spec.Timeout;
             if (killed)
@@ -611,12 +636,35 @@ public sealed class FunctionPlatform
             c.TimeoutSeq = _sim.Schedule(Spec.Timeout, c.Timer);
         }
 
-        /// <summary>An invocation's CPU work is done: the host counts it as busy time.</summary>
+        /// <summary>An invocation's CPU work is done: the host counts it as busy time; its reads and response follow.</summary>
         public void CpuDone(Completion c)
         {
             var pod = c.Instance!.Pod!;
             pod.Host.BusyCoreSeconds += c.CpuStarted * pod.CpuWeight;
             c.TimeoutSeq = -1;
+            if (Spec.DiskBytes > 0 || Spec.ResponseBytes > 0)
+            {
+                _sim.Start(NodeIo(c, pod));
+                return;
+            }
+            OwnWorkDone(c);
+        }
+
+        /// <summary>
+        /// An invocation on an engine reads its node's disk and sends its response to the gateway
+        /// through the datacenter's network, as a service's request does from its replica.
+        /// </summary>
+        private IEnumerable<Await> NodeIo(Completion c, Pod pod)
+        {
+            if (Spec.DiskBytes > 0)
+            {
+                yield return pod.ReadDisk(Spec.DiskBytes);
+            }
+            foreach (var step in _platform._network!.Transfer(pod.Host.Node, _platform._gateway!, Spec.ResponseBytes,
+                         weightAtSource: pod.IoWeight, alsoUses: pod.NetworkLimit))
+            {
+                yield return step;
+            }
             OwnWorkDone(c);
         }
 

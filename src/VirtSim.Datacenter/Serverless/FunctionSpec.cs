@@ -93,6 +93,14 @@ public enum ThrottlePolicy
 /// <param name="InstanceConcurrency">Invocations one instance serves at once (1, as Lambda; more, as
 /// Cloud Run or Azure Functions allow). Each runs for its own duration; they do not slow each other.</param>
 /// <param name="InvocationLimit">Invocations its arrivals send in all, then no more (a job); null: they never stop.</param>
+/// <param name="DiskBytes">Bytes each invocation reads after its execution, as a request of a service
+/// reads its host's disk: from the instance's storage on the provider (at
+/// <see cref="FunctionPlatformSpec.InstanceStorageBandwidth"/>), from its node's disk on engines.</param>
+/// <param name="ResponseBytes">Bytes of each invocation's response, sent to the client as a service's
+/// response is: at <see cref="FunctionPlatformSpec.InstanceNetworkBandwidth"/> on the provider, from its
+/// node through the datacenter's network to the gateway on engines.</param>
+/// <param name="Vcpus">Cores an instance gets on container engines; null takes the provider's ratio
+/// of one vCPU per <see cref="FunctionPlatformSpec.BytesPerVcpu"/> of memory.</param>
 public sealed partial record FunctionSpec(
     string Name,
     double MemoryBytes,
@@ -111,17 +119,39 @@ public sealed partial record FunctionSpec(
     IReadOnlyList<int>? InvocationsPerMinute = null,
     Containers.ContainerImage? Image = null,
     int InstanceConcurrency = 1,
-    long? InvocationLimit = null);
+    long? InvocationLimit = null,
+    double DiskBytes = 0,
+    double ResponseBytes = 0,
+    double? Vcpus = null);
 
 public sealed partial record FunctionSpec
 {
+    /// <summary>Memory of a function that does not say: 128 MiB, AWS Lambda's default.</summary>
+    public const double DefaultMemoryBytes = 128 * 1024.0 * 1024;
+
+    /// <summary>Execution-time limit of a function that does not say: 3 s, AWS Lambda's default (up to 900 s allowed).</summary>
+    public const double DefaultTimeout = 3;
+
+    /// <summary>
+    /// Runtime start of a function that does not say: 0.25 s, assumed (with <see cref="DefaultFunctionInit"/>
+    /// a 0.5 s cold start, within the few hundred milliseconds to a second reported for
+    /// interpreted runtimes on public FaaS platforms; set both from measurements of your own).
+    /// </summary>
+    public const double DefaultRuntimeInit = 0.25;
+
+    /// <summary>The function's own initialization when not given: 0.25 s, assumed (see <see cref="DefaultRuntimeInit"/>).</summary>
+    public const double DefaultFunctionInit = 0.25;
+
+    /// <summary>Cores an instance gets: <see cref="Vcpus"/> when given, else one per <see cref="FunctionPlatformSpec.BytesPerVcpu"/> of memory.</summary>
+    public double InstanceVcpus => Vcpus ?? MemoryBytes / FunctionPlatformSpec.BytesPerVcpu;
+
     /// <summary>
     /// The pod an instance is on container engines: one container of the function's image with its
-    /// memory, and cores in proportion to that memory (<see cref="FunctionPlatformSpec.BytesPerVcpu"/>).
+    /// memory and <see cref="InstanceVcpus"/> cores.
     /// </summary>
     public Containers.PodSpec InstancePod() =>
         new(Name, [new Containers.ContainerSpec(Name, Image ?? throw new InvalidOperationException($"Function '{Name}' has no container image: it runs on the provider's platform."),
-            MemoryBytes / FunctionPlatformSpec.BytesPerVcpu, MemoryBytes, [])]);
+            InstanceVcpus, MemoryBytes, [])]);
 }
 
 /// <summary>A call from one function to another.</summary>
@@ -168,9 +198,15 @@ public sealed record FunctionPricing(double PerGbSecond, double PerMillionReques
 /// <param name="RouteToFirstReady">On engines, hand an invocation that waits for a new container
 /// to the first instance of its function that is free sooner, as Knative's activator does; false:
 /// it waits for its own container, as on AWS Lambda.</param>
+/// <param name="InstanceStorageBandwidth">Bytes per second an instance on the provider reads its storage at.</param>
+/// <param name="InstanceNetworkBandwidth">Bytes per second an instance on the provider sends its response at.</param>
 /// <remarks>
 /// Store latency default: 5 ms, within the "single-digit millisecond" latency AWS states for
-/// DynamoDB. Ping duration default: 1 ms, the smallest billed duration.
+/// DynamoDB. Ping duration default: 1 ms, the smallest billed duration. Instance storage and
+/// network defaults: 125 MB/s and 75 MB/s (600 Mb/s), assumed: providers publish no per-instance
+/// figure; 125 MB/s is a general-purpose cloud volume's baseline throughput (AWS gp3), and
+/// 600 Mb/s the order that public measurements of Lambda's network throughput report. Both are
+/// inputs: set them to what you measure.
 /// </remarks>
 public sealed record FunctionPlatformSpec(
     IReadOnlyList<FunctionSpec> Functions,
@@ -180,7 +216,9 @@ public sealed record FunctionPlatformSpec(
     double StateStoreLatency = 0.005,
     double PingDuration = 0.001,
     string? EngineGroup = null,
-    bool RouteToFirstReady = false)
+    bool RouteToFirstReady = false,
+    double InstanceStorageBandwidth = 125e6,
+    double InstanceNetworkBandwidth = 75e6)
 {
     /// <summary>
     /// Memory per vCPU: AWS Lambda gives a function one vCPU for each 1,769 MB of memory it is

@@ -40,9 +40,15 @@ public static class ComparisonReader
     public const string Workload = "workload";
 
     /// <summary>Loads the comparison in <paramref name="path"/>.</summary>
-    public static Comparison LoadFile(string path)
+    public static Comparison LoadFile(string path) => Parse(path, ScenarioLoader.ReadText(path));
+
+    /// <summary>
+    /// Parses comparison <paramref name="text"/>, naming <paramref name="path"/> in messages (a
+    /// notebook may name it as it likes); relative paths in it (traces) are read beside <paramref name="path"/>.
+    /// </summary>
+    public static Comparison Parse(string path, string text)
     {
-        var text = ScenarioLoader.ReadText(path);
+        ArgumentNullException.ThrowIfNull(text);
         var root = YamlSection.LoadRoot(path, text).AsSection("name", "description", "seed", "replications", "warmup", "duration",
             "datacenter", "images", "container_images", "workload", "compare", "sweep");
         var header = ScenarioLoader.ReadHeader(root, path);
@@ -144,7 +150,7 @@ public static class ComparisonReader
             default:
                 d.AllowOnly(["name", "function"]);
                 var f = d.Required("function").AsSection("memory", "timeout", "concurrency", "instance_concurrency", "runtime_init", "function_init",
-                    "keep_alive", "provisioned", "engines", "base_image", "code");
+                    "keep_alive", "provisioned", "engines", "base_image", "code", "vcpus");
                 // On the datacenter's own engines (self-hosted, as OpenFaaS or Knative run): an
                 // instance is a container of a base image from container_images plus the code.
                 string? functionEngines = null;
@@ -162,20 +168,25 @@ public static class ComparisonReader
                 {
                     throw stray.Error("base_image and code describe a self-hosted function's container: set engines too");
                 }
-                // A function runs the request's CPU work on one core of the provider's.
+                // A function runs the request's CPU work on one core of the provider's (on engines, in
+                // its instance's container), then reads and responds as the other deployments do.
                 var function = new FunctionSpec(Workload,
-                    f.Optional("memory")?.AsSize(allowZero: false) ?? 512 * 1024.0 * 1024,
-                    f.Optional("timeout")?.AsDuration(allowZero: false) ?? 60,
+                    f.Optional("memory")?.AsSize(allowZero: false) ?? FunctionSpec.DefaultMemoryBytes,
+                    f.Optional("timeout")?.AsDuration(allowZero: false) ?? FunctionSpec.DefaultTimeout,
                     f.Optional("concurrency") is { } c ? (int)c.AsInteger(1, 10_000_000) : null,
                     interarrival,
                     request.Cpu,
-                    f.Optional("runtime_init")?.AsDuration(allowZero: true) ?? 0.25,
-                    f.Optional("function_init")?.AsDuration(allowZero: true) ?? 0.25,
+                    f.Optional("runtime_init")?.AsDuration(allowZero: true) ?? FunctionSpec.DefaultRuntimeInit,
+                    f.Optional("function_init")?.AsDuration(allowZero: true) ?? FunctionSpec.DefaultFunctionInit,
                     f.Optional("keep_alive") is { } k ? FunctionReader.ReadKeepAlive(k) : KeepAlivePolicy.Fixed.Default,
                     (int)(f.Optional("provisioned")?.AsInteger(0, 1_000_000) ?? 0),
                     Image: image,
                     InstanceConcurrency: (int)(f.Optional("instance_concurrency")?.AsInteger(1, 10_000) ?? 1),
-                    InvocationLimit: job);
+                    InvocationLimit: job,
+                    // The workload's request, executed as under the other deployments: its disk read and its response.
+                    DiskBytes: request.DiskBytes,
+                    ResponseBytes: request.NetworkBytes,
+                    Vcpus: FunctionReader.ReadVcpus(f, functionEngines is not null));
                 if (functionEngines is not null)
                 {
                     DatacenterReader.CheckFunctionFits(function, context.Engines[functionEngines], context, f.Optional("memory") ?? at);

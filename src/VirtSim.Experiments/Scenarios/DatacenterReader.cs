@@ -413,7 +413,7 @@ internal static class DatacenterReader
         string group = groupValue.AsName();
         int count = (int)(h.Optional("count")?.AsInteger(1, 10_000_000) ?? 1);
         double disk = h.Required("disk", "1TB").AsSize(allowZero: false);
-        double cache = h.Optional("image_cache")?.AsSize() ?? Math.Min(100e9, disk / 2);
+        double? cache = h.Optional("image_cache")?.AsSize();
         if (cache > disk)
         {
             throw h.Optional("image_cache")!.Error("expected an image cache no larger than the disk");
@@ -545,7 +545,7 @@ internal static class DatacenterReader
         }
         bool fits = runnable.Any(h => vm.Vcpus <= Math.Floor(h.Cores * h.CpuOvercommit)
             && vm.MemoryBytes <= h.MemoryBytes * h.MemoryOvercommit
-            && vm.DiskBytes <= h.DiskBytes - h.ImageCacheBytes);
+            && vm.DiskBytes <= h.DiskBytes - h.ImageCache);
         if (!fits)
         {
             throw at.Error($"{where} is large enough for this VM ({vm.Vcpus} vCPUs, {vm.MemoryBytes / 1e9:G4} GB memory, {vm.DiskBytes / 1e9:G4} GB disk), so it could never start");

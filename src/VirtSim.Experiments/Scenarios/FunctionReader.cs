@@ -30,7 +30,8 @@ internal static class FunctionReader
         string? engines = null;
         var baseImages = new Dictionary<string, ContainerImage>(StringComparer.Ordinal);
         var platformSection = platformValue?.AsSection("account_concurrency", "throttle", "price_per_gb_second", "price_per_million_requests",
-            "provisioned_price_per_gb_second", "state_store_latency", "ping_duration", "engines", "base_images", "routing");
+            "provisioned_price_per_gb_second", "state_store_latency", "ping_duration", "engines", "base_images", "routing",
+            "instance_storage", "instance_network");
         if (platformSection?.Optional("engines") is { } enginesValue)
         {
             engines = enginesValue.AsText();
@@ -60,7 +61,7 @@ internal static class FunctionReader
         {
             var f = value.AsSection("name", "memory", "timeout", "concurrency", "arrivals", "duration", "cold_duration",
                 "runtime_init", "function_init", "keep_alive", "provisioned", "state_accesses", "calls", "ping_interval",
-                "base_image", "code", "instance_concurrency");
+                "base_image", "code", "instance_concurrency", "disk", "network", "vcpus");
             var nameValue = f.Required("name", "thumbnail");
             string name = nameValue.AsName();
             if (!names.Add(name))
@@ -93,14 +94,13 @@ internal static class FunctionReader
             }
             functions.Add(new FunctionSpec(
                 name,
-                f.Optional("memory")?.AsSize(allowZero: false) ?? 128 * 1024.0 * 1024,
-                // Default limit: 3 s, AWS Lambda's default function timeout (up to 900 s allowed).
-                f.Optional("timeout")?.AsDuration(allowZero: false) ?? 3,
+                f.Optional("memory")?.AsSize(allowZero: false) ?? FunctionSpec.DefaultMemoryBytes,
+                f.Optional("timeout")?.AsDuration(allowZero: false) ?? FunctionSpec.DefaultTimeout,
                 f.Optional("concurrency") is { } c ? (int)c.AsInteger(1, 10_000_000) : null,
                 traceCounts is null ? ScenarioLoader.ReadArrivals(arrivalsValue) : null,
                 f.Required("duration", "{distribution: exponential, mean: 100ms}").AsDurationOrDistribution(),
-                f.Optional("runtime_init")?.AsDuration(allowZero: true) ?? 0.25,
-                f.Optional("function_init")?.AsDuration(allowZero: true) ?? 0.25,
+                f.Optional("runtime_init")?.AsDuration(allowZero: true) ?? FunctionSpec.DefaultRuntimeInit,
+                f.Optional("function_init")?.AsDuration(allowZero: true) ?? FunctionSpec.DefaultFunctionInit,
                 f.Optional("keep_alive") is { } k ? ReadKeepAlive(k) : KeepAlivePolicy.Fixed.Default,
                 (int)(f.Optional("provisioned")?.AsInteger(0, 1_000_000) ?? 0),
                 f.Optional("cold_duration")?.AsDurationOrDistribution(),
@@ -109,7 +109,10 @@ internal static class FunctionReader
                 f.Optional("ping_interval")?.AsDuration(allowZero: false),
                 traceCounts,
                 image,
-                (int)(f.Optional("instance_concurrency")?.AsInteger(1, 10_000) ?? 1)));
+                (int)(f.Optional("instance_concurrency")?.AsInteger(1, 10_000) ?? 1),
+                DiskBytes: f.Optional("disk")?.AsSize() ?? 0,
+                ResponseBytes: f.Optional("network")?.AsSize() ?? 0,
+                Vcpus: ReadVcpus(f, engines is not null)));
             if (engines is not null)
             {
                 DatacenterReader.CheckFunctionFits(functions[^1], context!.Engines[engines], context, f.Optional("memory") ?? value);
@@ -127,24 +130,6 @@ internal static class FunctionReader
         {
             throw functionsValue.Error("expected at least one function");
         }
-        var pricing = FunctionPricing.Default;
-        int? account = null;
-        var throttle = ThrottlePolicy.Reject;
-        double storeLatency = 0.005, pingDuration = 0.001;
-        if (platformSection is not null)
-        {
-            var p = platformSection;
-            storeLatency = p.Optional("state_store_latency")?.AsDuration(allowZero: true) ?? storeLatency;
-            pingDuration = p.Optional("ping_duration")?.AsDuration(allowZero: false) ?? pingDuration;
-            account = p.Optional("account_concurrency") is { } a ? (int)a.AsInteger(1, 100_000_000) : null;
-            throttle = p.Optional("throttle")?.AsChoice(Throttles) ?? ThrottlePolicy.Reject;
-            pricing = pricing with
-            {
-                PerGbSecond = p.Optional("price_per_gb_second")?.AsNumber(0, 1e6) ?? pricing.PerGbSecond,
-                PerMillionRequests = p.Optional("price_per_million_requests")?.AsNumber(0, 1e9) ?? pricing.PerMillionRequests,
-                ProvisionedPerGbSecond = p.Optional("provisioned_price_per_gb_second")?.AsNumber(0, 1e6) ?? pricing.ProvisionedPerGbSecond,
-            };
-        }
         bool routeToFirstReady = false;
         if (platformSection?.Optional("routing") is { } routingValue)
         {
@@ -154,7 +139,29 @@ internal static class FunctionReader
             }
             routeToFirstReady = routingValue.AsChoice(Routings);
         }
-        return new FunctionPlatformSpec(functions, account, throttle, pricing, storeLatency, pingDuration, engines, routeToFirstReady);
+        // The spec's defaults, replaced by what the file says.
+        var platform = new FunctionPlatformSpec(functions, null, ThrottlePolicy.Reject, FunctionPricing.Default,
+            EngineGroup: engines, RouteToFirstReady: routeToFirstReady);
+        if (platformSection is not { } p)
+        {
+            return platform;
+        }
+        var pricing = platform.Pricing;
+        return platform with
+        {
+            AccountConcurrency = p.Optional("account_concurrency") is { } a ? (int)a.AsInteger(1, 100_000_000) : null,
+            Throttle = p.Optional("throttle")?.AsChoice(Throttles) ?? platform.Throttle,
+            StateStoreLatency = p.Optional("state_store_latency")?.AsDuration(allowZero: true) ?? platform.StateStoreLatency,
+            PingDuration = p.Optional("ping_duration")?.AsDuration(allowZero: false) ?? platform.PingDuration,
+            InstanceStorageBandwidth = p.Optional("instance_storage")?.AsBandwidth() ?? platform.InstanceStorageBandwidth,
+            InstanceNetworkBandwidth = p.Optional("instance_network")?.AsBandwidth() ?? platform.InstanceNetworkBandwidth,
+            Pricing = pricing with
+            {
+                PerGbSecond = p.Optional("price_per_gb_second")?.AsNumber(0, 1e6) ?? pricing.PerGbSecond,
+                PerMillionRequests = p.Optional("price_per_million_requests")?.AsNumber(0, 1e9) ?? pricing.PerMillionRequests,
+                ProvisionedPerGbSecond = p.Optional("provisioned_price_per_gb_second")?.AsNumber(0, 1e6) ?? pricing.ProvisionedPerGbSecond,
+            },
+        };
     }
 
     private static List<FunctionCall>? ReadCalls(YamlValue? value, List<(string, FunctionCall, YamlValue)> all, string from)
@@ -258,6 +265,23 @@ internal static class FunctionReader
             k.Optional("margin")?.AsNumber(0, 1) ?? defaults.Margin,
             (int)(k.Optional("min_samples")?.AsInteger(1, 1_000_000) ?? defaults.MinimumSamples),
             k.Optional("cv_threshold")?.AsNumber(0, 1e6) ?? defaults.CvThreshold);
+    }
+
+    /// <summary>
+    /// The cores of an instance on engines (<c>vcpus</c>); null takes the provider's ratio to memory.
+    /// On the provider a function's execution time is given, not its cores, so <c>vcpus</c> belongs to engines.
+    /// </summary>
+    internal static double? ReadVcpus(YamlSection f, bool onEngines)
+    {
+        if (f.Optional("vcpus") is not { } value)
+        {
+            return null;
+        }
+        if (!onEngines)
+        {
+            throw value.Error("vcpus sets an instance's cores on container engines; on the provider's platform a function's duration is given instead");
+        }
+        return value.AsNumber(0, 1024, minExclusive: true);
     }
 
     /// <summary>
