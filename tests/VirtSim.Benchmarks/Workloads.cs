@@ -83,7 +83,7 @@ public static class Workloads
         var link = new LinkSpec(10e9 / 8, 50e-6, 0.9);
         var host = new HostSpec("host", 8, 1.0, 32 * 1024.0 * 1024 * 1024, 1e12, 500e6, "x86_64",
             HypervisorSpec.Default(HypervisorKind.Type1), PowerModel.Default, 0, ImageCacheBytes: 50e9);
-        var image = new VmImage("base", 2e9, "linux", "x86_64", ImageProvenance.BasePlusSoftware, BootSpec.Default);
+        var image = new VmImage("base", 2e9, "linux", "x86_64", BootSpec.Default);
         var vm = new VmSpec("worker", 4, 8 * 1024.0 * 1024 * 1024, 20e9, image, new ProvisioningSpec(10e6, 5));
         var batch = new BatchSpec("tasks", 50_000, new Distribution.Deterministic(10), vm, 40_000);
         var spec = new DatacenterSpec([new HostGroupSpec(host, 20_000)], new TopologySpec.Star(link, link, link),

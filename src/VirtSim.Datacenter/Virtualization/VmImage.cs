@@ -1,18 +1,5 @@
 namespace VirtSim.Datacenter.Virtualization;
 
-/// <summary>Where an image came from: the three ways of making one.</summary>
-public enum ImageProvenance
-{
-    /// <summary>A snapshot of a running machine's disk.</summary>
-    Snapshot,
-
-    /// <summary>An existing base image with more software added.</summary>
-    BasePlusSoftware,
-
-    /// <summary>Built from installation media.</summary>
-    Scratch,
-}
-
 /// <summary>How a VM boots from its image: loader, then the operating system read from disk, then its start-up.</summary>
 /// <param name="LoaderSeconds">Time the boot loader takes, in seconds.</param>
 /// <param name="OsReadBytes">Bytes of the image the operating system reads at boot, at disk bandwidth.</param>
@@ -35,9 +22,15 @@ public sealed record BootSpec(double LoaderSeconds, double OsReadBytes, double O
 /// <param name="SizeBytes">Size, in bytes: what moves over the network when a host lacks it.</param>
 /// <param name="Os">Operating system inside.</param>
 /// <param name="InstructionSet">Instruction set its code is built for.</param>
-/// <param name="Provenance">How it was made.</param>
 /// <param name="Boot">How it boots.</param>
-public sealed record VmImage(string Name, double SizeBytes, string Os, string InstructionSet, ImageProvenance Provenance, BootSpec Boot);
+/// <remarks>
+/// The chapter's three ways of making an image differ in what is left to do after boot, and that
+/// is what the model charges: a snapshot of a configured machine has nothing left (a VM with no
+/// <see cref="ProvisioningSpec"/>), a base image plus software installs
+/// it after boot (a VM's provisioning: a download and an install), and an image built from
+/// scratch is a base image whose provisioning installs everything.
+/// </remarks>
+public sealed record VmImage(string Name, double SizeBytes, string Os, string InstructionSet, BootSpec Boot);
 
 /// <summary>What provisioning installs after boot: nothing for an image with the services baked in.</summary>
 /// <param name="DownloadBytes">Software downloaded from the repository, in bytes.</param>

@@ -21,12 +21,6 @@ internal static class DatacenterReader
         ["emulator"] = HypervisorKind.Emulator,
     };
 
-    private static readonly Dictionary<string, ImageProvenance> Provenances = new(StringComparer.Ordinal)
-    {
-        ["snapshot"] = ImageProvenance.Snapshot,
-        ["base-plus-software"] = ImageProvenance.BasePlusSoftware,
-        ["scratch"] = ImageProvenance.Scratch,
-    };
 
     private static readonly Dictionary<string, Func<IPlacementPolicy>> Placements = new(StringComparer.Ordinal)
     {
@@ -466,6 +460,11 @@ internal static class DatacenterReader
     private static (VmImage Image, YamlValue Name) ReadImage(YamlValue value)
     {
         var i = value.AsSection("name", "size", "os", "isa", "provenance", "boot");
+        if (i.Optional("provenance") is { } provenance)
+        {
+            // Read and ignored once; now refused, so that no one believes it changes a run.
+            throw provenance.Error("provenance is gone: how an image was made shows in what its VMs do after boot; give a VM provisioning (download, install) for a base image plus software, none for a snapshot");
+        }
         var nameValue = i.Required("name", "ubuntu");
         var boot = BootSpec.Default;
         if (i.Optional("boot") is { } bootValue)
@@ -481,7 +480,6 @@ internal static class DatacenterReader
             i.Required("size", "8GB").AsSize(allowZero: false),
             i.Optional("os")?.AsText() ?? "linux",
             i.Optional("isa")?.AsText() ?? "x86_64",
-            i.Optional("provenance")?.AsChoice(Provenances) ?? ImageProvenance.BasePlusSoftware,
             boot);
         return (image, nameValue);
     }

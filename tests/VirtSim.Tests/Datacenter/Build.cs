@@ -22,7 +22,7 @@ internal static class Build
             PowerModel.Default, 0, ImageCacheBytes: cacheGb * GB);
 
     public static VmImage Image(double sizeGb = 8, string isa = "x86_64", string name = "ubuntu") =>
-        new(name, sizeGb * GB, "linux", isa, ImageProvenance.BasePlusSoftware, new BootSpec(2, 1 * GB, 20));
+        new(name, sizeGb * GB, "linux", isa, new BootSpec(2, 1 * GB, 20));
 
     public static VmSpec Vm(VmImage? image = null, int vcpus = 2, double memoryGb = 4, string? group = null,
         ProvisioningSpec? provisioning = null) =>
