@@ -153,14 +153,16 @@ public sealed class Hypervisor
             ImageHits++;
             yield break;
         }
-        ImageMisses++;
         if (_fetching.TryGetValue(image, out var underWay))
         {
-            // Another VM on this host is fetching the same image: the bytes move once.
+            // Another VM on this host is fetching the same image: the bytes move once. Counted
+            // as a hit, as a container layer already being pulled is: no transfer starts for it.
+            ImageHits++;
             _announce(vm, VmPhase.WaitingForImage);
             yield return underWay;
             yield break;
         }
+        ImageMisses++;
         var fetched = new SimEvent(_sim);
         _fetching.Add(image, fetched);
         _announce(vm, VmPhase.TransferringImage);

@@ -55,6 +55,38 @@ public class ContainerScenarioTests
         Assert.That(m["autoscaler_vms_added"], Is.GreaterThanOrEqualTo(1), "ten 1-core tasks overflow one 4-vCPU engine");
     }
 
+    [Test]
+    public void CacheHitsAreCountedOneWayForImagesAndLayers()
+    {
+        // Two VMs of one image and two pods of a one-layer image, each pair asked for at once on
+        // one empty host or node: the first starts a transfer (a miss), the second joins it (a
+        // hit, since no second transfer starts), so both ratios are one half.
+        const string text = """
+            duration: 1h
+            datacenter:
+              network: {topology: star, host_link: {bandwidth: 10Gbps}}
+              hosts:
+                - {group: virt, count: 1, cores: 16, memory: 64GiB, disk: 1TB, disk_bandwidth: 500MB/s, hypervisor: type1}
+                - {group: bare, count: 1, cores: 16, memory: 64GiB, disk: 1TB, disk_bandwidth: 500MB/s, hypervisor: none}
+              engines:
+                - {name: nodes, engine: containerd, host_group: bare}
+            images:
+              - {name: ubuntu, size: 2GB}
+            vms:
+              - {name: web, image: ubuntu, vcpus: 2, memory: 4GiB, count: 2}
+            container_images:
+              - {name: app, steps: [{run: FROM app, size: 200MB}]}
+            pods:
+              - {name: p, engines: nodes, count: 2, containers: [{image: app, cpu: 1, memory: 1GiB, run: 1s}]}
+            """;
+        var m = VirtSim.Experiments.Running.ExperimentRunner.Run(ScenarioLoader.Parse("c.yaml", text), new(Replications: 1))
+            .Summary.ToDictionary(x => x.Name, x => x.Interval.Mean);
+        Assert.That(m["image_bytes_pulled"], Is.EqualTo(2e9), "the image moved once");
+        Assert.That(m["layer_bytes_pulled"], Is.EqualTo(200e6), "the layer moved once");
+        Assert.That(m["image_cache_hit_ratio"], Is.EqualTo(0.5));
+        Assert.That(m["layer_cache_hit_ratio"], Is.EqualTo(0.5));
+    }
+
     private static ScenarioException Bad(string text) =>
         Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse("bad.yaml", text))!;
 
