@@ -562,6 +562,8 @@ public sealed class Datacenter
             results.Add(new("pod_startup_mean", "s", _podStartup.Mean));
             results.Add(new("pod_startup_max", "s", _podStartup.Max));
             results.Add(new("pods_started", "pods", _podStartup.Count));
+            // A pod no engine can take (no room, or its host port taken on every node) waits: say so.
+            results.Add(new("pods_pending", "pods", cluster.PodsPending));
             results.Add(new("layer_bytes_pulled", "B", engines.Sum(e => e.BytesPulled)));
             results.Add(new("layer_bytes_pulled_per_node", "B", engines.Count == 0 ? double.NaN : engines.Average(e => e.BytesPulled)));
             results.Add(new("layer_cache_hit_ratio", "fraction", layerHits + layerMisses == 0 ? double.NaN : (double)layerHits / (layerHits + layerMisses)));
@@ -578,6 +580,7 @@ public sealed class Datacenter
                 results.Add(new($"{n}.rollout_time", "s", started.Count < group.Spec.Count ? double.NaN
                     : started.Max(p => p.RunningSince) - group.Pods.Min(p => p.RequestedAt)));
                 results.Add(new($"{n}.bytes_pulled", "B", group.Pods.Sum(p => p.BytesPulled)));
+                results.Add(new($"{n}.pods_pending", "pods", group.Pods.Count(p => p.Phase == PodPhase.Pending)));
             }
         }
         double pulled = _hosts.Sum(h => h.Hypervisor.ImageBytesPulled);

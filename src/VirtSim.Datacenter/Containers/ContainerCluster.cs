@@ -143,6 +143,9 @@ public sealed class ContainerCluster : IVmOwner
         }
     }
 
+    /// <summary>Pods waiting now for an engine with room (cores, memory, a free host port), in every group.</summary>
+    public int PodsPending => _pending.Values.Sum(pending => pending.Count);
+
     /// <summary>Asks for a pod in an engine group; it waits (and may make the group scale out) while no engine has room.</summary>
     public Pod RequestPod(PodSpec spec, string group, IPodOwner owner)
     {

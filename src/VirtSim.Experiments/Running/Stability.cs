@@ -8,6 +8,7 @@ namespace VirtSim.Experiments.Running;
 /// it can serve grows for as long as the run lasts, so its "mean" response depends on the run's
 /// length. Found from theory where the model gives it (a station's offered load λ·E[S]/c), and
 /// otherwise from the run itself (a service that ends with a large share of its requests unserved).
+/// Also warns of pods that waited to the end for an engine with room: they never started.
 /// </summary>
 public static class Stability
 {
@@ -43,6 +44,20 @@ public static class Stability
             {
                 warnings.Add(Invariant($"service '{n}' ended with a growing backlog: {backlog / arrived:P0} of its {arrived:G4} requests were not served by the end (a mean over replications); its offered load is at or above capacity, so its response times grow with the run's length and are not steady-state values"));
             }
+        }
+        foreach (var group in scenario.Datacenter?.Pods ?? [])
+        {
+            double pending = Mean(replications, $"{group.Pod.Name}.pods_pending");
+            if (pending > 0)
+            {
+                warnings.Add(Invariant($"pod group '{group.Pod.Name}' ended with {pending:G3} of its pods still waiting for an engine with room (cores, memory or a free host port; a mean over replications): they never started"));
+            }
+        }
+        double allPending = Mean(replications, "pods_pending");
+        double inGroups = (scenario.Datacenter?.Pods ?? []).Sum(g => Mean(replications, $"{g.Pod.Name}.pods_pending"));
+        if (allPending > inGroups)
+        {
+            warnings.Add(Invariant($"{allPending - inGroups:G3} pods of services or self-hosted functions were still waiting for an engine with room at the end (a mean over replications)"));
         }
         return warnings;
     }

@@ -87,6 +87,31 @@ public class ContainerScenarioTests
         Assert.That(m["layer_cache_hit_ratio"], Is.EqualTo(0.5));
     }
 
+    [Test]
+    public void APodThatCanNeverBePlacedIsCountedAndWarnedAbout()
+    {
+        // One node; a pod that runs until stopped holds host port 80, so a finite pod that also
+        // binds port 80 waits for the whole run: it is counted as pending and warned about.
+        const string text = """
+            duration: 1h
+            datacenter:
+              network: {topology: star, host_link: {bandwidth: 10Gbps}}
+              hosts:
+                - {group: bare, count: 1, cores: 16, memory: 64GiB, disk: 1TB, disk_bandwidth: 500MB/s, hypervisor: none}
+              engines:
+                - {name: nodes, engine: containerd, host_group: bare}
+            container_images:
+              - {name: app, steps: [{run: FROM app, size: 200MB}]}
+            pods:
+              - {name: web, engines: nodes, containers: [{image: app, cpu: 1, memory: 1GiB, ports: [80]}]}
+              - {name: report, engines: nodes, containers: [{image: app, cpu: 1, memory: 1GiB, ports: [80], run: 10s}]}
+            """;
+        var result = VirtSim.Experiments.Running.ExperimentRunner.Run(ScenarioLoader.Parse("c.yaml", text), new(Replications: 1));
+        var m = result.Summary.ToDictionary(x => x.Name, x => x.Interval.Mean);
+        Assert.That((m["pods_started"], m["pods_pending"], m["report.pods_pending"], m["web.pods_pending"]), Is.EqualTo((1.0, 1.0, 1.0, 0.0)));
+        Assert.That(result.Warnings, Has.One.StartsWith("pod group 'report' ended with 1 of its pods still waiting for an engine with room"));
+    }
+
     private static ScenarioException Bad(string text) =>
         Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse("bad.yaml", text))!;
 
