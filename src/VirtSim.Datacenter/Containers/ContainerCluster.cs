@@ -175,6 +175,7 @@ public sealed class ContainerCluster : IVmOwner
         pod.Engine = engine;
         engine.Reserve(pod);
         _announce(pod, PodPhase.Placed);
+        pod.Owner.Placed(pod);
         _sim.Start(Launch(pod));
         return true;
     }

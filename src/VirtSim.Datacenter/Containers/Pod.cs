@@ -24,9 +24,14 @@ public enum PodPhase
     Stopped,
 }
 
-/// <summary>What a pod runs for: it hears when the pod runs and when it stops.</summary>
+/// <summary>What a pod runs for: it hears when the pod is placed, when it runs and when it stops.</summary>
 public interface IPodOwner
 {
+    /// <summary>An engine took the pod (it may have waited for one with room).</summary>
+    void Placed(Pod pod)
+    {
+    }
+
     /// <summary>The pod's containers run.</summary>
     void Running(Pod pod);
 

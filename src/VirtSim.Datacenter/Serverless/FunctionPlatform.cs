@@ -16,6 +16,8 @@ public sealed class FunctionStatistics
     {
         Busy = new TimeWeighted(now);
         Idle = new TimeWeighted(now);
+        Waiting = new TimeWeighted(now);
+        Since = now;
     }
 
     /// <summary>Invocations that arrived.</summary>
@@ -55,8 +57,22 @@ public sealed class FunctionStatistics
     /// <summary>Quantiles of the warm response times alone: the latency without cold starts.</summary>
     public QuantileSketch WarmResponseQuantiles { get; } = new();
 
-    /// <summary>Instances running an invocation (or starting for one), over time.</summary>
+    /// <summary>Instances running an invocation (or starting for one), over time; on engines those waiting for an engine with room included.</summary>
     public TimeWeighted Busy { get; }
+
+    /// <summary>On engines: instances asked for whose container waits for an engine with room, over time.</summary>
+    public TimeWeighted Waiting { get; }
+
+    /// <summary>On engines: how long new instances waited for an engine with room to take their container.</summary>
+    public Tally ContainerWait { get; } = new();
+
+    /// <summary>
+    /// When measuring began (the end of the warm-up). Per-invocation measures count the
+    /// invocations that arrived since, whenever they end, so that counts, ratios and response
+    /// times agree; start-up times (<see cref="ColdStartup"/>, <see cref="ContainerWait"/>) are kept
+    /// across the warm-up, as VM and pod start-ups are.
+    /// </summary>
+    public double Since { get; private set; }
 
     /// <summary>Instances kept warm and idle, over time.</summary>
     public TimeWeighted Idle { get; }
@@ -74,7 +90,9 @@ public sealed class FunctionStatistics
         WarmResponseQuantiles.Reset();
         Busy.Reset(now);
         Idle.Reset(now);
+        Waiting.Reset(now);
         Bill = 0;
+        Since = now;
     }
 }
 
@@ -138,7 +156,8 @@ public sealed class FunctionPlatform
         foreach (var function in _functions)
         {
             function.Settle(_sim.Now);
-            yield return (function.Spec.Name, function.BusyInstanceCount, function.IdleInstanceCount);
+            // An instance whose container still waits for an engine does not exist yet.
+            yield return (function.Spec.Name, function.BusyInstanceCount - function.WaitingCount, function.IdleInstanceCount);
         }
     }
 
@@ -211,9 +230,13 @@ public sealed class FunctionPlatform
             {
                 // On engines an instance's cores decide how fast it executes: stated, not hidden.
                 yield return new($"{n}.instance_vcpus", "vCPUs", function.Spec.InstanceVcpus);
+                yield return new($"{n}.instances_waiting_mean", "instances", s.Waiting.Mean(now));
+                yield return new($"{n}.container_wait_mean", "s", s.ContainerWait.Mean);
             }
-            yield return new($"{n}.instances_mean", "instances", s.Busy.Mean(now) + s.Idle.Mean(now));
-            yield return new($"{n}.instances_busy_mean", "instances", s.Busy.Mean(now));
+            // Instances are containers that exist or are starting: not invocations waiting for an engine with room.
+            double busy = s.Busy.Mean(now) - s.Waiting.Mean(now);
+            yield return new($"{n}.instances_mean", "instances", busy + s.Idle.Mean(now));
+            yield return new($"{n}.instances_busy_mean", "instances", busy);
             yield return new($"{n}.instances_idle_mean", "instances", s.Idle.Mean(now));
             yield return new($"{n}.idle_gb_seconds", "GB-s", idle);
             yield return new($"{n}.bill", "money", s.Bill + provisioned);
@@ -308,6 +331,40 @@ public sealed class FunctionPlatform
         public int BusyInstanceCount { get; private set; }
 
         public int IdleInstanceCount => IdleCount;
+
+        /// <summary>Instances asked for on engines whose container waits for an engine with room.</summary>
+        public int WaitingCount { get; private set; }
+
+        /// <summary>A new instance's container waits for an engine: counted apart until one takes it.</summary>
+        private void AwaitPlacement(Instance instance)
+        {
+            instance.AwaitingPlacement = true;
+            instance.CountedWaiting = true;
+            WaitingCount++;
+            Stats.Waiting.Set(_sim.Now, WaitingCount);
+        }
+
+        /// <summary>An instance's container no longer counts as waiting: taken by an engine, or no longer busy for anyone.</summary>
+        private void StopCountingWaiting(Instance instance)
+        {
+            if (instance.CountedWaiting)
+            {
+                instance.CountedWaiting = false;
+                WaitingCount--;
+                Stats.Waiting.Set(_sim.Now, WaitingCount);
+            }
+        }
+
+        /// <summary>An engine took an instance's container.</summary>
+        public void Placed(Instance instance)
+        {
+            StopCountingWaiting(instance);
+            if (instance.AwaitingPlacement)
+            {
+                instance.AwaitingPlacement = false;
+                Stats.ContainerWait.Add(_sim.Now - instance.RequestedAt);
+            }
+        }
 
         // Running instances with a free slot (only when an instance serves several at once).
         private readonly List<Instance> _partial = [];
@@ -461,6 +518,8 @@ public sealed class FunctionPlatform
         {
             instance.Generation++;
             instance.Loaded = false;
+            StopCountingWaiting(instance);
+            instance.AwaitingPlacement = false;
             if (instance.Pod is { } pod)
             {
                 instance.Pod = null;
@@ -617,6 +676,7 @@ public sealed class FunctionPlatform
                 {
                     _starting.Enqueue(instance);
                 }
+                AwaitPlacement(instance);
                 instance.Pod = _platform._cluster!.RequestPod(_pod, _platform._spec.EngineGroup!, instance);
                 return;
             }
@@ -758,11 +818,16 @@ public sealed class FunctionPlatform
             {
                 _lastInvocationEnd = now;
             }
+            // Per-invocation measures count the invocations that arrived since measuring began.
+            bool measured = c.ArrivedAt >= Stats.Since;
             if (c.Killed)
             {
-                Stats.Timeouts++;
+                if (measured)
+                {
+                    Stats.Timeouts++;
+                }
             }
-            else if (!c.Ping)
+            else if (!c.Ping && measured)
             {
                 double response = now - c.ArrivedAt;
                 Stats.Response.Add(response);
@@ -878,6 +943,8 @@ public sealed class FunctionPlatform
                 {
                     BusyInstanceCount--;
                     Stats.Busy.Set(now, BusyInstanceCount);
+                    // Its container may still wait for an engine, now for nobody: no longer a busy instance waiting.
+                    StopCountingWaiting(starting);
                 }
                 // What was left to wait after the container: initialization (not needed on a
                 // running instance) and, off the CPU model, the execution itself.
@@ -892,7 +959,11 @@ public sealed class FunctionPlatform
         {
             if (waiting.Cold)
             {
-                Stats.ColdStarts--;
+                // Counted cold when it arrived (if it arrived since measuring began); it starts warm after all.
+                if (waiting.ArrivedAt >= Stats.Since)
+                {
+                    Stats.ColdStarts--;
+                }
                 waiting.Cold = false;
             }
             waiting.Instance = instance;
@@ -994,6 +1065,11 @@ public sealed class FunctionPlatform
         public int Active;
         public double ReadyAt;
         public bool InPartial;
+
+        public bool AwaitingPlacement;
+        public bool CountedWaiting;
+
+        public void Placed(Pod pod) => function.Placed(this);
 
         public void Running(Pod pod)
         {

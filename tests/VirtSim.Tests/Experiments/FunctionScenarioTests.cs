@@ -78,6 +78,52 @@ public class FunctionScenarioTests
     }
 
     [Test]
+    public void InstancesAreContainersThatExistNotInvocationsWaitingForAnEngine()
+    {
+        // One engine in a 4-vCPU, 8 GiB VM holds four 1-vCPU instances (1,769 MiB each); fifty
+        // calls a second of 1 s each ask for far more. The instances counted are at most the four
+        // containers that fit; the calls waiting for an engine are counted and timed apart.
+        const string text = """
+            duration: 5min
+            datacenter:
+              network: {topology: star, host_link: {bandwidth: 10Gbps}}
+              hosts: [{group: virt, count: 1, cores: 16, memory: 64GiB, disk: 1TB, disk_bandwidth: 500MB/s, hypervisor: type1}]
+              engines: [{name: pool, engine: containerd, vm: {image: ubuntu, vcpus: 4, memory: 8GiB}, count: 1, max: 1}]
+            images: [{name: ubuntu, size: 2GB}]
+            container_images: [{name: py, steps: [{run: FROM python, size: 100MB}]}]
+            platform: {engines: pool, base_images: [py], throttle: queue}
+            functions:
+              - {name: f, base_image: py, memory: 1769MiB, timeout: 30s, arrivals: {rate: 50/s}, duration: 1s, keep_alive: 10min}
+            """;
+        var m = VirtSim.Experiments.Running.ExperimentRunner.Run(ScenarioLoader.Parse("f.yaml", text) with { Replications = 1 })
+            .Summary.ToDictionary(x => x.Name, x => x.Interval.Mean);
+        Assert.That(m["f.instances_busy_mean"], Is.LessThanOrEqualTo(4));
+        Assert.That(m["f.instances_mean"], Is.LessThanOrEqualTo(4));
+        Assert.That(m["f.instances_waiting_mean"], Is.GreaterThan(100), "the backlog of calls waiting for a container");
+        Assert.That(m["f.container_wait_mean"], Is.GreaterThan(1));
+    }
+
+    [Test]
+    public void EveryFunctionMeasureCountsTheInvocationsThatArrivedAfterTheWarmUp()
+    {
+        // Calls every 9.5 s, kept warm for an hour: only the first, at 9.5 s, is cold; it arrives
+        // in the 10 s warm-up and ends after it. Neither the cold-start ratio nor the cold
+        // response time may count it (one did, and read 0 beside a finite cold response).
+        const string text = """
+            warmup: 10s
+            duration: 10min
+            functions:
+              - {name: f, arrivals: {interarrival: {distribution: deterministic, value: 9500ms}}, duration: 100ms, keep_alive: 1h}
+            """;
+        var m = VirtSim.Experiments.Running.ExperimentRunner.Run(ScenarioLoader.Parse("f.yaml", text) with { Replications = 1 })
+            .Summary.ToDictionary(x => x.Name, x => x.Interval.Mean);
+        Assert.That(m["f.cold_start_ratio"], Is.Zero);
+        Assert.That(m["f.response_time_cold_mean"], Is.NaN, "no cold response after the warm-up");
+        Assert.That(m["f.cold_start_mean"], Is.EqualTo(FunctionSpec.DefaultRuntimeInit + FunctionSpec.DefaultFunctionInit),
+            "start-up times are kept across the warm-up, as VMs' and pods' are");
+    }
+
+    [Test]
     public void VcpusBelongToFunctionsOnEngines()
     {
         var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse("f.yaml", Good.Replace("provisioned: 1", "provisioned: 1\n    vcpus: 2", StringComparison.Ordinal)));
