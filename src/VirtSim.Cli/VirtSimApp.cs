@@ -54,6 +54,10 @@ public static class VirtSimApp
                 .WithExample("compare", "scenarios/examples/compare-web-api.yaml", "--replications", "3", "--out", "results/web-api")
                 .WithExample("compare", "scenarios/examples/compare-load-sweep.yaml")
                 .WithExample("compare", "scenarios/examples/compare-batch.yaml");
+            config.AddCommand<MetricsCommand>("metrics")
+                .WithDescription("List every metric with its unit, which way is better and what it means, and every row of a comparison.")
+                .WithExample("metrics")
+                .WithExample("metrics", "--markdown");
             config.AddCommand<ValidateCommand>("validate")
                 .WithDescription("Check a scenario or comparison file without running it.")
                 .WithExample("validate", "scenarios/examples/mm1.yaml");

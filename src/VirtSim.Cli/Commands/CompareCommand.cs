@@ -65,7 +65,7 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
         var crossovers = SweepRunner.Crossovers(sweep);
         ComparisonWriter.Write(sweep, crossovers, folder, scenarioText, cancellationToken);
         console.MarkupLineInterpolated($"[bold]{comparison.Name}[/] load sweep over {sweep.Rates.Count} rates");
-        foreach (string measure in SweepRunner.CrossoverMeasures)
+        foreach (var measure in SweepRunner.CrossoverMeasures)
         {
             var table = new Table().AddColumn(new TableColumn(Markup.Escape("Rate [1/s]")).RightAligned());
             foreach (var (name, kind, _) in comparison.Deployments)
@@ -74,10 +74,10 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
             }
             for (int p = 0; p < sweep.Points.Count; p++)
             {
-                var row = sweep.Points[p].Rows.Single(r => r.Metric == measure);
+                var row = sweep.Points[p].Row(measure);
                 table.AddRow([sweep.Rates[p].ToString("G4", System.Globalization.CultureInfo.InvariantCulture), .. row.Values.Select(ComparisonWriter.Cell)]);
             }
-            table.Title = new TableTitle(Markup.Escape($"{measure} [{sweep.Points[0].Rows.Single(r => r.Metric == measure).Unit}]"));
+            table.Title = new TableTitle(Markup.Escape($"{measure} [{sweep.Points[0].Row(measure).Unit}]"));
             console.Write(table);
         }
         foreach (var c in crossovers)

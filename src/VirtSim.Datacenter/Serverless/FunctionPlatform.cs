@@ -206,45 +206,45 @@ public sealed class FunctionPlatform
             double idle = s.Idle.Mean(now) * span * gb;
             double provisioned = function.Spec.Provisioned * gb * span * _spec.Pricing.ProvisionedPerGbSecond;
             string n = function.Spec.Name;
-            yield return new($"{n}.invocations", "invocations", s.Invocations);
-            yield return new($"{n}.cold_start_ratio", "fraction", s.Invocations == 0 ? double.NaN : (double)s.ColdStarts / s.Invocations);
-            yield return new($"{n}.response_time_mean", "s", s.Response.Mean);
-            yield return new($"{n}.response_time_p50", "s", s.ResponseQuantiles.Quantile(0.50));
-            yield return new($"{n}.response_time_p95", "s", s.ResponseQuantiles.Quantile(0.95));
-            yield return new($"{n}.response_time_p99", "s", s.ResponseQuantiles.Quantile(0.99));
-            yield return new($"{n}.response_time_warm_mean", "s", s.WarmResponse.Mean);
-            yield return new($"{n}.response_time_warm_p99", "s", s.WarmResponseQuantiles.Quantile(0.99));
-            yield return new($"{n}.response_time_cold_mean", "s", s.ColdResponse.Mean);
-            yield return new($"{n}.cold_start_mean", "s", s.ColdStartup.Mean);
-            yield return new($"{n}.timeouts", "invocations", s.Timeouts);
-            yield return new($"{n}.throttled", "invocations", s.Throttled);
+            yield return new(MetricCatalogue.FunctionInvocations.Of(n), s.Invocations);
+            yield return new(MetricCatalogue.FunctionColdStartRatio.Of(n), s.Invocations == 0 ? double.NaN : (double)s.ColdStarts / s.Invocations);
+            yield return new(MetricCatalogue.FunctionResponseMean.Of(n), s.Response.Mean);
+            yield return new(MetricCatalogue.FunctionResponseP50.Of(n), s.ResponseQuantiles.Quantile(0.50));
+            yield return new(MetricCatalogue.FunctionResponseP95.Of(n), s.ResponseQuantiles.Quantile(0.95));
+            yield return new(MetricCatalogue.FunctionResponseP99.Of(n), s.ResponseQuantiles.Quantile(0.99));
+            yield return new(MetricCatalogue.FunctionWarmMean.Of(n), s.WarmResponse.Mean);
+            yield return new(MetricCatalogue.FunctionWarmP99.Of(n), s.WarmResponseQuantiles.Quantile(0.99));
+            yield return new(MetricCatalogue.FunctionColdMean.Of(n), s.ColdResponse.Mean);
+            yield return new(MetricCatalogue.FunctionColdStartMean.Of(n), s.ColdStartup.Mean);
+            yield return new(MetricCatalogue.FunctionTimeouts.Of(n), s.Timeouts);
+            yield return new(MetricCatalogue.FunctionThrottled.Of(n), s.Throttled);
             if (function.Spec.InvocationLimit is not null)
             {
-                yield return new($"{n}.makespan", "s", function.Makespan);
+                yield return new(MetricCatalogue.FunctionMakespan.Of(n), function.Makespan);
             }
             if (function.Spec.PingInterval is not null)
             {
-                yield return new($"{n}.pings", "pings", s.Pings);
+                yield return new(MetricCatalogue.FunctionPings.Of(n), s.Pings);
             }
             if (_cluster is not null)
             {
                 // On engines an instance's cores decide how fast it executes: stated, not hidden.
-                yield return new($"{n}.instance_vcpus", "vCPUs", function.Spec.InstanceVcpus);
-                yield return new($"{n}.instances_waiting_mean", "instances", s.Waiting.Mean(now));
-                yield return new($"{n}.container_wait_mean", "s", s.ContainerWait.Mean);
+                yield return new(MetricCatalogue.FunctionInstanceVcpus.Of(n), function.Spec.InstanceVcpus);
+                yield return new(MetricCatalogue.FunctionInstancesWaiting.Of(n), s.Waiting.Mean(now));
+                yield return new(MetricCatalogue.FunctionContainerWait.Of(n), s.ContainerWait.Mean);
             }
             // Instances are containers that exist or are starting: not invocations waiting for an engine with room.
             double busy = s.Busy.Mean(now) - s.Waiting.Mean(now);
-            yield return new($"{n}.instances_mean", "instances", busy + s.Idle.Mean(now));
-            yield return new($"{n}.instances_busy_mean", "instances", busy);
-            yield return new($"{n}.instances_idle_mean", "instances", s.Idle.Mean(now));
-            yield return new($"{n}.idle_gb_seconds", "GB-s", idle);
-            yield return new($"{n}.bill", "money", s.Bill + provisioned);
+            yield return new(MetricCatalogue.FunctionInstances.Of(n), busy + s.Idle.Mean(now));
+            yield return new(MetricCatalogue.FunctionInstancesBusy.Of(n), busy);
+            yield return new(MetricCatalogue.FunctionInstancesIdle.Of(n), s.Idle.Mean(now));
+            yield return new(MetricCatalogue.FunctionIdleGbSeconds.Of(n), idle);
+            yield return new(MetricCatalogue.FunctionBill.Of(n), s.Bill + provisioned);
             bill += s.Bill + provisioned;
             idleGbSeconds += idle;
         }
-        yield return new("faas_bill", "money", bill);
-        yield return new("faas_idle_gb_seconds", "GB-s", idleGbSeconds);
+        yield return new(MetricCatalogue.FaasBill.Key, bill);
+        yield return new(MetricCatalogue.FaasIdleGbSeconds.Key, idleGbSeconds);
     }
 
     private bool CanStart(Function function) =>

@@ -154,24 +154,24 @@ public sealed class QueueingStation
         double span = now - _measuredSince;
         var results = new List<Measurement>
         {
-            new("response_time_mean", "s", _response.Mean),
-            new("response_time_p50", "s", _responseQuantiles.Quantile(0.50)),
-            new("response_time_p95", "s", _responseQuantiles.Quantile(0.95)),
-            new("response_time_p99", "s", _responseQuantiles.Quantile(0.99)),
+            new(MetricCatalogue.StationResponseMean.Key, _response.Mean),
+            new(MetricCatalogue.StationResponseP50.Key, _responseQuantiles.Quantile(0.50)),
+            new(MetricCatalogue.StationResponseP95.Key, _responseQuantiles.Quantile(0.95)),
+            new(MetricCatalogue.StationResponseP99.Key, _responseQuantiles.Quantile(0.99)),
         };
         if (_spec.Discipline == QueueDiscipline.FirstComeFirstServed)
         {
-            results.Add(new("waiting_time_mean", "s", _waiting.Mean));
-            results.Add(new("wait_probability", "fraction", _waiting.Count == 0 ? double.NaN : (double)_waited / _waiting.Count));
+            results.Add(new(MetricCatalogue.StationWaitMean.Key, _waiting.Mean));
+            results.Add(new(MetricCatalogue.StationWaitProbability.Key, _waiting.Count == 0 ? double.NaN : (double)_waited / _waiting.Count));
         }
         if (_spec.Capacity is not null)
         {
-            results.Add(new("loss_probability", "fraction", _arrivals == 0 ? double.NaN : (double)_lost / _arrivals));
+            results.Add(new(MetricCatalogue.StationLossProbability.Key, _arrivals == 0 ? double.NaN : (double)_lost / _arrivals));
         }
-        results.Add(new("utilization", "fraction", _busy.Mean(now) / _spec.Servers));
-        results.Add(new("mean_in_system", "customers", _inSystem.Mean(now)));
-        results.Add(new("throughput", "1/s", span > 0 ? _response.Count / span : double.NaN));
-        results.Add(new("customers_served", "customers", _response.Count));
+        results.Add(new(MetricCatalogue.StationUtilization.Key, _busy.Mean(now) / _spec.Servers));
+        results.Add(new(MetricCatalogue.StationInSystem.Key, _inSystem.Mean(now)));
+        results.Add(new(MetricCatalogue.StationThroughput.Key, span > 0 ? _response.Count / span : double.NaN));
+        results.Add(new(MetricCatalogue.StationServed.Key, _response.Count));
         return results;
     }
 }

@@ -16,8 +16,8 @@ public static class ComparisonPlots
     static ComparisonPlots() => NativeSkia.Register();
 
     /// <summary>The latency percentiles used by <see cref="LatencyAgainstLoad"/>, with the line pattern of each.</summary>
-    public static IReadOnlyList<(string Measure, string Label, LinePattern Pattern)> LatencyPercentiles { get; } =
-        [("latency p50", "p50", LinePattern.Dotted), ("latency p95", "p95", LinePattern.Dashed), ("latency p99", "p99", LinePattern.Solid)];
+    public static IReadOnlyList<(ComparisonMeasure Measure, string Label, LinePattern Pattern)> LatencyPercentiles { get; } =
+        [(ComparisonMeasures.LatencyP50, "p50", LinePattern.Dotted), (ComparisonMeasures.LatencyP95, "p95", LinePattern.Dashed), (ComparisonMeasures.LatencyP99, "p99", LinePattern.Solid)];
 
     /// <summary>
     /// The 50th, 95th and 99th percentile latency of each deployment against the arrival rate:
@@ -49,9 +49,9 @@ public static class ComparisonPlots
 
     /// <summary>The cost per hour of each deployment against the arrival rate.</summary>
     public static Plot CostAgainstLoad(SweepResult sweep) =>
-        AgainstLoad(sweep, "cost per hour", "Cost against load", "Cost [money/h]");
+        AgainstLoad(sweep, ComparisonMeasures.CostPerHour, "Cost against load", "Cost [money/h]");
 
-    private static Plot AgainstLoad(SweepResult sweep, string measure, string title, string yLabel)
+    private static Plot AgainstLoad(SweepResult sweep, ComparisonMeasure measure, string title, string yLabel)
     {
         var plot = new Plot();
         double[] rates = [.. sweep.Rates];

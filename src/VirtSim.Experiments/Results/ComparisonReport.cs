@@ -99,14 +99,14 @@ public static class ComparisonReport
         }
         page.AppendLine("</ul>");
         Figures(page, plots);
-        foreach (string measure in SweepRunner.CrossoverMeasures)
+        foreach (var measure in SweepRunner.CrossoverMeasures)
         {
-            string unit = sweep.Points[0].Rows.Single(r => r.Metric == measure).Unit;
-            page.AppendLine(CultureInfo.InvariantCulture, $"<h2>{Encode(measure)} [{Encode(unit)}] by arrival rate</h2>");
+            string unit = sweep.Points[0].Row(measure).Unit;
+            page.AppendLine(CultureInfo.InvariantCulture, $"<h2>{Encode(measure.Name)} [{Encode(unit)}] by arrival rate</h2>");
             var header = new List<string> { "Rate [1/s]" };
             header.AddRange(comparison.Deployments.Select(d => $"{d.Name} ({d.Kind})"));
-            Table(page, measure, header, sweep.Points.Select((point, p) =>
-                (IEnumerable<string>)[sweep.Rates[p].ToString("G4", CultureInfo.InvariantCulture), .. point.Rows.Single(r => r.Metric == measure).Values.Select(ComparisonWriter.Cell)]));
+            Table(page, measure.Name, header, sweep.Points.Select((point, p) =>
+                (IEnumerable<string>)[sweep.Rates[p].ToString("G4", CultureInfo.InvariantCulture), .. point.Row(measure).Values.Select(ComparisonWriter.Cell)]));
         }
         return End(page, scenarioText);
     }

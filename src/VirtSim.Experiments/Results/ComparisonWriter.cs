@@ -114,9 +114,9 @@ public static class ComparisonWriter
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"- {b.Describe()}.");
         }
-        foreach (string measure in SweepRunner.CrossoverMeasures)
+        foreach (var measure in SweepRunner.CrossoverMeasures)
         {
-            var unit = sweep.Points[0].Rows.Single(r => r.Metric == measure).Unit;
+            var unit = sweep.Points[0].Row(measure).Unit;
             text.AppendLine();
             text.AppendLine(CultureInfo.InvariantCulture, $"## {measure} [{unit}] by arrival rate");
             text.AppendLine();
@@ -131,7 +131,7 @@ public static class ComparisonWriter
             for (int p = 0; p < sweep.Points.Count; p++)
             {
                 text.Append(CultureInfo.InvariantCulture, $"| {Number(sweep.Rates[p])} |");
-                foreach (var cell in sweep.Points[p].Rows.Single(r => r.Metric == measure).Values)
+                foreach (var cell in sweep.Points[p].Row(measure).Values)
                 {
                     text.Append(CultureInfo.InvariantCulture, $" {Cell(cell)} |");
                 }

@@ -1,13 +1,16 @@
+using VirtSim.Datacenter.Metrics;
 using VirtSim.Experiments.Scenarios;
 using VirtSim.Kernel.Statistics;
 
 namespace VirtSim.Experiments.Running;
 
-/// <summary>One row of a comparison: a measure with its unit, and its interval under each deployment (in order).</summary>
-public sealed record ComparisonRow(string Metric, string Unit, IReadOnlyList<ConfidenceInterval> Values);
-
 /// <summary>A comparison run: each deployment's own results, and the rows that set them side by side.</summary>
-public sealed record ComparisonResult(Comparison Comparison, IReadOnlyList<RunResult> Runs, IReadOnlyList<ComparisonRow> Rows);
+public sealed record ComparisonResult(Comparison Comparison, IReadOnlyList<RunResult> Runs, IReadOnlyList<ComparisonRow> Rows)
+{
+    /// <summary>The row of <paramref name="measure"/>; one the comparison lacks (a job's rows in an endless workload) is an error.</summary>
+    public ComparisonRow Row(ComparisonMeasure measure) =>
+        Rows.SingleOrDefault(r => r.Measure == measure) ?? throw new InvalidOperationException($"This comparison has no row '{measure.Name}' (rows: {string.Join(", ", Rows.Select(r => r.Metric))}).");
+}
 
 /// <summary>
 /// Runs every deployment of a comparison with the same seeds, so that replication i of each sees
@@ -16,30 +19,31 @@ public sealed record ComparisonResult(Comparison Comparison, IReadOnlyList<RunRe
 /// </summary>
 public static class ComparisonRunner
 {
-    private static readonly (string Metric, string Unit, Func<Func<string, double>, string, double, double> Value)[] Measures =
+    private static readonly (ComparisonMeasure Measure, Func<Measured, string, double, double> Value)[] Measures =
     [
-        ("latency p50", "s", (m, _, _) => m($"{ComparisonReader.Workload}.response_time_p50")),
-        ("latency p95", "s", (m, _, _) => m($"{ComparisonReader.Workload}.response_time_p95")),
-        ("latency p99", "s", (m, _, _) => m($"{ComparisonReader.Workload}.response_time_p99")),
-        ("cold starts", "fraction", (m, kind, _) => IsFunction(kind) ? m($"{ComparisonReader.Workload}.cold_start_ratio") : 0),
+        (ComparisonMeasures.LatencyP50, (m, kind, _) => m[Workload(kind, MetricCatalogue.ServiceResponseP50, MetricCatalogue.FunctionResponseP50)]),
+        (ComparisonMeasures.LatencyP95, (m, kind, _) => m[Workload(kind, MetricCatalogue.ServiceResponseP95, MetricCatalogue.FunctionResponseP95)]),
+        (ComparisonMeasures.LatencyP99, (m, kind, _) => m[Workload(kind, MetricCatalogue.ServiceResponseP99, MetricCatalogue.FunctionResponseP99)]),
+        (ComparisonMeasures.ColdStarts, (m, kind, _) => IsFunction(kind) ? m[MetricCatalogue.FunctionColdStartRatio.Of(ComparisonReader.Workload)] : 0),
         // Start-up: what a new replica takes before it serves; for a function, a cold start before execution.
-        ("start-up time", "s", (m, kind, _) => kind switch
+        (ComparisonMeasures.StartupTime, (m, kind, _) => kind switch
         {
-            ComparisonReader.Vms => m("vm_startup_mean"),
-            ComparisonReader.Containers => m("pod_startup_mean"),
-            _ => m($"{ComparisonReader.Workload}.cold_start_mean"),
+            ComparisonReader.Vms => m[MetricCatalogue.VmStartupMean],
+            ComparisonReader.Containers => m[MetricCatalogue.PodStartupMean],
+            _ => m[MetricCatalogue.FunctionColdStartMean.Of(ComparisonReader.Workload)],
         }),
-        ("bytes moved", "B", (m, _, _) => Zero(m("image_bytes_pulled")) + Zero(m("layer_bytes_pulled"))),
+        (ComparisonMeasures.BytesMoved, (m, _, _) => Zero(m[MetricCatalogue.ImageBytesPulled]) + Zero(m.Optional(MetricCatalogue.LayerBytesPulled, 0))),
         // A function's hosts, their utilization and energy are the provider's, not the architect's.
-        ("hosts used", "hosts", (m, kind, _) => IsProvider(kind) ? double.NaN : m("hosts_used")),
-        ("CPU utilization", "fraction", (m, kind, _) => IsProvider(kind) ? double.NaN : m("host_cpu_utilization")),
-        ("energy", "kWh", (m, kind, _) => IsProvider(kind) ? double.NaN : m("energy")),
+        (ComparisonMeasures.HostsUsed, (m, kind, _) => IsProvider(kind) ? double.NaN : m[MetricCatalogue.HostsUsed]),
+        (ComparisonMeasures.CpuUtilization, (m, kind, _) => IsProvider(kind) ? double.NaN : m[MetricCatalogue.HostCpuUtilization]),
+        (ComparisonMeasures.Energy, (m, kind, _) => IsProvider(kind) ? double.NaN : m[MetricCatalogue.Energy]),
         // Functions on the provider's platform are billed per use; self-hosted ones cost their hosts.
-        ("cost per hour", "money/h", (m, kind, hours) => IsProvider(kind) ? m("faas_bill") / hours : m("cost_per_hour")),
-        ("cost per million requests", "money", (m, kind, hours) =>
+        (ComparisonMeasures.CostPerHour, (m, kind, hours) => IsProvider(kind) ? m[MetricCatalogue.FaasBill] / hours : m[MetricCatalogue.CostPerHour]),
+        (ComparisonMeasures.CostPerMillion, (m, kind, hours) =>
         {
-            double cost = IsProvider(kind) ? m("faas_bill") : m("cost");
-            double requests = IsFunction(kind) ? m($"{ComparisonReader.Workload}.invocations") : m($"{ComparisonReader.Workload}.requests");
+            double cost = IsProvider(kind) ? m[MetricCatalogue.FaasBill] : m[MetricCatalogue.Cost];
+            double requests = IsFunction(kind) ? m[MetricCatalogue.FunctionInvocations.Of(ComparisonReader.Workload)]
+                : m[MetricCatalogue.ServiceRequests.Of(ComparisonReader.Workload)];
             return requests > 0 ? cost / requests * 1e6 : double.NaN;
         }),
     ];
@@ -49,18 +53,24 @@ public static class ComparisonRunner
     /// what the job cost: the hosts' price for that long (they are let go once it is done) or the
     /// function's bill.
     /// </summary>
-    private static readonly (string Metric, string Unit, Func<Func<string, double>, string, double, double> Value)[] JobMeasures =
+    private static readonly (ComparisonMeasure Measure, Func<Measured, string, double, double> Value)[] JobMeasures =
     [
-        ("makespan", "s", (m, _, _) => m($"{ComparisonReader.Workload}.makespan")),
-        ("job cost", "money", (m, kind, _) => IsProvider(kind) ? m("faas_bill")
-            : m("cost_per_hour") * m($"{ComparisonReader.Workload}.makespan") / 3600),
+        (ComparisonMeasures.Makespan, (m, kind, _) => m[Workload(kind, MetricCatalogue.ServiceMakespan, MetricCatalogue.FunctionMakespan)]),
+        (ComparisonMeasures.JobCost, (m, kind, _) => IsProvider(kind) ? m[MetricCatalogue.FaasBill]
+            : m[MetricCatalogue.CostPerHour] * m[Workload(kind, MetricCatalogue.ServiceMakespan, MetricCatalogue.FunctionMakespan)] / 3600),
     ];
 
+    /// <summary>The rows of an endless workload, in order.</summary>
+    public static IEnumerable<ComparisonMeasure> Rows => Measures.Select(m => m.Measure);
+
+    /// <summary>The rows a job adds after those, in order.</summary>
+    public static IEnumerable<ComparisonMeasure> JobRows => JobMeasures.Select(m => m.Measure);
+
     /// <summary>The names of the rows of an endless workload, in order.</summary>
-    public static IEnumerable<string> MeasureNames => Measures.Select(m => m.Metric);
+    public static IEnumerable<string> MeasureNames => Rows.Select(m => m.Name);
 
     /// <summary>The names of the rows a job adds after those, in order.</summary>
-    public static IEnumerable<string> JobMeasureNames => JobMeasures.Select(m => m.Metric);
+    public static IEnumerable<string> JobMeasureNames => JobRows.Select(m => m.Name);
 
     /// <summary>Runs every deployment of <paramref name="comparison"/>; <paramref name="progress"/> hears of each finished replication.</summary>
     public static ComparisonResult Run(Comparison comparison, RunOptions? options = null, IProgress<double>? progress = null,
@@ -78,26 +88,28 @@ public static class ComparisonRunner
             runs.Add(run);
         }
         var rows = new List<ComparisonRow>();
-        foreach (var (metric, unit, value) in comparison.JobRequests is null ? Measures : [.. Measures, .. JobMeasures])
+        foreach (var (measure, value) in comparison.JobRequests is null ? Measures : [.. Measures, .. JobMeasures])
         {
             var cells = new List<ConfidenceInterval>();
             for (int d = 0; d < runs.Count; d++)
             {
-                string kind = comparison.Deployments[d].Kind;
+                var (name, kind, _) = comparison.Deployments[d];
                 double hours = runs[d].Scenario.Duration / 3600;
-                var perReplication = runs[d].Replications.Select(r =>
-                {
-                    var byName = r.Measurements.ToDictionary(x => x.Name, x => x.Value);
-                    return value(name => byName.GetValueOrDefault(name, double.NaN), kind, hours);
-                }).Where(double.IsFinite).ToList();
+                var perReplication = runs[d].Replications
+                    .Select(r => value(new Measured(r.Measurements, name), kind, hours))
+                    .Where(double.IsFinite).ToList();
                 cells.Add(ConfidenceInterval.Of(perReplication));
             }
-            rows.Add(new ComparisonRow(metric, unit, cells));
+            rows.Add(new ComparisonRow(measure, cells));
         }
         return new ComparisonResult(comparison, runs, rows);
     }
 
     private static double Zero(double x) => double.IsNaN(x) ? 0 : x;
+
+    /// <summary>The workload's metric: its service's under VMs and containers, its function's otherwise.</summary>
+    private static MetricKey Workload(string kind, Metric service, Metric function) =>
+        (IsFunction(kind) ? function : service).Of(ComparisonReader.Workload);
 
     private static bool IsFunction(string kind) => kind is ComparisonReader.ProviderFunctions or ComparisonReader.SelfHostedFunctions;
 

@@ -1,3 +1,4 @@
+using VirtSim.Datacenter.Metrics;
 using System.Globalization;
 using VirtSim.Experiments.Scenarios;
 
@@ -36,9 +37,9 @@ public static class Stability
         foreach (var service in scenario.Datacenter?.Services ?? [])
         {
             string n = service.Name;
-            double arrived = Mean(replications, $"{n}.requests");
-            double served = Mean(replications, $"{n}.throughput") * scenario.Duration;
-            double failed = Mean(replications, $"{n}.requests_failed");
+            double arrived = Mean(replications, MetricCatalogue.ServiceRequests.Of(n));
+            double served = Mean(replications, MetricCatalogue.ServiceThroughput.Of(n)) * scenario.Duration;
+            double failed = Mean(replications, MetricCatalogue.ServiceRequestsFailed.Of(n));
             double backlog = arrived - served - (double.IsFinite(failed) ? failed : 0);
             if (service.RequestLimit is null && arrived > 0 && backlog > BacklogShare * arrived)
             {
@@ -47,14 +48,14 @@ public static class Stability
         }
         foreach (var group in scenario.Datacenter?.Pods ?? [])
         {
-            double pending = Mean(replications, $"{group.Pod.Name}.pods_pending");
+            double pending = Mean(replications, MetricCatalogue.PodGroupPending.Of(group.Pod.Name));
             if (pending > 0)
             {
                 warnings.Add(Invariant($"pod group '{group.Pod.Name}' ended with {pending:G3} of its pods still waiting for an engine with room (cores, memory or a free host port; a mean over replications): they never started"));
             }
         }
-        double allPending = Mean(replications, "pods_pending");
-        double inGroups = (scenario.Datacenter?.Pods ?? []).Sum(g => Mean(replications, $"{g.Pod.Name}.pods_pending"));
+        double allPending = Mean(replications, MetricCatalogue.PodsPending);
+        double inGroups = (scenario.Datacenter?.Pods ?? []).Sum(g => Mean(replications, MetricCatalogue.PodGroupPending.Of(g.Pod.Name)));
         if (allPending > inGroups)
         {
             warnings.Add(Invariant($"{allPending - inGroups:G3} pods of services or self-hosted functions were still waiting for an engine with room at the end (a mean over replications)"));
@@ -62,9 +63,10 @@ public static class Stability
         return warnings;
     }
 
-    private static double Mean(IReadOnlyList<ReplicationResult> replications, string metric)
+    private static double Mean(IReadOnlyList<ReplicationResult> replications, MetricKey metric)
     {
-        var values = replications.SelectMany(r => r.Measurements).Where(m => m.Name == metric).Select(m => m.Value).Where(double.IsFinite).ToList();
+        string name = metric.Name;
+        var values = replications.SelectMany(r => r.Measurements).Where(m => m.Name == name).Select(m => m.Value).Where(double.IsFinite).ToList();
         return values.Count == 0 ? double.NaN : values.Average();
     }
 

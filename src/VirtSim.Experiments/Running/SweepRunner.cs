@@ -10,8 +10,8 @@ namespace VirtSim.Experiments.Running;
 public sealed record SweepResult(Comparison Comparison, IReadOnlyList<double> Rates, IReadOnlyList<ComparisonResult> Points)
 {
     /// <summary>The means of <paramref name="measure"/> for deployment <paramref name="deployment"/>, one per rate.</summary>
-    public double[] Series(string measure, int deployment) =>
-        Points.Select(p => p.Rows.Single(r => r.Metric == measure).Values[deployment].Mean).ToArray();
+    public double[] Series(ComparisonMeasure measure, int deployment) =>
+        Points.Select(p => p.Row(measure).Values[deployment].Mean).ToArray();
 }
 
 /// <summary>Where one deployment overtakes another as the load grows.</summary>
@@ -38,7 +38,7 @@ public sealed record LatencyBreak(string Deployment, double LightLoadP99, double
 public static class SweepRunner
 {
     /// <summary>The measures whose crossovers an architect looks for.</summary>
-    public static readonly string[] CrossoverMeasures = ["cost per hour", "latency p99"];
+    public static readonly ComparisonMeasure[] CrossoverMeasures = [ComparisonMeasures.CostPerHour, ComparisonMeasures.LatencyP99];
 
     /// <summary>Runs <paramref name="comparison"/> at each of its sweep rates, with the same seeds at every rate.</summary>
     public static SweepResult Run(Comparison comparison, RunOptions? options = null, IProgress<double>? progress = null,
@@ -72,7 +72,7 @@ public static class SweepRunner
         var breaks = new List<LatencyBreak>();
         for (int d = 0; d < sweep.Comparison.Deployments.Count; d++)
         {
-            var p99 = sweep.Series("latency p99", d);
+            var p99 = sweep.Series(ComparisonMeasures.LatencyP99, d);
             if (double.IsFinite(p99[0]) && p99[0] > 0)
             {
                 breaks.Add(new LatencyBreak(sweep.Comparison.Deployments[d].Name, p99[0], BreakingPoint(sweep.Rates, p99), sweep.Rates[^1]));
@@ -97,7 +97,7 @@ public static class SweepRunner
     {
         var found = new List<Crossover>();
         var names = sweep.Comparison.Deployments.Select(d => d.Name).ToList();
-        foreach (string measure in CrossoverMeasures)
+        foreach (var measure in CrossoverMeasures)
         {
             for (int a = 0; a < names.Count; a++)
             {
@@ -110,7 +110,7 @@ public static class SweepRunner
                         // Below the crossing, the one whose curve starts lower wins.
                         int i = sweep.Rates.TakeWhile(x => x < rate).Count() - 1;
                         bool aLowerBelow = ya[Math.Max(i, 0)] < yb[Math.Max(i, 0)];
-                        found.Add(new Crossover(measure, aLowerBelow ? names[a] : names[b], aLowerBelow ? names[b] : names[a], rate));
+                        found.Add(new Crossover(measure.Name, aLowerBelow ? names[a] : names[b], aLowerBelow ? names[b] : names[a], rate));
                     }
                 }
             }

@@ -16,6 +16,12 @@ public class ExampleScenarioTests
         var scenario = ScenarioLoader.LoadFile(Path.Combine(Repository.Examples, file));
         var result = ExperimentRunner.Run(scenario with { Duration = Math.Min(scenario.Duration, 1800) }, new RunOptions(Replications: 2));
         var metrics = result.Summary.ToDictionary(m => m.Name, m => m.Interval.Mean);
+        // Every number the model produced is a metric of the catalogue, with the catalogue's unit.
+        foreach (var measurement in result.Replications[0].Measurements)
+        {
+            Assert.That(measurement.Metric, Is.Not.Null.And.AnyOf(VirtSim.Datacenter.Metrics.MetricCatalogue.All.ToArray()), measurement.Name);
+            Assert.That(measurement.Unit, Is.EqualTo(measurement.Metric!.Unit));
+        }
         if (scenario.Station is not null)
         {
             Assert.That(metrics["customers_served"], Is.GreaterThan(100));
