@@ -591,9 +591,10 @@ public sealed class Datacenter
         results.Add(new(MetricCatalogue.HostsUsed.Key, used.Count));
         double capacitySeconds = used.Sum(h => h.Spec.CpuCapacity * h.UsedSeconds(now));
         results.Add(new(MetricCatalogue.HostCpuUtilization.Key, capacitySeconds > 0 ? used.Sum(h => h.BusyCoreSeconds) / capacitySeconds : double.NaN));
-        // Linear power: idle power while in use, plus (peak − idle) times the busy share.
-        double joules = used.Sum(h => h.Spec.Power.IdleWatts * h.UsedSeconds(now)
-            + (h.Spec.Power.PeakWatts - h.Spec.Power.IdleWatts) * h.BusyCoreSeconds / h.Spec.CpuCapacity);
+        // The power model at each host's mean utilization while in use, for as long as it was used
+        // (the model is linear, so that is the integral of its power over time).
+        double joules = used.Sum(h => h.UsedSeconds(now) is var seconds and > 0
+            ? h.Spec.Power.At(h.BusyCoreSeconds / (h.Spec.CpuCapacity * seconds)) * seconds : 0);
         results.Add(new(MetricCatalogue.Energy.Key, joules / 3.6e6));
         double cost = used.Sum(h => h.Spec.PricePerSecond * h.UsedSeconds(now))
             + _vms.Sum(v => v.Spec.PricePerSecond * (v.RunningSeconds + (double.IsNaN(v.RunningMark) ? 0 : now - v.RunningMark)));

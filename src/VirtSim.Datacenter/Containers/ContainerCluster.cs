@@ -271,7 +271,7 @@ public sealed class ContainerCluster : IVmOwner
         }
         _announce(pod, PodPhase.Starting);
         // The engine starts the pod's containers together; under a hypervisor, more slowly.
-        double slowdown = engine.Vm is null ? 1 : 1 / engine.Host.Hypervisor.Spec.CpuEfficiency;
+        double slowdown = engine.Vm is null ? 1 : engine.Host.Hypervisor.Spec.Slowdown;
         yield return _sim.Delay(engine.Group.Profile.ContainerStartSeconds * slowdown);
         pod.RunningSince = _sim.Now;
         _announce(pod, PodPhase.Running);

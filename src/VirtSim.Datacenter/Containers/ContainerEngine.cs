@@ -219,7 +219,7 @@ public sealed class ContainerEngine
     private IEnumerable<Await> PullLayer(Layer layer, SimEvent done)
     {
         yield return _downloads.Request();
-        double weight = Vm is null ? 1 : 1 / Host.Hypervisor.Spec.IoEfficiency;
+        double weight = Vm is null ? 1 : Host.Hypervisor.Spec.IoWeight;
         foreach (var step in _network.Transfer(_registry, Node, layer.SizeBytes, weightAtDestination: weight))
         {
             yield return step;

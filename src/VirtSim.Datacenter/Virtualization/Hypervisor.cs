@@ -108,11 +108,11 @@ public sealed class Hypervisor
             _announce(vm, VmPhase.Provisioning);
             // Provisioning runs in the guest: its download passes through the hypervisor's I/O path.
             foreach (var step in _network.Transfer(_repository, Host.Node, provisioning.DownloadBytes,
-                weightAtDestination: 1 / Spec.IoEfficiency, alsoUses: vm.NetworkLimit))
+                weightAtDestination: Spec.IoWeight, alsoUses: vm.NetworkLimit))
             {
                 yield return step;
             }
-            yield return _sim.Delay(provisioning.InstallSeconds / Spec.CpuEfficiency);
+            yield return _sim.Delay(provisioning.InstallSeconds * Spec.Slowdown);
         }
         _announce(vm, VmPhase.Running);
     }
@@ -122,11 +122,11 @@ public sealed class Hypervisor
     {
         var boot = vm.Spec.Image.Boot;
         _announce(vm, VmPhase.BootLoader);
-        yield return _sim.Delay(boot.LoaderSeconds / Spec.CpuEfficiency);
+        yield return _sim.Delay(boot.LoaderSeconds * Spec.Slowdown);
         _announce(vm, VmPhase.LoadingOs);
         yield return ReadDisk(vm, Math.Min(boot.OsReadBytes, vm.Spec.Image.SizeBytes));
         _announce(vm, VmPhase.StartingOs);
-        yield return _sim.Delay(boot.OsInitSeconds / Spec.CpuEfficiency);
+        yield return _sim.Delay(boot.OsInitSeconds * Spec.Slowdown);
     }
 
     /// <summary>
@@ -180,7 +180,7 @@ public sealed class Hypervisor
     /// <summary>A guest reads bytes from the host's disk through the hypervisor's I/O path, within its limit.</summary>
     internal Await ReadDisk(VirtualMachine vm, double bytes)
     {
-        var read = _fairShare.CreateActivity().Uses(Host.Disk, 1 / Spec.IoEfficiency);
+        var read = _fairShare.CreateActivity().Uses(Host.Disk, Spec.IoWeight);
         if (vm.DiskLimit is { } limit)
         {
             read.Uses(limit);

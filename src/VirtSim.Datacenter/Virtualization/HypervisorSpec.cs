@@ -51,6 +51,9 @@ public sealed record HypervisorSpec(HypervisorKind Kind, double CpuEfficiency, d
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
-    /// <summary>How many times slower guest instructions run than native ones.</summary>
+    /// <summary>How many times slower guest instructions run than native ones: the weight of a guest's CPU work on the host.</summary>
     public double Slowdown => 1 / CpuEfficiency;
+
+    /// <summary>How many times more a guest's byte of I/O costs the device than a native one: its weight on disks and links.</summary>
+    public double IoWeight => 1 / IoEfficiency;
 }

@@ -88,10 +88,10 @@ public sealed class VirtualMachine : IReplica
     Host IReplica.Host => Host!;
 
     /// <inheritdoc />
-    public double CpuWeight => Host!.PagingFactor / Host.Hypervisor.Spec.CpuEfficiency;
+    public double CpuWeight => Host!.PagingFactor * Host.Hypervisor.Spec.Slowdown;
 
     /// <inheritdoc />
-    public double IoWeight => 1 / Host!.Hypervisor.Spec.IoEfficiency;
+    public double IoWeight => Host!.Hypervisor.Spec.IoWeight;
 
     /// <inheritdoc />
     public double CpuShare => Spec.CpuShare;
