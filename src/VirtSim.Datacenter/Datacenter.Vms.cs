@@ -101,7 +101,7 @@ public sealed partial class Datacenter
 
     private bool TryPlace(VirtualMachine vm)
     {
-        var host = _spec.Placement.Choose(vm.Spec, PoolFor(vm.Spec));
+        var host = PoolFor(vm.Spec).Choose(_spec.Placement, vm.Spec);
         if (host is null)
         {
             return false;

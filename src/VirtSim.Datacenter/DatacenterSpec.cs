@@ -41,7 +41,7 @@ public sealed record HostGroupSpec(HostSpec Host, int Count);
 public sealed record DatacenterSpec(
     IReadOnlyList<HostGroupSpec> HostGroups,
     TopologySpec Topology,
-    IPlacementPolicy Placement,
+    PlacementRule Placement,
     AdmissionPolicy Admission,
     IReadOnlyList<VmGroupSpec> Vms,
     IReadOnlyList<ServiceSpec> Services,
@@ -50,6 +50,6 @@ public sealed record DatacenterSpec(
     double MonitoringInterval = 60,
     double? VmMeanTimeToFailure = null,
     IReadOnlyList<EngineGroupSpec>? EngineGroups = null,
-    ContainerPlacement ContainerPlacement = ContainerPlacement.FirstFit,
+    PlacementRule ContainerPlacement = PlacementRule.FirstFit,
     IReadOnlyList<PodGroupSpec>? Pods = null,
     Serverless.FunctionPlatformSpec? Functions = null);

@@ -87,7 +87,7 @@ public static class Workloads
         var vm = new VmSpec("worker", 4, 8 * 1024.0 * 1024 * 1024, 20e9, image, new ProvisioningSpec(10e6, 5));
         var batch = new BatchSpec("tasks", 50_000, new Distribution.Deterministic(10), vm, 40_000);
         var spec = new DatacenterSpec([new HostGroupSpec(host, 20_000)], new TopologySpec.Star(link, link, link),
-            new FirstFit(), AdmissionPolicy.Queue, [], [], [batch]);
+            PlacementRule.FirstFit, AdmissionPolicy.Queue, [], [], [batch]);
         var datacenter = new VirtSim.Datacenter.Datacenter(sim, spec);
         return (sim, datacenter);
     }
@@ -114,7 +114,7 @@ public static class Workloads
         var engines = new EngineGroupSpec("nodes", EngineProfile.Containerd, "node", null, 0, 0, double.PositiveInfinity, 50e9);
         var groups = pods.Select(p => new PodGroupSpec(p, "nodes", 500)).ToList();
         var spec = new DatacenterSpec([new HostGroupSpec(host, 5_000)], new TopologySpec.Star(link, link, link),
-            new FirstFit(), AdmissionPolicy.Queue, [], [], [], EngineGroups: [engines], Pods: groups);
+            PlacementRule.FirstFit, AdmissionPolicy.Queue, [], [], [], EngineGroups: [engines], Pods: groups);
         return (sim, new VirtSim.Datacenter.Datacenter(sim, spec));
     }
 
@@ -129,7 +129,7 @@ public static class Workloads
             new Distribution.Exponential(1 / 0.9), new Distribution.Exponential(2.016), 0, 0,
             new KeepAlivePolicy.Fixed(600), 0, new Distribution.Exponential(2.163));
         var link = new LinkSpec(1e9, 0, 1);
-        var spec = new DatacenterSpec([], new TopologySpec.Star(link, link, link), new FirstFit(), AdmissionPolicy.Queue, [], [], [],
+        var spec = new DatacenterSpec([], new TopologySpec.Star(link, link, link), PlacementRule.FirstFit, AdmissionPolicy.Queue, [], [], [],
             Functions: new FunctionPlatformSpec([function], null, ThrottlePolicy.Reject, FunctionPricing.Default));
         return (sim, new VirtSim.Datacenter.Datacenter(sim, spec));
     }
@@ -150,7 +150,7 @@ public static class Workloads
                 new Distribution.Exponential(0.2), 0.25, 0.25, KeepAlivePolicy.Fixed.Default);
         }).ToList();
         var link = new LinkSpec(1e9, 0, 1);
-        var spec = new DatacenterSpec([], new TopologySpec.Star(link, link, link), new FirstFit(), AdmissionPolicy.Queue, [], [], [],
+        var spec = new DatacenterSpec([], new TopologySpec.Star(link, link, link), PlacementRule.FirstFit, AdmissionPolicy.Queue, [], [], [],
             Functions: new FunctionPlatformSpec(functions, null, ThrottlePolicy.Reject, FunctionPricing.Default));
         return (sim, new VirtSim.Datacenter.Datacenter(sim, spec));
     }
@@ -173,7 +173,7 @@ public static class Workloads
             Image: ContainerImage.Build($"f{i}", python, [new BuildStep($"COPY f{i}", 5e6)]), InstanceConcurrency: 4)).ToList();
         var engines = new EngineGroupSpec("nodes", EngineProfile.Containerd, "node", null, 0, 0, double.PositiveInfinity, 50e9);
         var spec = new DatacenterSpec([new HostGroupSpec(host, 100)], new TopologySpec.Star(link, link, link),
-            new FirstFit(), AdmissionPolicy.Queue, [], [], [], EngineGroups: [engines],
+            PlacementRule.FirstFit, AdmissionPolicy.Queue, [], [], [], EngineGroups: [engines],
             Functions: new FunctionPlatformSpec(functions, null, ThrottlePolicy.Reject, FunctionPricing.Default, EngineGroup: "nodes"));
         return (sim, new VirtSim.Datacenter.Datacenter(sim, spec));
     }

@@ -1,4 +1,5 @@
 using VirtSim.Datacenter.Network;
+using VirtSim.Datacenter.Placement;
 using VirtSim.Datacenter.Virtualization;
 using VirtSim.Datacenter.Workload;
 using VirtSim.Kernel;
@@ -7,19 +8,6 @@ using VirtSim.Kernel.Processes;
 using VirtSim.Kernel.Random;
 
 namespace VirtSim.Datacenter.Containers;
-
-/// <summary>How a pod's engine is chosen among those with room.</summary>
-public enum ContainerPlacement
-{
-    /// <summary>The first engine in order: packs nodes from the front.</summary>
-    FirstFit,
-
-    /// <summary>The engine left with the fewest free cores: fills nodes up.</summary>
-    BestFit,
-
-    /// <summary>The engine left with the most free cores: spreads pods out.</summary>
-    Spread,
-}
 
 /// <summary>
 /// The container side of the datacenter: groups of runtime engines (on bare-metal hosts or in
@@ -34,7 +22,7 @@ public sealed class ContainerCluster : IVmOwner
     private readonly FairShare _fairShare;
     private readonly DatacenterNetwork _network;
     private readonly NetworkNode _registry;
-    private readonly ContainerPlacement _placement;
+    private readonly PlacementRule _placement;
     private readonly Action<Pod, PodPhase> _announce;
     private readonly Dictionary<string, EngineGroupSpec> _groups = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<ContainerEngine>> _engines = new(StringComparer.Ordinal);
@@ -46,7 +34,7 @@ public sealed class ContainerCluster : IVmOwner
     private readonly Dictionary<(string Pod, string Container), Sampler> _mainWork = [];
 
     internal ContainerCluster(Simulation sim, Datacenter datacenter, FairShare fairShare, DatacenterNetwork network,
-        NetworkNode registry, IEnumerable<EngineGroupSpec> groups, ContainerPlacement placement, Action<Pod, PodPhase> announce)
+        NetworkNode registry, IEnumerable<EngineGroupSpec> groups, PlacementRule placement, Action<Pod, PodPhase> announce)
     {
         _sim = sim;
         _datacenter = datacenter;
@@ -180,28 +168,9 @@ public sealed class ContainerCluster : IVmOwner
         return true;
     }
 
-    private ContainerEngine? Choose(PodSpec spec, List<ContainerEngine> engines)
-    {
-        ContainerEngine? best = null;
-        foreach (var engine in engines)
-        {
-            if (!engine.Admits(spec))
-            {
-                continue;
-            }
-            if (_placement == ContainerPlacement.FirstFit)
-            {
-                return engine;
-            }
-            double free = engine.CpuCapacity - engine.CpuReserved;
-            double bestFree = best is null ? 0 : best.CpuCapacity - best.CpuReserved;
-            if (best is null || (_placement == ContainerPlacement.BestFit ? free < bestFree : free > bestFree))
-            {
-                best = engine;
-            }
-        }
-        return best;
-    }
+    private ContainerEngine? Choose(PodSpec spec, List<ContainerEngine> engines) =>
+        _placement.Choose(engines, engine => engine.Admits(spec), engine => engine.CpuCapacity - engine.CpuReserved,
+            engine => engine.MemoryCapacity - engine.MemoryReserved);
 
     private void PlacePending(string group)
     {

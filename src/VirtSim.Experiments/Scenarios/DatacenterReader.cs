@@ -22,13 +22,14 @@ internal static class DatacenterReader
     };
 
 
-    private static readonly Dictionary<string, Func<IPlacementPolicy>> Placements = new(StringComparer.Ordinal)
+    // One rule for hosts and engines; "spread" is worst fit's other name, as container schedulers call it.
+    private static readonly Dictionary<string, PlacementRule> Placements = new(StringComparer.Ordinal)
     {
-        ["first-fit"] = () => new FirstFit(),
-        ["best-fit"] = () => new BestFit(),
-        ["worst-fit"] = () => new WorstFit(),
+        ["first-fit"] = PlacementRule.FirstFit,
+        ["best-fit"] = PlacementRule.BestFit,
+        ["worst-fit"] = PlacementRule.WorstFit,
+        ["spread"] = PlacementRule.WorstFit,
     };
-
     private static readonly Dictionary<string, AdmissionPolicy> Admissions = new(StringComparer.Ordinal)
     {
         ["queue"] = AdmissionPolicy.Queue,
@@ -39,13 +40,6 @@ internal static class DatacenterReader
     {
         ["round-robin"] = Balancing.RoundRobin,
         ["least-loaded"] = Balancing.LeastLoaded,
-    };
-
-    private static readonly Dictionary<string, ContainerPlacement> ContainerPlacements = new(StringComparer.Ordinal)
-    {
-        ["first-fit"] = ContainerPlacement.FirstFit,
-        ["best-fit"] = ContainerPlacement.BestFit,
-        ["spread"] = ContainerPlacement.Spread,
     };
 
     private static readonly Dictionary<string, EngineProfile> Engines = new(StringComparer.Ordinal)
@@ -61,7 +55,7 @@ internal static class DatacenterReader
         var dc = datacenterValue.AsSection("network", "placement", "admission", "memory_scrub_rate", "monitoring_interval", "vm_mttf", "hosts",
             "engines", "container_placement");
         var topology = ReadNetwork(dc.Required("network", "{topology: star, host_link: {bandwidth: 10Gbps}}"));
-        var placement = dc.Optional("placement")?.AsChoice(Placements)() ?? new FirstFit();
+        var placement = dc.Optional("placement")?.AsChoice(Placements) ?? PlacementRule.FirstFit;
         var admission = dc.Optional("admission")?.AsChoice(Admissions) ?? AdmissionPolicy.Queue;
         double scrub = dc.Optional("memory_scrub_rate")?.AsBandwidth() ?? 10e9;
         double monitoring = dc.Optional("monitoring_interval")?.AsDuration(allowZero: false) ?? 60;
@@ -111,7 +105,7 @@ internal static class DatacenterReader
                 .Concat(podValues.Zip(pods, (v, g) => (v, (PodSpec?)g.Pod, (string?)g.EngineGroup, g.Pod.Containers.All(c => c.MainProcessCpu is null) ? g.Count : 0))));
         return new DatacenterSpec(hostGroups, topology, placement, admission, vms,
             services.Select(s => s.Spec).ToList(), batches.Select(b => b.Spec).ToList(), scrub, monitoring, mttf,
-            [.. engines.Values], dc.Optional("container_placement")?.AsChoice(ContainerPlacements) ?? ContainerPlacement.FirstFit, pods);
+            [.. engines.Values], dc.Optional("container_placement")?.AsChoice(Placements) ?? PlacementRule.FirstFit, pods);
     }
 
     /// <summary>What the datacenter sections declare, for the sections that refer to it.</summary>

@@ -102,7 +102,7 @@ public static class ScenarioLoader
         {
             // Functions alone (the analytical setting): a datacenter with no hardware of its own.
             var bare = new VirtSim.Datacenter.DatacenterSpec([], new VirtSim.Datacenter.Network.TopologySpec.Star(
-                new(1e9, 0, 1), new(1e9, 0, 1), new(1e9, 0, 1)), new VirtSim.Datacenter.Placement.FirstFit(),
+                new(1e9, 0, 1), new(1e9, 0, 1), new(1e9, 0, 1)), VirtSim.Datacenter.Placement.PlacementRule.FirstFit,
                 VirtSim.Datacenter.AdmissionPolicy.Queue, [], [], [], Functions: functions);
             return new Scenario(name, description, seed, replications, warmup, duration, null, bare);
         }

@@ -29,11 +29,11 @@ internal static class Build
         new("vm", vcpus, memoryGb * GB, 20 * GB, image ?? Image(), provisioning ?? ProvisioningSpec.None, group);
 
     public static DatacenterSpec Spec(IEnumerable<HostGroupSpec> hosts, LinkSpec? link = null,
-        IPlacementPolicy? placement = null, AdmissionPolicy admission = AdmissionPolicy.Queue,
+        PlacementRule placement = PlacementRule.FirstFit, AdmissionPolicy admission = AdmissionPolicy.Queue,
         IEnumerable<VmGroupSpec>? vms = null, IEnumerable<ServiceSpec>? services = null, TopologySpec? topology = null)
     {
         var l = link ?? Link();
-        return new DatacenterSpec(hosts.ToList(), topology ?? new TopologySpec.Star(l, l, l), placement ?? new FirstFit(),
+        return new DatacenterSpec(hosts.ToList(), topology ?? new TopologySpec.Star(l, l, l), placement,
             admission, (vms ?? []).ToList(), (services ?? []).ToList(), []);
     }
 

@@ -1,3 +1,4 @@
+using VirtSim.Datacenter.Placement;
 using VirtSim.Datacenter;
 using VirtSim.Datacenter.Containers;
 using VirtSim.Datacenter.Virtualization;
@@ -93,7 +94,7 @@ public class ContainerClusterTests
     }
 
     private static (Simulation Sim, DC Dc, Owner Owner) Cluster(int hosts, EngineGroupSpec group, double linkGbps = 1, double cores = 8,
-        ContainerPlacement placement = ContainerPlacement.FirstFit, HypervisorKind kind = HypervisorKind.None)
+        PlacementRule placement = PlacementRule.FirstFit, HypervisorKind kind = HypervisorKind.None)
     {
         var spec = Spec([new HostGroupSpec(Host(kind: kind, cores: (int)cores), hosts)], link: Link(linkGbps * 1e9)) with
         {
@@ -256,7 +257,7 @@ public class PodCommunicationTests
         var spec = Spec([new HostGroupSpec(Host(kind: HypervisorKind.None), 2)], link: Link(10e9, efficiency: 0.9, latency: 100e-6), services: [service]) with
         {
             EngineGroups = [ContainerClusterTests.BareMetalEngines()],
-            ContainerPlacement = ContainerPlacement.Spread,
+            ContainerPlacement = PlacementRule.WorstFit,
         };
         var sim = new Simulation(2);
         var dc = new DC(sim, spec);

@@ -22,7 +22,7 @@ public class FunctionPlatformTests
     {
         var platform = new FunctionPlatformSpec([function], null, throttle, FunctionPricing.Default);
         var spec = new DatacenterSpec([], new VirtSim.Datacenter.Network.TopologySpec.Star(new(1e9, 0, 1), new(1e9, 0, 1), new(1e9, 0, 1)),
-            new VirtSim.Datacenter.Placement.FirstFit(), AdmissionPolicy.Queue, [], [], [], Functions: platform);
+            VirtSim.Datacenter.Placement.PlacementRule.FirstFit, AdmissionPolicy.Queue, [], [], [], Functions: platform);
         var scenario = new Scenario("faas", "", 77, replications, warmup, duration, null, spec);
         return ExperimentRunner.Run(scenario).Summary.ToDictionary(m => m.Name, m => m.Interval);
     }

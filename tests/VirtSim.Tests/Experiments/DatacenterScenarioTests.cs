@@ -46,7 +46,7 @@ public class DatacenterScenarioTests
         Assert.That((host.Cores, host.MemoryBytes, host.DiskBytes, host.DiskBandwidth), Is.EqualTo((16, 64.0 * (1 << 30), 1e12, 500e6)));
         Assert.That(host.Hypervisor, Is.EqualTo(new HypervisorSpec(HypervisorKind.Type2, 0.7, 0.60)));
         Assert.That(host.PricePerSecond, Is.EqualTo(0.40 / 3600).Within(1e-15));
-        Assert.That(dc.Placement, Is.InstanceOf<BestFit>());
+        Assert.That(dc.Placement, Is.EqualTo(PlacementRule.BestFit));
         var fabric = (TopologySpec.LeafSpine)dc.Topology;
         Assert.That((fabric.HostsPerRack, fabric.Spines, fabric.HostLink.Bandwidth, fabric.Uplink.Bandwidth, fabric.Uplink.Efficiency),
             Is.EqualTo((4, 2, 10e9 / 8, 40e9 / 8, 1.0)));
