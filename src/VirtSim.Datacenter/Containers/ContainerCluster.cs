@@ -279,7 +279,7 @@ public sealed class ContainerCluster : IVmOwner
         var cpu = ReplicaWork.Cpu(pod, _fairShare, container.CpuLimit);
         pod.Mains.Add(cpu);
         yield return cpu.Run(cpuWork);
-        pod.Host.BusyCoreSeconds += cpu.WorkDone * pod.CpuWeight;
+        pod.Host.CountBusy(cpu.WorkDone, pod.CpuWeight);
     }
 
     /// <summary>Stops a running pod from outside (its owner no longer needs it): its resources are free at once.</summary>

@@ -86,7 +86,13 @@ public sealed class Host
     public const double PagingPenalty = 10;
 
     /// <summary>Host CPU consumed so far, in reference core-seconds (for utilization and energy).</summary>
-    public double BusyCoreSeconds { get; internal set; }
+    public double BusyCoreSeconds { get; private set; }
+
+    /// <summary>
+    /// Counts <paramref name="work"/> reference core-seconds done on this host at
+    /// <paramref name="weight"/> (the hypervisor's and paging's cost): the one place busy time grows.
+    /// </summary>
+    internal void CountBusy(double work, double weight) => BusyCoreSeconds += work * weight;
 
     /// <summary>Seconds this host carried at least one VM (or pod on bare metal) since statistics were last reset.</summary>
     public double UsedSeconds(double now) => _usedSeconds + (double.IsNaN(_usedSince) ? 0 : now - _usedSince);

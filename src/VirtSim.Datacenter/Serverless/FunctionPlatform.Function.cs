@@ -457,7 +457,7 @@ public sealed partial class FunctionPlatform
         public void CpuDone(Completion c)
         {
             var pod = c.Instance!.Pod!;
-            pod.Host.BusyCoreSeconds += c.CpuStarted * pod.CpuWeight;
+            pod.Host.CountBusy(c.CpuStarted, pod.CpuWeight);
             c.TimeoutSeq = -1;
             if (Spec.DiskBytes > 0 || Spec.ResponseBytes > 0)
             {
@@ -496,7 +496,7 @@ public sealed partial class FunctionPlatform
             double done = cpu.WorkDone;
             cpu.Cancel();
             var pod = c.Instance!.Pod!;
-            pod.Host.BusyCoreSeconds += done * pod.CpuWeight;
+            pod.Host.CountBusy(done, pod.CpuWeight);
             c.Killed = true;
             OwnWorkDone(c);
         }

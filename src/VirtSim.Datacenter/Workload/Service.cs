@@ -211,12 +211,12 @@ internal sealed class Service : IVmOwner, IPodOwner
         yield return cpu.Run(cpuWork);
         if (self.WasInterrupted)
         {
-            host.BusyCoreSeconds += cpu.WorkDone * weight;
+            host.CountBusy(cpu.WorkDone, weight);
             cpu.Cancel();
             Fail(replica, self);
             yield break;
         }
-        host.BusyCoreSeconds += cpuWork * weight;
+        host.CountBusy(cpuWork, weight);
         if (Spec.Request.DiskBytes > 0)
         {
             var read = replica.ReadDisk(Spec.Request.DiskBytes);
@@ -281,7 +281,7 @@ internal sealed class Service : IVmOwner, IPodOwner
         }
         var cpu = ReplicaWork.Cpu(backend, _fairShare);
         yield return cpu.Run(backendWork);
-        backend.Host.BusyCoreSeconds += backendWork * backend.CpuWeight;
+        backend.Host.CountBusy(backendWork, backend.CpuWeight);
         foreach (var step in Send(backend, caller, samePod, call.ReplyBytes))
         {
             yield return step;
@@ -374,7 +374,7 @@ internal sealed class Batch : IVmOwner, IPodOwner
             var activity = ReplicaWork.Cpu(vm, _fairShare);
             activity.Completed = _ =>
             {
-                host.BusyCoreSeconds += work * weight;
+                host.CountBusy(work, weight);
                 if (++TasksDone == Spec.Tasks)
                 {
                     FinishedAt = _sim.Now;
@@ -406,7 +406,7 @@ internal sealed class Batch : IVmOwner, IPodOwner
         {
             if (task.IsRunning)
             {
-                vm.Host!.BusyCoreSeconds += task.WorkDone * weight;
+                vm.Host!.CountBusy(task.WorkDone, weight);
                 task.Cancel();
             }
         }
