@@ -169,8 +169,8 @@ public sealed class ContainerCluster : IVmOwner
     }
 
     private ContainerEngine? Choose(PodSpec spec, List<ContainerEngine> engines) =>
-        _placement.Choose(engines, engine => engine.Admits(spec), engine => engine.CpuCapacity - engine.CpuReserved,
-            engine => engine.MemoryCapacity - engine.MemoryReserved);
+        _placement.Choose(engines, spec, static (engine, spec) => engine.Admits(spec), static engine => engine.CpuCapacity - engine.CpuReserved,
+            static engine => engine.MemoryCapacity - engine.MemoryReserved);
 
     private void PlacePending(string group)
     {

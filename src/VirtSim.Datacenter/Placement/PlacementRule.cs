@@ -23,12 +23,13 @@ public enum PlacementRule
 public static class PlacementRules
 {
     /// <summary>
-    /// Among <paramref name="candidates"/> (in order) that <paramref name="admits"/>, the one
-    /// <paramref name="rule"/> prefers by what each has left (<paramref name="freeCores"/>, then
-    /// <paramref name="freeMemory"/>), the first in order on ties; null when none admits.
+    /// Among <paramref name="candidates"/> (in order) that <paramref name="admits"/> for
+    /// <paramref name="workload"/>, the one <paramref name="rule"/> prefers by what each has left
+    /// (<paramref name="freeCores"/>, then <paramref name="freeMemory"/>), the first in order on
+    /// ties; null when none admits. Pass static lambdas: a placement then allocates nothing.
     /// </summary>
-    public static T? Choose<T>(this PlacementRule rule, IReadOnlyList<T> candidates, Func<T, bool> admits,
-        Func<T, double> freeCores, Func<T, double> freeMemory)
+    public static T? Choose<T, TWorkload>(this PlacementRule rule, IReadOnlyList<T> candidates, TWorkload workload,
+        Func<T, TWorkload, bool> admits, Func<T, double> freeCores, Func<T, double> freeMemory)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(candidates);
@@ -37,9 +38,10 @@ public static class PlacementRules
         ArgumentNullException.ThrowIfNull(freeMemory);
         T? best = null;
         double bestCores = 0, bestMemory = 0;
-        foreach (var candidate in candidates)
+        for (int i = 0; i < candidates.Count; i++)
         {
-            if (!admits(candidate))
+            var candidate = candidates[i];
+            if (!admits(candidate, workload))
             {
                 continue;
             }
@@ -119,7 +121,7 @@ public sealed class HostPool
     /// <summary>The host <paramref name="rule"/> chooses for <paramref name="vm"/>; first fit through the index.</summary>
     public Host? Choose(PlacementRule rule, VmSpec vm) =>
         rule == PlacementRule.FirstFit ? FirstThatAdmits(vm)
-            : rule.Choose(_hosts, host => host.Hypervisor.CanAdmit(vm), host => host.FreeVcpus, host => host.FreeMemory);
+            : rule.Choose(_hosts, vm, static (host, vm) => host.Hypervisor.CanAdmit(vm), static host => host.FreeVcpus, static host => host.FreeMemory);
 
     /// <summary>The first host in order whose hypervisor admits <paramref name="vm"/>.</summary>
     public Host? FirstThatAdmits(VmSpec vm) => _hosts.Length == 0 ? null : Search(1, vm);

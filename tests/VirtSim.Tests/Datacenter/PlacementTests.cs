@@ -76,7 +76,7 @@ public class PlacementTests
         (double Cores, double Memory, bool Admits)[] places = [(4, 8, true), (2, 16, true), (2, 4, true), (1, 1, false), (4, 8, true)];
         int Pick(PlacementRule rule)
         {
-            var chosen = rule.Choose(places.Select((p, i) => new Tuple<int>(i)).ToList(), t => places[t.Item1].Admits,
+            var chosen = rule.Choose(places.Select((p, i) => new Tuple<int>(i)).ToList(), places, static (t, all) => all[t.Item1].Admits,
                 t => places[t.Item1].Cores, t => places[t.Item1].Memory);
             return chosen!.Item1;
         }
