@@ -325,7 +325,7 @@ public static class Compare
         return result.Row(measure).Values[index].Mean;
     }
 
-    private static string Json(object value)
+    internal static string Json(object value)
     {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -364,5 +364,110 @@ public static class Compare
                 json.WriteStringValue(value.ToString());
                 break;
         }
+    }
+}
+
+/// <summary>A function of a functions-only scenario.</summary>
+public sealed record FunctionDefinition(IReadOnlyDictionary<string, object> Fields);
+
+/// <summary>Single scenarios: a queueing station, or functions on the provider's platform.</summary>
+public static class Scenarios
+{
+    /// <summary>
+    /// A queueing station of <paramref name="servers"/> servers: Poisson arrivals at
+    /// <paramref name="rate"/> (<c>"0.8/s"</c>), service times of <paramref name="service"/>
+    /// (<c>"1s exponential"</c>, <c>"1s"</c> for a constant), first come first served or
+    /// <c>"ps"</c> (processor sharing), at most <paramref name="capacity"/> customers if given.
+    /// </summary>
+    public static Scenario Station(int servers, string rate, string service, string? discipline = null, int? capacity = null,
+        string duration = "1h", string? warmup = null, int? replications = null, ulong? seed = null, string name = "station")
+    {
+        var station = new Dictionary<string, object>
+        {
+            ["servers"] = servers,
+            ["arrivals"] = new Dictionary<string, object> { ["rate"] = rate },
+            ["service"] = Distribution("service", service),
+        };
+        Hosts.Put(station, "discipline", discipline);
+        Hosts.Put(station, "capacity", capacity);
+        return Parse(Compare.Json(Header(name, duration, warmup, replications, seed, "station", station)));
+    }
+
+    /// <summary>
+    /// A function called at <paramref name="rate"/> (Poisson, <c>"2/s"</c>) that runs for
+    /// <paramref name="duration"/> (<c>"300ms exponential"</c>); the rest takes the model's defaults.
+    /// </summary>
+    public static FunctionDefinition Function(string name, string rate, string duration, string? memory = null, string? keepAlive = null,
+        string? timeout = null, string? runtimeInit = null, string? functionInit = null, int? concurrency = null, int? provisioned = null)
+    {
+        var function = new Dictionary<string, object>
+        {
+            ["name"] = name,
+            ["arrivals"] = new Dictionary<string, object> { ["rate"] = rate },
+            ["duration"] = Distribution("duration", duration),
+        };
+        Hosts.Put(function, "memory", memory);
+        Hosts.Put(function, "keep_alive", keepAlive);
+        Hosts.Put(function, "timeout", timeout);
+        Hosts.Put(function, "runtime_init", runtimeInit);
+        Hosts.Put(function, "function_init", functionInit);
+        Hosts.Put(function, "concurrency", concurrency);
+        Hosts.Put(function, "provisioned", provisioned);
+        return new FunctionDefinition(function);
+    }
+
+    /// <summary>Functions on the provider's platform, with no hardware of the user's own.</summary>
+    public static Scenario Functions(IReadOnlyList<FunctionDefinition> functions, string duration = "1h", string? warmup = null,
+        int? replications = null, ulong? seed = null, string name = "functions")
+    {
+        ArgumentNullException.ThrowIfNull(functions);
+        return Parse(Compare.Json(Header(name, duration, warmup, replications, seed, "functions", functions.Select(f => (object)f.Fields).ToList())));
+    }
+
+    /// <summary>A scenario from its YAML <paramref name="text"/>; a mistake is one line naming the value and what was expected.</summary>
+    public static Scenario Parse(string text)
+    {
+        try
+        {
+            return ScenarioLoader.Parse("scenario", text);
+        }
+        catch (ScenarioException e)
+        {
+            throw new ModelException(e.Problem);
+        }
+    }
+
+    /// <summary>Runs <paramref name="scenario"/>'s replications (or <paramref name="replications"/>).</summary>
+    public static RunResult Run(this Scenario scenario, int? replications = null) =>
+        ExperimentRunner.Run(scenario, new RunOptions(Replications: replications));
+
+    /// <summary>The mean across replications of <paramref name="metric"/>; one the run did not measure is an error.</summary>
+    public static double Mean(this RunResult result, VirtSim.Datacenter.Metrics.MetricKey metric)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        string name = metric.Name;
+        return (result.Summary.FirstOrDefault(m => m.Name == name)
+            ?? throw new ModelException($"the run did not measure {name} (it measured {string.Join(", ", result.Summary.Select(m => m.Name))})")).Interval.Mean;
+    }
+
+    private static Dictionary<string, object> Header(string name, string duration, string? warmup, int? replications, ulong? seed, string key, object model)
+    {
+        var root = new Dictionary<string, object> { ["name"] = name, ["duration"] = duration };
+        Hosts.Put(root, "warmup", warmup);
+        Hosts.Put(root, "replications", replications);
+        Hosts.Put(root, "seed", seed);
+        root[key] = model;
+        return root;
+    }
+
+    private static object Distribution(string what, string text)
+    {
+        var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return parts.Length switch
+        {
+            1 => new Dictionary<string, object> { ["distribution"] = "deterministic", ["value"] = parts[0] },
+            2 => new Dictionary<string, object> { ["distribution"] = parts[1], ["mean"] = parts[0] },
+            _ => throw new ModelException($"{what}: expected a duration such as \"1s\" or \"1s exponential\", not '{text}'"),
+        };
     }
 }

@@ -87,3 +87,36 @@ public class ApiSampleTests
         Assert.That(output, Does.Contain("| latency p99 | s |").And.Contain("The same comparison as a scenario file:").And.Contain("\"compare\""));
     }
 }
+
+/// <summary>Single scenarios through the C# API.</summary>
+public class ApiScenarioTests
+{
+    [Test]
+    public void TheMm1StationBuiltInCSharpGivesTheSameNumbersAsItsFile()
+    {
+        var file = ScenarioLoader.LoadFile(Path.Combine(Repository.Examples, "mm1.yaml"));
+        var code = Scenarios.Station(servers: 1, rate: "0.8/s", service: "1s exponential", duration: "10h", warmup: "10min",
+            replications: 10, seed: 1, name: file.Name) with { Description = file.Description };
+        Assert.That(code, Is.EqualTo(file));
+        Assert.That(code.Run(2).Summary, Is.EqualTo(file.Run(2).Summary));
+    }
+
+    [Test]
+    public void FunctionsAloneRunAndAreReadByTypedMetric()
+    {
+        var scenario = Scenarios.Functions([Scenarios.Function("thumb", rate: "2/s", duration: "300ms exponential", keepAlive: "10min")],
+            duration: "1h", replications: 2);
+        var result = scenario.Run();
+        double invocations = result.Mean(VirtSim.Datacenter.Metrics.MetricCatalogue.FunctionInvocations.Of("thumb"));
+        Assert.That(invocations, Is.EqualTo(7200).Within(3 * Math.Sqrt(7200)), "Poisson arrivals at 2/s for an hour");
+        var e = Assert.Throws<ModelException>(() => result.Mean(VirtSim.Datacenter.Metrics.MetricCatalogue.FunctionInvocations.Of("resize")));
+        Assert.That(e!.Message, Does.StartWith("the run did not measure resize.invocations"));
+    }
+
+    [Test]
+    public void AStationMistakeIsOneLineNamingTheValue()
+    {
+        var e = Assert.Throws<ModelException>(() => Scenarios.Station(servers: 0, rate: "0.8/s", service: "1s"));
+        Assert.That(e!.Message, Is.EqualTo("station.servers: expected a whole number from 1 to 1000000, not 0"));
+    }
+}
