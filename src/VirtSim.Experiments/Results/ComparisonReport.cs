@@ -1,3 +1,4 @@
+using VirtSim.Datacenter.Serverless;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -15,6 +16,9 @@ public static class ComparisonReport
     /// <summary>The report's file name.</summary>
     public const string File = "report.html";
 
+    // The provider platform's defaults, read from its spec (declared before the list that uses it).
+    private static readonly FunctionPlatformSpec ProviderPlatform = new([], null, ThrottlePolicy.Reject, FunctionPricing.Default);
+
     /// <summary>The defaults a comparison leans on and where each comes from.</summary>
     public static IReadOnlyList<(string Parameter, string Value, string Source)> DefaultSources { get; } =
     [
@@ -25,7 +29,17 @@ public static class ComparisonReport
         ("VM boot", "2 s loader, 1 GB read, 20 s OS start", "Mao and Humphrey, A Performance Study on the VM Startup Time in the Cloud, IEEE CLOUD 2012 (30–50 s)"),
         ("function price", "0.0000166667 per GB-s, 0.20 per million requests, 1 ms granularity", "AWS Lambda published x86 prices, first tier"),
         ("workers per service replica", "200", "Apache Tomcat's default maxThreads"),
+        ("function memory and time limit",
+            FormattableString.Invariant($"{FunctionSpec.DefaultMemoryBytes / (1 << 20):G} MiB, {FunctionSpec.DefaultTimeout:G} s"), "AWS Lambda's defaults"),
+        ("function runtime and code initialization",
+            FormattableString.Invariant($"{FunctionSpec.DefaultRuntimeInit:G} s + {FunctionSpec.DefaultFunctionInit:G} s"), "assumption: a cold start of half a second; set both from measurements"),
+        ("function instance storage / network on the provider",
+            FormattableString.Invariant($"{ProviderPlatform.InstanceStorageBandwidth / 1e6:G} MB/s / {ProviderPlatform.InstanceNetworkBandwidth * 8 / 1e6:G} Mb/s"),
+            "assumption: a general-purpose cloud volume's baseline; the order public measurements of Lambda report"),
+        ("function instance vCPUs on engines", FormattableString.Invariant($"one per {FunctionPlatformSpec.BytesPerVcpu / (1 << 20):G} MiB of memory"),
+            "AWS Lambda's memory-to-vCPU ratio"),
     ];
+
 
     /// <summary>The report of a single comparison; <paramref name="scenarioText"/> is the file it came from.</summary>
     public static string Html(ComparisonResult result, IReadOnlyList<(string Caption, byte[] Png)> plots, string scenarioText)

@@ -203,3 +203,16 @@ public class InstancesOverTimeTests
         Assert.That(functions.Max(p => p.Y), Is.GreaterThanOrEqualTo(1));
     }
 }
+
+public class ReportDefaultsTests
+{
+    [Test]
+    public void TheReportListsTheFunctionDefaultsTheModelUses()
+    {
+        var rows = VirtSim.Experiments.Results.ComparisonReport.DefaultSources.ToDictionary(r => r.Parameter, r => r.Value);
+        Assert.That(rows["function memory and time limit"], Is.EqualTo("128 MiB, 3 s"));
+        Assert.That(rows["function runtime and code initialization"], Is.EqualTo("0.25 s + 0.25 s"));
+        Assert.That(rows["function instance storage / network on the provider"], Is.EqualTo("125 MB/s / 600 Mb/s"));
+        Assert.That(rows["function instance vCPUs on engines"], Is.EqualTo("one per 1769 MiB of memory"));
+    }
+}
