@@ -122,6 +122,8 @@ public static class MetricCatalogue
     // Functions.
     /// <summary>Invocations.</summary>
     public static readonly Metric FunctionInvocations = new("invocations", "invocations", "invocations that arrived while measuring", Neither, Function);
+    /// <summary>Invocations completed.</summary>
+    public static readonly Metric FunctionCompleted = new("completed", "invocations", "invocations that arrived while measuring and completed (not killed) by the end", Neither, Function);
     /// <summary>Cold-start ratio.</summary>
     public static readonly Metric FunctionColdStartRatio = new("cold_start_ratio", "fraction", "share of invocations that started a new instance", Lower, Function);
     /// <summary>A function's mean response.</summary>

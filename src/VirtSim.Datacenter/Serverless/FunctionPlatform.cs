@@ -122,6 +122,7 @@ public sealed partial class FunctionPlatform
             double provisioned = function.Spec.Provisioned * gb * span * _spec.Pricing.ProvisionedPerGbSecond;
             string n = function.Spec.Name;
             yield return new(MetricCatalogue.FunctionInvocations.Of(n), s.Invocations);
+            yield return new(MetricCatalogue.FunctionCompleted.Of(n), s.Response.Count);
             yield return new(MetricCatalogue.FunctionColdStartRatio.Of(n), s.Invocations == 0 ? double.NaN : (double)s.ColdStarts / s.Invocations);
             yield return new(MetricCatalogue.FunctionResponseMean.Of(n), s.Response.Mean);
             yield return new(MetricCatalogue.FunctionResponseP50.Of(n), s.ResponseQuantiles.Quantile(0.50));

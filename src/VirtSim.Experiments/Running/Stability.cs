@@ -8,7 +8,8 @@ namespace VirtSim.Experiments.Running;
 /// Says when a run's numbers are not steady-state values: a queue offered at least as much work as
 /// it can serve grows for as long as the run lasts, so its "mean" response depends on the run's
 /// length. Found from theory where the model gives it (a station's offered load λ·E[S]/c), and
-/// otherwise from the run itself (a service that ends with a large share of its requests unserved).
+/// otherwise from the run itself (a service or function that ends with a large share of its
+/// requests unserved).
 /// Also warns of pods that waited to the end for an engine with room: they never started.
 /// </summary>
 public static class Stability
@@ -44,6 +45,19 @@ public static class Stability
             if (service.RequestLimit is null && arrived > 0 && backlog > BacklogShare * arrived)
             {
                 warnings.Add(Invariant($"service '{n}' ended with a growing backlog: {backlog / arrived:P0} of its {arrived:G4} requests were not served by the end (a mean over replications); its offered load is at or above capacity, so its response times grow with the run's length and are not steady-state values"));
+            }
+        }
+        foreach (var function in scenario.Datacenter?.Functions?.Functions ?? [])
+        {
+            // Arrived, less what ended (completed, killed at the limit, or throttled): what still waits or runs.
+            string n = function.Name;
+            double arrived = Mean(replications, MetricCatalogue.FunctionInvocations.Of(n));
+            double ended = Mean(replications, MetricCatalogue.FunctionCompleted.Of(n)) + Mean(replications, MetricCatalogue.FunctionTimeouts.Of(n))
+                + Mean(replications, MetricCatalogue.FunctionThrottled.Of(n));
+            double backlog = arrived - ended;
+            if (function.InvocationLimit is null && arrived > 0 && backlog > BacklogShare * arrived)
+            {
+                warnings.Add(Invariant($"function '{n}' ended with a growing backlog: {backlog / arrived:P0} of its {arrived:G4} invocations had not ended by the end (a mean over replications); more arrive than its instances can serve, so its response times grow with the run's length and are not steady-state values"));
             }
         }
         foreach (var group in scenario.Datacenter?.Pods ?? [])

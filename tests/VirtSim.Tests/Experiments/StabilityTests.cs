@@ -96,4 +96,25 @@ public class StabilityTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Test]
+    public void AFunctionThatCannotKeepUpIsWarnedAboutAndOneThatDoesIsNot()
+    {
+        // Four 1-vCPU instances fit the one engine; calls of 1 s at 50/s queue without end, one a minute do not.
+        const string text = """
+            duration: 5min
+            datacenter:
+              network: {topology: star, host_link: {bandwidth: 10Gbps}}
+              hosts: [{group: bare, count: 1, cores: 4, memory: 16GiB, disk: 1TB, disk_bandwidth: 500MB/s, hypervisor: none}]
+              engines: [{name: nodes, engine: containerd, host_group: bare}]
+            container_images: [{name: py, steps: [{run: FROM python, size: 100MB}]}]
+            platform: {engines: nodes, base_images: [py], throttle: queue}
+            functions:
+              - {name: f, base_image: py, memory: 1769MiB, timeout: 30s, arrivals: {rate: 50/s}, duration: 1s, keep_alive: 10min}
+            """;
+        var overloaded = ExperimentRunner.Run(ScenarioLoader.Parse("f.yaml", text) with { Replications = 1 });
+        Assert.That(overloaded.Warnings, Has.One.StartsWith("function 'f' ended with a growing backlog"));
+        var light = ExperimentRunner.Run(ScenarioLoader.Parse("f.yaml", text.Replace("rate: 50/s", "rate: 1/min", StringComparison.Ordinal)) with { Replications = 1 });
+        Assert.That(light.Warnings, Is.Empty);
+    }
 }
