@@ -42,8 +42,8 @@ public static class Net
     public static NetworkDefinition Star(string bandwidth, string? latency = null, double? efficiency = null)
     {
         var link = new Dictionary<string, object> { ["bandwidth"] = bandwidth };
-        Hosts.Put(link, "latency", latency);
-        Hosts.Put(link, "efficiency", efficiency);
+        Fields.Put(link, "latency", latency);
+        Fields.Put(link, "efficiency", efficiency);
         return new NetworkDefinition(link);
     }
 }
@@ -64,8 +64,8 @@ public static class Hosts
         string? hypervisor = null, string? price = null, string? power = null)
     {
         var fields = new Dictionary<string, object> { ["group"] = name, ["count"] = count, ["cores"] = cores, ["memory"] = memory, ["disk"] = disk, ["disk_bandwidth"] = diskBandwidth };
-        Put(fields, "hypervisor", hypervisor);
-        Put(fields, "price", price);
+        Fields.Put(fields, "hypervisor", hypervisor);
+        Fields.Put(fields, "price", price);
         if (power is not null)
         {
             var watts = power.Split(['-', '/'], StringSplitOptions.TrimEntries);
@@ -76,7 +76,12 @@ public static class Hosts
         return new HostGroup(name, fields);
     }
 
-    internal static void Put(Dictionary<string, object> fields, string key, object? value)
+}
+
+/// <summary>Writing a scenario document's fields: an argument left null is left out, so the model's default applies.</summary>
+internal static class Fields
+{
+    public static void Put(Dictionary<string, object> fields, string key, object? value)
     {
         if (value is not null)
         {
@@ -140,8 +145,8 @@ public static class Workload
                 _ => throw new ModelException($"cpu: expected a duration such as \"25ms\" or \"25ms exponential\", not '{cpu}'"),
             },
         };
-        Hosts.Put(request, "disk", disk);
-        Hosts.Put(request, "network", network);
+        Fields.Put(request, "disk", disk);
+        Fields.Put(request, "network", network);
         return request;
     }
 }
@@ -153,7 +158,7 @@ public static class Deploy
     public static Deployment OnVms(int replicas, VmImageDefinition image, int vcpus, string memory, string? hostGroup = null, string name = "vms")
     {
         var vm = new Dictionary<string, object> { ["image"] = image.Name, ["vcpus"] = vcpus, ["memory"] = memory };
-        Hosts.Put(vm, "host_group", hostGroup);
+        Fields.Put(vm, "host_group", hostGroup);
         return new Deployment(name, "vm", new Dictionary<string, object> { ["replicas"] = replicas, ["vm"] = vm }, image, hostGroup);
     }
 
@@ -187,19 +192,19 @@ public static class Deploy
         var function = Function(memory, keepAlive, timeout, runtimeInit, functionInit, concurrency);
         function["base_image"] = baseImage.Name;
         function["code"] = code;
-        Hosts.Put(function, "vcpus", vcpus);
+        Fields.Put(function, "vcpus", vcpus);
         return new Deployment(name, "function", new Dictionary<string, object> { ["function"] = function }, baseImage, hostGroup);
     }
 
     private static Dictionary<string, object> Function(string? memory, string? keepAlive, string? timeout, string? runtimeInit, string? functionInit, int? concurrency)
     {
         var function = new Dictionary<string, object>();
-        Hosts.Put(function, "memory", memory);
-        Hosts.Put(function, "keep_alive", keepAlive);
-        Hosts.Put(function, "timeout", timeout);
-        Hosts.Put(function, "runtime_init", runtimeInit);
-        Hosts.Put(function, "function_init", functionInit);
-        Hosts.Put(function, "concurrency", concurrency);
+        Fields.Put(function, "memory", memory);
+        Fields.Put(function, "keep_alive", keepAlive);
+        Fields.Put(function, "timeout", timeout);
+        Fields.Put(function, "runtime_init", runtimeInit);
+        Fields.Put(function, "function_init", functionInit);
+        Fields.Put(function, "concurrency", concurrency);
         return function;
     }
 }
@@ -219,10 +224,10 @@ public static class Compare
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(deployments);
         var root = new Dictionary<string, object> { ["name"] = name, ["duration"] = duration };
-        Hosts.Put(root, "description", description);
-        Hosts.Put(root, "warmup", warmup);
-        Hosts.Put(root, "replications", replications);
-        Hosts.Put(root, "seed", seed);
+        Fields.Put(root, "description", description);
+        Fields.Put(root, "warmup", warmup);
+        Fields.Put(root, "replications", replications);
+        Fields.Put(root, "seed", seed);
         var engines = new List<object>();
         var containerImages = new Dictionary<string, object>();
         var compare = new List<object>();
@@ -388,8 +393,8 @@ public static class Scenarios
             ["arrivals"] = new Dictionary<string, object> { ["rate"] = rate },
             ["service"] = Distribution("service", service),
         };
-        Hosts.Put(station, "discipline", discipline);
-        Hosts.Put(station, "capacity", capacity);
+        Fields.Put(station, "discipline", discipline);
+        Fields.Put(station, "capacity", capacity);
         return Parse(Compare.Json(Header(name, duration, warmup, replications, seed, "station", station)));
     }
 
@@ -406,13 +411,13 @@ public static class Scenarios
             ["arrivals"] = new Dictionary<string, object> { ["rate"] = rate },
             ["duration"] = Distribution("duration", duration),
         };
-        Hosts.Put(function, "memory", memory);
-        Hosts.Put(function, "keep_alive", keepAlive);
-        Hosts.Put(function, "timeout", timeout);
-        Hosts.Put(function, "runtime_init", runtimeInit);
-        Hosts.Put(function, "function_init", functionInit);
-        Hosts.Put(function, "concurrency", concurrency);
-        Hosts.Put(function, "provisioned", provisioned);
+        Fields.Put(function, "memory", memory);
+        Fields.Put(function, "keep_alive", keepAlive);
+        Fields.Put(function, "timeout", timeout);
+        Fields.Put(function, "runtime_init", runtimeInit);
+        Fields.Put(function, "function_init", functionInit);
+        Fields.Put(function, "concurrency", concurrency);
+        Fields.Put(function, "provisioned", provisioned);
         return new FunctionDefinition(function);
     }
 
@@ -453,9 +458,9 @@ public static class Scenarios
     private static Dictionary<string, object> Header(string name, string duration, string? warmup, int? replications, ulong? seed, string key, object model)
     {
         var root = new Dictionary<string, object> { ["name"] = name, ["duration"] = duration };
-        Hosts.Put(root, "warmup", warmup);
-        Hosts.Put(root, "replications", replications);
-        Hosts.Put(root, "seed", seed);
+        Fields.Put(root, "warmup", warmup);
+        Fields.Put(root, "replications", replications);
+        Fields.Put(root, "seed", seed);
         root[key] = model;
         return root;
     }
