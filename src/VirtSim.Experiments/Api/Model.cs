@@ -88,6 +88,47 @@ internal static class Fields
             fields[key] = value;
         }
     }
+
+    /// <summary>The header every scenario document shares.</summary>
+    public static Dictionary<string, object> Header(string name, string duration, string? warmup, int? replications, ulong? seed)
+    {
+        var root = new Dictionary<string, object> { ["name"] = name, ["duration"] = duration };
+        Put(root, "warmup", warmup);
+        Put(root, "replications", replications);
+        Put(root, "seed", seed);
+        return root;
+    }
+
+    /// <summary>
+    /// A time written as <c>"25ms"</c> (a constant) or <c>"25ms exponential"</c> (a distribution of
+    /// that mean); a constant is a mapping where the reader wants one (<paramref name="constantAsMapping"/>).
+    /// </summary>
+    public static object Duration(string what, string text, bool constantAsMapping)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return parts.Length switch
+        {
+            1 when constantAsMapping => new Dictionary<string, object> { ["distribution"] = "deterministic", ["value"] = parts[0] },
+            1 => parts[0],
+            2 => new Dictionary<string, object> { ["distribution"] = parts[1], ["mean"] = parts[0] },
+            _ => throw new ModelException($"{what}: expected a duration such as \"25ms\" or \"25ms exponential\", not '{text}'"),
+        };
+    }
+
+    /// <summary>The settings of a function a call may leave out (null: the model's default).</summary>
+    public static Dictionary<string, object> Function(string? memory, string? keepAlive, string? timeout, string? runtimeInit,
+        string? functionInit, int? concurrency)
+    {
+        var function = new Dictionary<string, object>();
+        Put(function, "memory", memory);
+        Put(function, "keep_alive", keepAlive);
+        Put(function, "timeout", timeout);
+        Put(function, "runtime_init", runtimeInit);
+        Put(function, "function_init", functionInit);
+        Put(function, "concurrency", concurrency);
+        return function;
+    }
 }
 
 /// <summary>Images.</summary>
@@ -134,17 +175,7 @@ public static class Workload
 
     private static Dictionary<string, object> Request(string cpu, string? disk, string? network)
     {
-        ArgumentNullException.ThrowIfNull(cpu);
-        var parts = cpu.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var request = new Dictionary<string, object>
-        {
-            ["cpu"] = parts.Length switch
-            {
-                1 => parts[0],
-                2 => new Dictionary<string, object> { ["distribution"] = parts[1], ["mean"] = parts[0] },
-                _ => throw new ModelException($"cpu: expected a duration such as \"25ms\" or \"25ms exponential\", not '{cpu}'"),
-            },
-        };
+        var request = new Dictionary<string, object> { ["cpu"] = Fields.Duration("cpu", cpu, constantAsMapping: false) };
         Fields.Put(request, "disk", disk);
         Fields.Put(request, "network", network);
         return request;
@@ -179,7 +210,7 @@ public static class Deploy
     /// <summary>A function on the provider's platform, billed per use.</summary>
     public static Deployment AsFunction(string? memory = null, string? keepAlive = null, string? timeout = null, string? runtimeInit = null,
         string? functionInit = null, int? concurrency = null, string name = "functions") =>
-        new(name, "function", new Dictionary<string, object> { ["function"] = Function(memory, keepAlive, timeout, runtimeInit, functionInit, concurrency) });
+        new(name, "function", new Dictionary<string, object> { ["function"] = Fields.Function(memory, keepAlive, timeout, runtimeInit, functionInit, concurrency) });
 
     /// <summary>
     /// A function on the datacenter's own container engines (a bare-metal host group): each
@@ -189,24 +220,13 @@ public static class Deploy
         string? timeout = null, string? runtimeInit = null, string? functionInit = null, int? concurrency = null, double? vcpus = null,
         string? hostGroup = null, string name = "self-hosted")
     {
-        var function = Function(memory, keepAlive, timeout, runtimeInit, functionInit, concurrency);
+        var function = Fields.Function(memory, keepAlive, timeout, runtimeInit, functionInit, concurrency);
         function["base_image"] = baseImage.Name;
         function["code"] = code;
         Fields.Put(function, "vcpus", vcpus);
         return new Deployment(name, "function", new Dictionary<string, object> { ["function"] = function }, baseImage, hostGroup);
     }
 
-    private static Dictionary<string, object> Function(string? memory, string? keepAlive, string? timeout, string? runtimeInit, string? functionInit, int? concurrency)
-    {
-        var function = new Dictionary<string, object>();
-        Fields.Put(function, "memory", memory);
-        Fields.Put(function, "keep_alive", keepAlive);
-        Fields.Put(function, "timeout", timeout);
-        Fields.Put(function, "runtime_init", runtimeInit);
-        Fields.Put(function, "function_init", functionInit);
-        Fields.Put(function, "concurrency", concurrency);
-        return function;
-    }
 }
 
 /// <summary>Comparisons: one workload under several deployments on the same hosts.</summary>
@@ -223,11 +243,8 @@ public static class Compare
         ArgumentNullException.ThrowIfNull(hosts);
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(deployments);
-        var root = new Dictionary<string, object> { ["name"] = name, ["duration"] = duration };
+        var root = Fields.Header(name, duration, warmup, replications, seed);
         Fields.Put(root, "description", description);
-        Fields.Put(root, "warmup", warmup);
-        Fields.Put(root, "replications", replications);
-        Fields.Put(root, "seed", seed);
         var engines = new List<object>();
         var containerImages = new Dictionary<string, object>();
         var compare = new List<object>();
@@ -391,11 +408,11 @@ public static class Scenarios
         {
             ["servers"] = servers,
             ["arrivals"] = new Dictionary<string, object> { ["rate"] = rate },
-            ["service"] = Distribution("service", service),
+            ["service"] = Fields.Duration("service", service, constantAsMapping: true),
         };
         Fields.Put(station, "discipline", discipline);
         Fields.Put(station, "capacity", capacity);
-        return Parse(Compare.Json(Header(name, duration, warmup, replications, seed, "station", station)));
+        return Parse(Compare.Json(Model(name, duration, warmup, replications, seed, "station", station)));
     }
 
     /// <summary>
@@ -405,18 +422,10 @@ public static class Scenarios
     public static FunctionDefinition Function(string name, string rate, string duration, string? memory = null, string? keepAlive = null,
         string? timeout = null, string? runtimeInit = null, string? functionInit = null, int? concurrency = null, int? provisioned = null)
     {
-        var function = new Dictionary<string, object>
-        {
-            ["name"] = name,
-            ["arrivals"] = new Dictionary<string, object> { ["rate"] = rate },
-            ["duration"] = Distribution("duration", duration),
-        };
-        Fields.Put(function, "memory", memory);
-        Fields.Put(function, "keep_alive", keepAlive);
-        Fields.Put(function, "timeout", timeout);
-        Fields.Put(function, "runtime_init", runtimeInit);
-        Fields.Put(function, "function_init", functionInit);
-        Fields.Put(function, "concurrency", concurrency);
+        var function = Fields.Function(memory, keepAlive, timeout, runtimeInit, functionInit, concurrency);
+        function["name"] = name;
+        function["arrivals"] = new Dictionary<string, object> { ["rate"] = rate };
+        function["duration"] = Fields.Duration("duration", duration, constantAsMapping: false);
         Fields.Put(function, "provisioned", provisioned);
         return new FunctionDefinition(function);
     }
@@ -426,7 +435,14 @@ public static class Scenarios
         int? replications = null, ulong? seed = null, string name = "functions")
     {
         ArgumentNullException.ThrowIfNull(functions);
-        return Parse(Compare.Json(Header(name, duration, warmup, replications, seed, "functions", functions.Select(f => (object)f.Fields).ToList())));
+        return Parse(Compare.Json(Model(name, duration, warmup, replications, seed, "functions", functions.Select(f => (object)f.Fields).ToList())));
+    }
+
+    private static Dictionary<string, object> Model(string name, string duration, string? warmup, int? replications, ulong? seed, string key, object model)
+    {
+        var root = Fields.Header(name, duration, warmup, replications, seed);
+        root[key] = model;
+        return root;
     }
 
     /// <summary>A scenario from its YAML <paramref name="text"/>; a mistake is one line naming the value and what was expected.</summary>
@@ -455,24 +471,5 @@ public static class Scenarios
             ?? throw new ModelException($"the run did not measure {name} (it measured {string.Join(", ", result.Summary.Select(m => m.Name))})")).Interval.Mean;
     }
 
-    private static Dictionary<string, object> Header(string name, string duration, string? warmup, int? replications, ulong? seed, string key, object model)
-    {
-        var root = new Dictionary<string, object> { ["name"] = name, ["duration"] = duration };
-        Fields.Put(root, "warmup", warmup);
-        Fields.Put(root, "replications", replications);
-        Fields.Put(root, "seed", seed);
-        root[key] = model;
-        return root;
-    }
 
-    private static object Distribution(string what, string text)
-    {
-        var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return parts.Length switch
-        {
-            1 => new Dictionary<string, object> { ["distribution"] = "deterministic", ["value"] = parts[0] },
-            2 => new Dictionary<string, object> { ["distribution"] = parts[1], ["mean"] = parts[0] },
-            _ => throw new ModelException($"{what}: expected a duration such as \"1s\" or \"1s exponential\", not '{text}'"),
-        };
-    }
 }
