@@ -82,8 +82,8 @@ public sealed partial class Datacenter
                 results.Add(new(MetricCatalogue.PodGroupPending.Of(n), group.Pods.Count(p => p.Phase == PodPhase.Pending)));
             }
         }
-        double pulled = _hosts.Sum(h => h.Hypervisor.ImageBytesPulled);
-        int hits = _hosts.Sum(h => h.Hypervisor.ImageHits), misses = _hosts.Sum(h => h.Hypervisor.ImageMisses);
+        double pulled = _hypervisors.Sum(h => h.ImageBytesPulled);
+        int hits = _hypervisors.Sum(h => h.ImageHits), misses = _hypervisors.Sum(h => h.ImageMisses);
         results.Add(new(MetricCatalogue.ImageBytesPulled.Key, pulled));
         results.Add(new(MetricCatalogue.ImageCacheHitRatio.Key, hits + misses == 0 ? double.NaN : (double)hits / (hits + misses)));
         var used = _hosts.Where(h => h.WasUsed).ToList();

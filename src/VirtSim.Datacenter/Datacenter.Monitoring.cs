@@ -21,7 +21,7 @@ public sealed partial class Datacenter
             {
                 if (vm.Phase == VmPhase.Crashed)
                 {
-                    _sim.Start(vm.Host!.Hypervisor.Restart(vm));
+                    _sim.Start(vm.Hypervisor!.Restart(vm));
                 }
             }
             if (!sample)

@@ -1,4 +1,4 @@
-using VirtSim.Datacenter.Hardware;
+using VirtSim.Datacenter.Hosting;
 using VirtSim.Datacenter.Placement;
 using VirtSim.Datacenter.Virtualization;
 using VirtSim.Datacenter.Workload;
@@ -65,11 +65,11 @@ public sealed partial class Datacenter
     {
         vm.Incarnation++;
         Leave(vm);
-        foreach (var step in vm.Host!.Hypervisor.Destroy(vm))
+        foreach (var step in vm.Hypervisor!.Destroy(vm))
         {
             yield return step;
         }
-        Update(vm.Host);
+        Update(vm.Host!);
         AdmitWaiting();
     }
 
@@ -101,15 +101,15 @@ public sealed partial class Datacenter
 
     private bool TryPlace(VirtualMachine vm)
     {
-        var host = PoolFor(vm.Spec).Choose(_spec.Placement, vm.Spec);
-        if (host is null)
+        var hypervisor = PoolFor(vm.Spec).Choose(_spec.Placement, vm.Spec);
+        if (hypervisor is null)
         {
             return false;
         }
-        host.Hypervisor.Reserve(vm);
-        Update(host);
+        hypervisor.Reserve(vm);
+        Update(hypervisor.Host);
         Announce(vm, VmPhase.Placed);
-        _sim.Start(vm.Host!.Hypervisor.Start(vm));
+        _sim.Start(hypervisor.Start(vm));
         return true;
     }
 
@@ -127,22 +127,22 @@ public sealed partial class Datacenter
         var key = (vm.HostGroup, vm.Image.InstructionSet);
         if (!_pools.TryGetValue(key, out var pool))
         {
-            var members = _hosts
-                .Where(h => (vm.HostGroup is null || h.Spec.Group == vm.HostGroup) && h.Hypervisor.Runs(vm.Image.InstructionSet))
+            var members = _hypervisors
+                .Where(h => (vm.HostGroup is null || h.Host.Spec.Group == vm.HostGroup) && h.Runs(vm.Image.InstructionSet))
                 .ToList();
             pool = new HostPool(members);
             for (int i = 0; i < members.Count; i++)
             {
-                members[i].Pools.Add((pool, i));
+                _poolsOfHost[members[i].Host.Index].Add((pool, i));
             }
             _pools.Add(key, pool);
         }
         return pool;
     }
 
-    private static void Update(Host host)
+    private void Update(Host host)
     {
-        foreach (var (pool, position) in host.Pools)
+        foreach (var (pool, position) in _poolsOfHost[host.Index])
         {
             pool.Update(position);
         }

@@ -1,4 +1,4 @@
-using VirtSim.Datacenter.Hardware;
+using VirtSim.Datacenter.Hosting;
 using VirtSim.Datacenter.Network;
 using VirtSim.Datacenter.Virtualization;
 
@@ -24,8 +24,9 @@ public sealed partial class Datacenter
                 var node = Network.AddNode(name);
                 Network.Connect(node, attach(_hosts.Count), hostLink);
                 var host = new Host(group.Host, _hosts.Count, name, _fairShare, node);
-                host.Hypervisor = new Hypervisor(host, _sim, _fairShare, Network, _repository, _spec.MemoryScrubRate, Announce);
                 _hosts.Add(host);
+                _hypervisors.Add(new Hypervisor(host, _sim, _fairShare, Network, _repository, _spec.MemoryScrubRate, Announce));
+                _poolsOfHost.Add([]);
             }
         }
     }

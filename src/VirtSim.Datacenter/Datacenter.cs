@@ -1,5 +1,5 @@
 using VirtSim.Datacenter.Containers;
-using VirtSim.Datacenter.Hardware;
+using VirtSim.Datacenter.Hosting;
 using VirtSim.Datacenter.Network;
 using VirtSim.Datacenter.Placement;
 using VirtSim.Datacenter.Virtualization;
@@ -22,12 +22,14 @@ namespace VirtSim.Datacenter;
 /// <c>.Monitoring.cs</c> (health checks and utilization samples) and <c>.Measure.cs</c> (what a run
 /// measured, energy and cost included).
 /// </remarks>
-public sealed partial class Datacenter
+public sealed partial class Datacenter : IVmProvider
 {
     private readonly Simulation _sim;
     private readonly DatacenterSpec _spec;
     private readonly FairShare _fairShare;
     private readonly List<Host> _hosts = [];
+    private readonly List<Hypervisor> _hypervisors = [];
+    private readonly List<List<(HostPool Pool, int Position)>> _poolsOfHost = [];
     private readonly Dictionary<(string? Group, string InstructionSet), HostPool> _pools = [];
     private readonly List<IDatacenterObserver> _observers = [];
     private readonly Queue<VirtualMachine> _waiting = new();
@@ -78,6 +80,9 @@ public sealed partial class Datacenter
 
     /// <summary>Every host, group by group.</summary>
     public IReadOnlyList<Host> Hosts => _hosts;
+
+    /// <summary>The hypervisor of each host, in the order of <see cref="Hosts"/>.</summary>
+    public IReadOnlyList<Hypervisor> Hypervisors => _hypervisors;
 
     /// <summary>Every VM asked for so far, in order.</summary>
     public IReadOnlyList<VirtualMachine> Vms => _vms;

@@ -1,5 +1,5 @@
 using VirtSim.Datacenter.Containers;
-using VirtSim.Datacenter.Hardware;
+using VirtSim.Datacenter.Hosting;
 using VirtSim.Datacenter.Network;
 using VirtSim.Datacenter.Placement;
 using VirtSim.Datacenter.Workload;

@@ -1,6 +1,6 @@
 using VirtSim.Datacenter;
 using VirtSim.Datacenter.Containers;
-using VirtSim.Datacenter.Hardware;
+using VirtSim.Datacenter.Hosting;
 using VirtSim.Datacenter.Network;
 using VirtSim.Datacenter.Placement;
 using VirtSim.Datacenter.Serverless;

@@ -1,7 +1,7 @@
+using VirtSim.Datacenter.Hosting;
 using VirtSim.Datacenter.Network;
 using VirtSim.Datacenter.Placement;
 using VirtSim.Datacenter.Virtualization;
-using VirtSim.Datacenter.Workload;
 using VirtSim.Kernel;
 using VirtSim.Kernel.FairSharing;
 using VirtSim.Kernel.Processes;
@@ -18,7 +18,7 @@ namespace VirtSim.Datacenter.Containers;
 public sealed class ContainerCluster : IVmOwner
 {
     private readonly Simulation _sim;
-    private readonly Datacenter _datacenter;
+    private readonly IVmProvider _datacenter;
     private readonly FairShare _fairShare;
     private readonly DatacenterNetwork _network;
     private readonly NetworkNode _registry;
@@ -33,7 +33,7 @@ public sealed class ContainerCluster : IVmOwner
     private readonly List<Pod> _pods = [];
     private readonly Dictionary<(string Pod, string Container), Sampler> _mainWork = [];
 
-    internal ContainerCluster(Simulation sim, Datacenter datacenter, FairShare fairShare, DatacenterNetwork network,
+    internal ContainerCluster(Simulation sim, IVmProvider datacenter, FairShare fairShare, DatacenterNetwork network,
         NetworkNode registry, IEnumerable<EngineGroupSpec> groups, PlacementRule placement, Action<Pod, PodPhase> announce)
     {
         _sim = sim;
@@ -240,7 +240,7 @@ public sealed class ContainerCluster : IVmOwner
         }
         _announce(pod, PodPhase.Starting);
         // The engine starts the pod's containers together; under a hypervisor, more slowly.
-        double slowdown = engine.Vm is null ? 1 : engine.Host.Hypervisor.Spec.Slowdown;
+        double slowdown = engine.Vm is null ? 1 : engine.Host.Spec.Hypervisor.Slowdown;
         yield return _sim.Delay(engine.Group.Profile.ContainerStartSeconds * slowdown);
         pod.RunningSince = _sim.Now;
         _announce(pod, PodPhase.Running);

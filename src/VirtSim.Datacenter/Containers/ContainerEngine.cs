@@ -1,4 +1,4 @@
-using VirtSim.Datacenter.Hardware;
+using VirtSim.Datacenter.Hosting;
 using VirtSim.Datacenter.Network;
 using VirtSim.Datacenter.Virtualization;
 using VirtSim.Kernel;
@@ -121,7 +121,7 @@ public sealed class ContainerEngine
     public bool Runs(ContainerImage image) =>
         string.Equals(image.OsKernel, OsKernel, StringComparison.Ordinal)
         && (string.Equals(image.InstructionSet, Host.Spec.InstructionSet, StringComparison.Ordinal)
-            || Host.Hypervisor.Spec.Kind == HypervisorKind.Emulator);
+            || Host.Spec.Hypervisor.Kind == HypervisorKind.Emulator);
 
     internal void Reserve(Pod pod)
     {
@@ -219,7 +219,7 @@ public sealed class ContainerEngine
     private IEnumerable<Await> PullLayer(Layer layer, SimEvent done)
     {
         yield return _downloads.Request();
-        double weight = Vm is null ? 1 : Host.Hypervisor.Spec.IoWeight;
+        double weight = Vm is null ? 1 : Host.Spec.Hypervisor.IoWeight;
         foreach (var step in _network.Transfer(_registry, Node, layer.SizeBytes, weightAtDestination: weight))
         {
             yield return step;

@@ -1,5 +1,4 @@
-using VirtSim.Datacenter.Hardware;
-using VirtSim.Datacenter.Workload;
+using VirtSim.Datacenter.Hosting;
 using VirtSim.Kernel.FairSharing;
 using VirtSim.Kernel.Processes;
 

@@ -1,5 +1,5 @@
 using VirtSim.Datacenter.Containers;
-using VirtSim.Datacenter.Workload;
+using VirtSim.Datacenter.Hosting;
 using VirtSim.Kernel;
 using VirtSim.Kernel.Processes;
 using VirtSim.Kernel.Random;

@@ -1,4 +1,4 @@
-using VirtSim.Datacenter.Hardware;
+using VirtSim.Datacenter.Hosting;
 using VirtSim.Datacenter.Network;
 using VirtSim.Kernel;
 using VirtSim.Kernel.FairSharing;
@@ -28,6 +28,7 @@ public sealed class Hypervisor
     {
         Host = host;
         Spec = host.Spec.Hypervisor;
+        Images = new ImageCache(host.Spec.ImageCache);
         _sim = sim;
         _fairShare = fairShare;
         _network = network;
@@ -38,6 +39,9 @@ public sealed class Hypervisor
 
     /// <summary>The host it runs.</summary>
     public Host Host { get; }
+
+    /// <summary>Images kept on the host's local disk.</summary>
+    public ImageCache Images { get; }
 
     /// <summary>Its kind and costs.</summary>
     public HypervisorSpec Spec { get; }
@@ -76,7 +80,7 @@ public sealed class Hypervisor
         Host.MemoryReserved += vm.Spec.MemoryBytes;
         Host.DiskReserved += vm.Spec.DiskBytes;
         Host.Occupied(_sim.Now);
-        vm.Host = Host;
+        vm.Hypervisor = this;
         vm.VcpuLimit = _fairShare.AddResource(vm.Spec.Vcpus * Host.Spec.CoreSpeed, $"{vm}.vcpus");
         if (double.IsFinite(vm.Spec.DiskLimit))
         {
@@ -148,7 +152,7 @@ public sealed class Hypervisor
     private IEnumerable<Await> ObtainImage(VirtualMachine vm)
     {
         var image = vm.Spec.Image;
-        if (Host.Images.TryUse(image))
+        if (Images.TryUse(image))
         {
             ImageHits++;
             yield break;
@@ -172,7 +176,7 @@ public sealed class Hypervisor
             yield return step;
         }
         ImageBytesPulled += image.SizeBytes;
-        Host.Images.Add(image);
+        Images.Add(image);
         _fetching.Remove(image);
         fetched.Succeed();
     }

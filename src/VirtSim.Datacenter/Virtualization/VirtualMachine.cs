@@ -1,5 +1,4 @@
-using VirtSim.Datacenter.Hardware;
-using VirtSim.Datacenter.Workload;
+using VirtSim.Datacenter.Hosting;
 using VirtSim.Kernel.FairSharing;
 using VirtSim.Kernel.Processes;
 
@@ -54,7 +53,10 @@ public sealed class VirtualMachine : IReplica
     public int Id { get; }
 
     /// <summary>The host it runs on, once placed.</summary>
-    public Host? Host { get; internal set; }
+    public Host? Host => Hypervisor?.Host;
+
+    /// <summary>The hypervisor that runs it (null until placed).</summary>
+    public Hypervisor? Hypervisor { get; internal set; }
 
     /// <summary>Where it is in its life.</summary>
     public VmPhase Phase { get; internal set; }
@@ -88,10 +90,10 @@ public sealed class VirtualMachine : IReplica
     Host IReplica.Host => Host!;
 
     /// <inheritdoc />
-    public double CpuWeight => Host!.PagingFactor * Host.Hypervisor.Spec.Slowdown;
+    public double CpuWeight => Host!.PagingFactor * Hypervisor!.Spec.Slowdown;
 
     /// <inheritdoc />
-    public double IoWeight => Host!.Hypervisor.Spec.IoWeight;
+    public double IoWeight => Hypervisor!.Spec.IoWeight;
 
     /// <inheritdoc />
     public double CpuShare => Spec.CpuShare;
@@ -100,7 +102,7 @@ public sealed class VirtualMachine : IReplica
     public void AddCpuLimits(Activity cpu, double weight) => cpu.Uses(VcpuLimit!, weight);
 
     /// <inheritdoc />
-    public Await ReadDisk(double bytes) => Host!.Hypervisor.ReadDisk(this, bytes);
+    public Await ReadDisk(double bytes) => Hypervisor!.ReadDisk(this, bytes);
 
     SharedResource? IReplica.NetworkLimit => NetworkLimit;
 
@@ -118,41 +120,6 @@ public sealed class VirtualMachine : IReplica
 
     /// <inheritdoc />
     public override string ToString() => $"{Spec.Name}#{Id}";
-}
-
-/// <summary>Hears what happens in the datacenter; metrics, timelines and traces are built from it.</summary>
-public interface IDatacenterObserver
-{
-    /// <summary>A VM entered <paramref name="phase"/> at <paramref name="time"/>.</summary>
-    void VmPhaseChanged(VirtualMachine vm, VmPhase phase, double time);
-
-    /// <summary>A pod entered <paramref name="phase"/> at <paramref name="time"/>.</summary>
-    void PodPhaseChanged(Containers.Pod pod, Containers.PodPhase phase, double time)
-    {
-    }
-
-    /// <summary>A function instance started cold (see <see cref="Serverless.ColdStart"/>).</summary>
-    void FunctionColdStarted(Serverless.ColdStart start)
-    {
-    }
-
-    /// <summary>Whether this observer wants the monitor's utilization samples.</summary>
-    bool WantsSamples => false;
-
-    /// <summary>The monitor sampled a host's CPU utilization (0 to 1) at <paramref name="time"/>.</summary>
-    void HostSampled(Hardware.Host host, double time, double cpuUtilization)
-    {
-    }
-
-    /// <summary>The monitor counted a function's busy and idle instances at <paramref name="time"/>.</summary>
-    void FunctionSampled(string function, double time, int busyInstances, int idleInstances)
-    {
-    }
-
-    /// <summary>The monitor sampled a running VM's CPU utilization (share of its vCPUs, 0 to 1).</summary>
-    void VmSampled(VirtualMachine vm, double time, double cpuUtilization)
-    {
-    }
 }
 
 /// <summary>What a VM runs for: it hears when the VM runs (again) and when it crashes.</summary>

@@ -1,4 +1,5 @@
 using VirtSim.Datacenter.Containers;
+using VirtSim.Datacenter.Hosting;
 using VirtSim.Datacenter.Network;
 using VirtSim.Datacenter.Virtualization;
 using VirtSim.Kernel;

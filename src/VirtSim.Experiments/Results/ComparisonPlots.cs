@@ -1,8 +1,8 @@
 using ScottPlot;
-using VirtSim.Experiments.Running;
-using VirtSim.Experiments.Scenarios;
 using VirtSim.Datacenter.Containers;
 using VirtSim.Datacenter.Virtualization;
+using VirtSim.Experiments.Running;
+using VirtSim.Experiments.Scenarios;
 
 namespace VirtSim.Experiments.Results;
 

@@ -1,7 +1,7 @@
-using VirtSim.Datacenter.Serverless;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using VirtSim.Datacenter.Serverless;
 using VirtSim.Experiments.Running;
 
 namespace VirtSim.Experiments.Results;

@@ -1,5 +1,5 @@
-using VirtSim.Datacenter.Metrics;
 using System.Globalization;
+using VirtSim.Datacenter.Metrics;
 using VirtSim.Experiments.Scenarios;
 
 namespace VirtSim.Experiments.Running;

@@ -1,5 +1,6 @@
+using VirtSim.Datacenter;
 using VirtSim.Datacenter.Containers;
-using VirtSim.Datacenter.Hardware;
+using VirtSim.Datacenter.Hosting;
 using VirtSim.Datacenter.Serverless;
 using VirtSim.Datacenter.Virtualization;
 

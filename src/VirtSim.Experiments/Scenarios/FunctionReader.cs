@@ -1,6 +1,5 @@
 using VirtSim.Datacenter.Containers;
 using VirtSim.Datacenter.Serverless;
-using VirtSim.Kernel.Random;
 
 namespace VirtSim.Experiments.Scenarios;
 

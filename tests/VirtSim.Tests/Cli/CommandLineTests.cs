@@ -1,5 +1,4 @@
 using System.Text.Json;
-using VirtSim.Cli;
 using VirtSim.Cli.Commands;
 
 namespace VirtSim.Tests.Cli;

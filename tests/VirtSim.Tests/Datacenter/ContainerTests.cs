@@ -1,6 +1,7 @@
-using VirtSim.Datacenter.Placement;
 using VirtSim.Datacenter;
 using VirtSim.Datacenter.Containers;
+using VirtSim.Datacenter.Hosting;
+using VirtSim.Datacenter.Placement;
 using VirtSim.Datacenter.Virtualization;
 using VirtSim.Datacenter.Workload;
 using VirtSim.Kernel;

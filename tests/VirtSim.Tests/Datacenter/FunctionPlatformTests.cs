@@ -2,7 +2,6 @@ using VirtSim.Datacenter;
 using VirtSim.Datacenter.Serverless;
 using VirtSim.Experiments.Running;
 using VirtSim.Experiments.Scenarios;
-using VirtSim.Kernel;
 using VirtSim.Kernel.Random;
 using VirtSim.Kernel.Statistics;
 using static VirtSim.Tests.Datacenter.QueueingTheory;

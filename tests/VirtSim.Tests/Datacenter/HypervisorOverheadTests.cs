@@ -1,4 +1,5 @@
 using VirtSim.Datacenter;
+using VirtSim.Datacenter.Hosting;
 using VirtSim.Datacenter.Virtualization;
 using VirtSim.Kernel;
 using static VirtSim.Tests.Datacenter.Build;

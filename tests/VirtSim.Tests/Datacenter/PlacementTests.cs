@@ -20,8 +20,8 @@ public class PlacementTests
         dc.Start();
         sim.Run(until: 1);
         Assume.That(dc.Hosts.Select(h => h.FreeVcpus), Is.EqualTo(new[] { 2, 6, 4 }));
-        var pool = new HostPool(dc.Hosts);
-        return pool.Choose(rule, Vm(vcpus: 2))!.Name;
+        var pool = new HostPool(dc.Hypervisors);
+        return pool.Choose(rule, Vm(vcpus: 2))!.Host.Name;
     }
 
     [Test]
@@ -44,9 +44,9 @@ public class PlacementTests
         sim.Run(until: 1);
         // Free vCPUs now: h-0: 8 - 2 - 5 = 1, h-1: 0, h-2: 8. A 1-vCPU VM: first fit and best fit
         // both take h-0; a 2-vCPU VM: first fit finds nothing before h-2, and so does best fit.
-        var pool = new HostPool(dc.Hosts);
-        Assert.That(pool.Choose(PlacementRule.FirstFit, Vm(vcpus: 1))!.Name, Is.EqualTo("h-0"));
-        Assert.That(pool.Choose(PlacementRule.BestFit, Vm(vcpus: 2))!.Name, Is.EqualTo("h-2"));
+        var pool = new HostPool(dc.Hypervisors);
+        Assert.That(pool.Choose(PlacementRule.FirstFit, Vm(vcpus: 1))!.Host.Name, Is.EqualTo("h-0"));
+        Assert.That(pool.Choose(PlacementRule.BestFit, Vm(vcpus: 2))!.Host.Name, Is.EqualTo("h-2"));
         Assert.That(pool.Choose(PlacementRule.WorstFit, Vm(vcpus: 9)), Is.Null);
     }
 
@@ -59,11 +59,11 @@ public class PlacementTests
         var dc = new DC(sim, spec);
         dc.Start();
         sim.Run(until: 1);
-        var pool = new HostPool(dc.Hosts);
+        var pool = new HostPool(dc.Hypervisors);
         foreach (var (vcpus, memory) in new[] { (1, 2.0), (4, 16.0), (8, 40.0), (16, 64.0), (3, 9.0) })
         {
             var probe = Vm(vcpus: vcpus, memoryGb: memory);
-            var scanned = dc.Hosts.FirstOrDefault(h => h.Hypervisor.CanAdmit(probe));
+            var scanned = dc.Hypervisors.FirstOrDefault(h => h.CanAdmit(probe));
             Assert.That(pool.FirstThatAdmits(probe), Is.SameAs(scanned));
         }
     }

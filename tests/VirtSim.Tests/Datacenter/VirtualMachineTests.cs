@@ -1,7 +1,7 @@
 using VirtSim.Datacenter;
-using VirtSim.Datacenter.Placement;
-using VirtSim.Datacenter.Workload;
+using VirtSim.Datacenter.Hosting;
 using VirtSim.Datacenter.Virtualization;
+using VirtSim.Datacenter.Workload;
 using VirtSim.Kernel;
 using static VirtSim.Tests.Datacenter.Build;
 using DC = VirtSim.Datacenter.Datacenter;
@@ -55,7 +55,7 @@ public class VirtualMachineTests
         var spec = Spec([new HostGroupSpec(Host(), 1)], link: Link(1e9, efficiency: 0.35),
             vms: [new VmGroupSpec(Vm(), 2), new VmGroupSpec(Vm(), 1, Interval: 0)]);
         var (sim, dc, log) = Run(spec with { Vms = [new VmGroupSpec(Vm(), 2), new VmGroupSpec(Vm(), 2, Interval: 1000)] });
-        Assert.That(dc.Hosts[0].Hypervisor.ImageBytesPulled, Is.EqualTo(8e9), "the image moved once");
+        Assert.That(dc.Hypervisors[0].ImageBytesPulled, Is.EqualTo(8e9), "the image moved once");
         Assert.That(log.Of(1).Select(p => p.Phase), Does.Contain(VmPhase.WaitingForImage));
         var late = log.Of(3);
         Assert.That(late.Select(p => p.Phase), Does.Not.Contain(VmPhase.TransferringImage).And.Not.Contain(VmPhase.WaitingForImage));
@@ -63,7 +63,7 @@ public class VirtualMachineTests
         Assert.That(late.Last().Time - 1000, Is.EqualTo(2 * 1.1 + 1e9 / (500e6 * 0.86) + 20 * 1.1).Within(1e-6));
         // VMs 0, 1 and 2 are asked for at t = 0: the first starts the transfer (a miss), the others
         // join it (hits, as layers joining a pull under way are); the late one finds it cached.
-        Assert.That((dc.Hosts[0].Hypervisor.ImageHits, dc.Hosts[0].Hypervisor.ImageMisses), Is.EqualTo((3, 1)));
+        Assert.That((dc.Hypervisors[0].ImageHits, dc.Hypervisors[0].ImageMisses), Is.EqualTo((3, 1)));
         Assert.That(sim.Now, Is.EqualTo(10_000));
     }
 

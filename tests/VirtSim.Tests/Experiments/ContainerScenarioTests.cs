@@ -1,4 +1,3 @@
-using VirtSim.Datacenter.Containers;
 using VirtSim.Experiments.Scenarios;
 
 namespace VirtSim.Tests.Experiments;

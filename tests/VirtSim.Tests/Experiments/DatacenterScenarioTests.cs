@@ -1,6 +1,6 @@
+using VirtSim.Datacenter.Hosting;
 using VirtSim.Datacenter.Network;
 using VirtSim.Datacenter.Placement;
-using VirtSim.Datacenter.Virtualization;
 using VirtSim.Experiments.Scenarios;
 
 namespace VirtSim.Tests.Experiments;

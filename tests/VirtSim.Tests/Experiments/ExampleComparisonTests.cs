@@ -1,5 +1,4 @@
 using VirtSim.Datacenter.Serverless;
-using VirtSim.Experiments.Results;
 using VirtSim.Experiments.Running;
 using VirtSim.Experiments.Scenarios;
 using VirtSim.Kernel.Random;

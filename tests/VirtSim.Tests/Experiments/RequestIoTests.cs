@@ -1,5 +1,5 @@
+using VirtSim.Datacenter.Hosting;
 using VirtSim.Datacenter.Serverless;
-using VirtSim.Datacenter.Virtualization;
 using VirtSim.Experiments.Running;
 using VirtSim.Experiments.Scenarios;
 

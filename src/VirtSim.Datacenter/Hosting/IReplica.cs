@@ -1,8 +1,7 @@
-using VirtSim.Datacenter.Hardware;
 using VirtSim.Kernel.FairSharing;
 using VirtSim.Kernel.Processes;
 
-namespace VirtSim.Datacenter.Workload;
+namespace VirtSim.Datacenter.Hosting;
 
 /// <summary>
 /// What serves a service's requests behind its load balancer: a VM, or a pod in a container

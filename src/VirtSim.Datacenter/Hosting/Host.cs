@@ -1,8 +1,7 @@
 using VirtSim.Datacenter.Network;
-using VirtSim.Datacenter.Virtualization;
 using VirtSim.Kernel.FairSharing;
 
-namespace VirtSim.Datacenter.Hardware;
+namespace VirtSim.Datacenter.Hosting;
 
 /// <summary>
 /// A physical machine: its CPU and disk are shared max-min fairly among the work of the VMs on
@@ -20,7 +19,6 @@ public sealed class Host
         Node = node;
         Cpu = fairShare.AddResource(spec.CpuCapacity, name + ".cpu");
         Disk = fairShare.AddResource(spec.DiskBandwidth, name + ".disk");
-        Images = new ImageCache(spec.ImageCache);
     }
 
     /// <summary>What kind of machine it is.</summary>
@@ -40,15 +38,6 @@ public sealed class Host
 
     /// <summary>Disk bandwidth, in bytes per second.</summary>
     public SharedResource Disk { get; }
-
-    /// <summary>Its hypervisor (set when the datacenter is built).</summary>
-    public Hypervisor Hypervisor { get; internal set; } = null!;
-
-    /// <summary>The pools this host is indexed in, with its position in each.</summary>
-    internal readonly List<(Placement.HostPool Pool, int Position)> Pools = [];
-
-    /// <summary>Images kept on the local disk.</summary>
-    public ImageCache Images { get; }
 
     /// <summary>vCPUs promised to VMs (started, starting or being scrubbed).</summary>
     public int VcpusReserved { get; internal set; }

@@ -1,4 +1,4 @@
-namespace VirtSim.Datacenter.Virtualization;
+namespace VirtSim.Datacenter.Hosting;
 
 /// <summary>What runs directly on a host's hardware.</summary>
 public enum HypervisorKind

@@ -1,6 +1,4 @@
-using VirtSim.Datacenter.Virtualization;
-
-namespace VirtSim.Datacenter.Hardware;
+namespace VirtSim.Datacenter.Hosting;
 
 /// <summary>Electrical power of a host, linear in CPU utilization between idle and peak.</summary>
 /// <param name="IdleWatts">Power drawn when powered on and idle, in watts.</param>
