@@ -17,32 +17,16 @@ public sealed partial class FunctionPlatform
         private readonly TraceArrivals? _trace;
         private readonly Sampler _duration;
         private readonly Sampler? _coldDuration;
-        // Loaded idle on-demand instances, the most recently loaded on top (entries of instances
-        // reused or expired since are skipped by their generation); their pending pre-warms and
-        // expiries, settled lazily in time order. Provisioned instances never expire.
-        private readonly Stack<(Instance Instance, int Generation)> _loaded = new();
-        private readonly Stack<(Instance Instance, int Generation)> _awaitingPrewarm = new();
-        private readonly PriorityQueue<(Instance Instance, int Generation, bool Load), double> _transitions = new();
-        private int _loadedIdle;
-        // With a fixed window expiries come in the order instances became idle: those instances
-        // wait in this deque instead (newest reused from the end, oldest expired from the head).
-        private readonly List<(Instance Instance, double ExpiresAt)> _fixedIdle = [];
-        private int _fixedHead;
+        private readonly WarmPool _pool;
+        private readonly ColdStarts _coldStarts;
+        private readonly Routing _routing;
+        private readonly Stack<Completion> _spareCompletions = new();
         private double _lastEnd = double.NaN;
         private long _arrived;
         private double _lastInvocationEnd = double.NaN;
-        // With routing to the first ready instance: instances whose container is starting for a
-        // waiting invocation, in order of request (entries whose invocation left are skipped).
-        private readonly Queue<Instance> _starting = new();
-        private readonly KeepAliveState _keepAlive;
-        private readonly Stack<Instance> _provisionedIdle = new();
-        private readonly Stack<Instance> _spareInstances = new();
-        private readonly Stack<Completion> _spareCompletions = new();
         private long _arrivalSeq = -1;
         private Function[] _calls = [];
         private PingSource? _pings;
-        private readonly PodSpec? _pod;
-        private readonly SettleWake _settleWake;
         // On the provider: seconds an invocation spends reading its storage and sending its response.
         private readonly double _providerIo;
 
@@ -59,12 +43,11 @@ public sealed partial class FunctionPlatform
             }
             _duration = spec.Duration.Bind(_sim.Streams[$"{spec.Name}.duration"]);
             _coldDuration = spec.ColdDuration?.Bind(_sim.Streams[$"{spec.Name}.cold"]);
-            _keepAlive = spec.KeepAlive.Start();
-            _settleWake = new SettleWake(this);
-            if (platform._cluster is not null)
+            _coldStarts = new ColdStarts(platform, spec, Stats);
+            _pool = new WarmPool(this, spec.KeepAlive.Start(), Stats.Idle, holdsContainers: _coldStarts.OnEngines);
+            _routing = new Routing(spec.InstanceConcurrency, platform._spec.RouteToFirstReady);
+            if (_coldStarts.OnEngines)
             {
-                // An instance is a container of the function's image, with cores in proportion to its memory.
-                _pod = spec.InstancePod();
                 if ((spec.DiskBytes > 0 || spec.ResponseBytes > 0) && (platform._network is null || platform._gateway is null))
                 {
                     throw new ArgumentException($"Function '{spec.Name}' reads or sends bytes on engines: the platform needs the datacenter's network.", nameof(platform));
@@ -87,68 +70,35 @@ public sealed partial class FunctionPlatform
         /// <summary>Instances serving at least one invocation.</summary>
         public int BusyInstanceCount { get; private set; }
 
-        public int IdleInstanceCount => IdleCount;
+        public int IdleInstanceCount => _pool.IdleCount;
 
         /// <summary>Instances asked for on engines whose container waits for an engine with room.</summary>
-        public int WaitingCount { get; private set; }
-
-        /// <summary>A new instance's container waits for an engine: counted apart until one takes it.</summary>
-        private void AwaitPlacement(Instance instance)
-        {
-            instance.AwaitingPlacement = true;
-            instance.CountedWaiting = true;
-            WaitingCount++;
-            Stats.Waiting.Set(_sim.Now, WaitingCount);
-        }
-
-        /// <summary>An instance's container no longer counts as waiting: taken by an engine, or no longer busy for anyone.</summary>
-        private void StopCountingWaiting(Instance instance)
-        {
-            if (instance.CountedWaiting)
-            {
-                instance.CountedWaiting = false;
-                WaitingCount--;
-                Stats.Waiting.Set(_sim.Now, WaitingCount);
-            }
-        }
+        public int WaitingCount => _coldStarts.WaitingCount;
 
         /// <summary>An engine took an instance's container.</summary>
-        public void Placed(Instance instance)
-        {
-            StopCountingWaiting(instance);
-            if (instance.AwaitingPlacement)
-            {
-                instance.AwaitingPlacement = false;
-                Stats.ContainerWait.Add(_sim.Now - instance.RequestedAt);
-            }
-        }
-
-        // Running instances with a free slot (only when an instance serves several at once).
-        private readonly List<Instance> _partial = [];
+        public void Placed(Instance instance) => _coldStarts.Placed(instance);
 
         public void Resolve(List<Function> all)
         {
             _calls = (Spec.Calls ?? []).Select(call => all.Single(f => f.Spec.Name == call.Function)).ToArray();
         }
 
-        private int IdleCount => _loadedIdle + _provisionedIdle.Count;
-
         public void Begin()
         {
             for (int i = 0; i < Spec.Provisioned; i++)
             {
                 var provisioned = new Instance(this) { Provisioned = true };
-                if (_pod is null)
+                if (_coldStarts.OnEngines)
                 {
-                    _provisionedIdle.Push(provisioned);
+                    // On engines a provisioned instance is ready once its container runs.
+                    _coldStarts.Provision(provisioned);
                 }
                 else
                 {
-                    // On engines a provisioned instance is ready once its container runs.
-                    provisioned.Pod = _platform._cluster!.RequestPod(_pod, _platform._spec.EngineGroup!, provisioned);
+                    _pool.AddProvisioned(provisioned, _sim.Now);
                 }
             }
-            Stats.Idle.Set(_sim.Now, IdleCount);
+            Stats.Idle.Set(_sim.Now, _pool.IdleCount);
             ScheduleNextArrival();
             if (Spec.PingInterval is { } interval)
             {
@@ -226,146 +176,42 @@ public sealed partial class FunctionPlatform
         }
 
         /// <summary>Applies, in time order, the pre-warms and expiries due by <paramref name="now"/>.</summary>
-        public void Settle(double now)
-        {
-            while (_fixedHead < _fixedIdle.Count && _fixedIdle[_fixedHead].ExpiresAt <= now)
-            {
-                var (expired, at) = _fixedIdle[_fixedHead];
-                _fixedIdle[_fixedHead++] = default;
-                _loadedIdle--;
-                Retire(expired);
-                Stats.Idle.Set(at, IdleCount);
-            }
-            if (_fixedHead == _fixedIdle.Count)
-            {
-                _fixedIdle.Clear();
-                _fixedHead = 0;
-            }
-            while (_transitions.TryPeek(out var t, out double at) && at <= now)
-            {
-                _transitions.Dequeue();
-                var instance = t.Instance;
-                if (instance.Generation != t.Generation)
-                {
-                    continue;
-                }
-                if (t.Load)
-                {
-                    instance.Loaded = true;
-                    _loadedIdle++;
-                    _loaded.Push((instance, t.Generation));
-                }
-                else
-                {
-                    if (instance.Loaded)
-                    {
-                        _loadedIdle--;
-                    }
-                    Retire(instance);
-                }
-                Stats.Idle.Set(at, IdleCount);
-            }
-            if (_loaded.Count > 4 * _loadedIdle + 64)
-            {
-                Compact(_loaded);
-            }
-        }
+        public void Settle(double now) => _pool.Settle(now);
 
-        private void Retire(Instance instance)
-        {
-            instance.Generation++;
-            instance.Loaded = false;
-            StopCountingWaiting(instance);
-            instance.AwaitingPlacement = false;
-            if (instance.Pod is { } pod)
-            {
-                instance.Pod = null;
-                _platform._cluster!.StopPod(pod);
-            }
-            _spareInstances.Push(instance);
-        }
+        /// <summary>An instance retires from the warm pool: its container, if any, is released.</summary>
+        public void Release(Instance instance) => _coldStarts.Release(instance);
 
         /// <summary>A provisioned instance's container runs: it joins the warm pool.</summary>
         public void ProvisionedReady(Instance instance)
         {
             Settle(_sim.Now);
-            _provisionedIdle.Push(instance);
-            Stats.Idle.Set(_sim.Now, IdleCount);
+            _pool.AddProvisioned(instance, _sim.Now);
         }
 
-        private static void Compact(Stack<(Instance Instance, int Generation)> stack)
-        {
-            var live = stack.Where(e => e.Instance.Generation == e.Generation).Reverse().ToArray();
-            stack.Clear();
-            foreach (var entry in live)
-            {
-                stack.Push(entry);
-            }
-        }
-
-        private Instance? TakeLoaded()
-        {
-            if (_fixedIdle.Count > _fixedHead)
-            {
-                var newest = _fixedIdle[^1].Instance;
-                _fixedIdle.RemoveAt(_fixedIdle.Count - 1);
-                newest.Loaded = false;
-                _loadedIdle--;
-                return newest;
-            }
-            while (_loaded.TryPop(out var entry))
-            {
-                if (entry.Instance.Generation == entry.Generation && entry.Instance.Loaded)
-                {
-                    entry.Instance.Generation++;
-                    entry.Instance.Loaded = false;
-                    _loadedIdle--;
-                    return entry.Instance;
-                }
-            }
-            return null;
-        }
-
-        private Instance NewInstance()
-        {
-            // An instance waiting to be pre-warmed is started now instead: its pre-warm is moot.
-            while (_awaitingPrewarm.TryPop(out var entry))
-            {
-                if (entry.Instance.Generation == entry.Generation && !entry.Instance.Loaded)
-                {
-                    entry.Instance.Generation++;
-                    return entry.Instance;
-                }
-            }
-            return _spareInstances.Count > 0 ? _spareInstances.Pop() : new Instance(this);
-        }
-
+        /// <summary>
+        /// Runs an invocation (or a ping) that may start now: on a running instance with a free
+        /// slot, else a warm idle one, else a new instance (a cold start).
+        /// </summary>
         public void Run(double now, double arrivedAt, bool ping, Completion? caller)
         {
             if (!ping)
             {
                 // What the keep-alive policy learns: how long after the last execution this call came.
-                _keepAlive.Observe(double.IsNaN(_lastEnd) || BusyCount > 0 ? 0 : Math.Max(0, now - _lastEnd));
+                _pool.Observe(double.IsNaN(_lastEnd) || BusyCount > 0 ? 0 : Math.Max(0, now - _lastEnd));
             }
             // First a running instance with a free slot, then an idle warm one, else a cold start.
-            Instance? instance = !ping && _partial.Count > 0 ? _partial[^1] : null;
+            Instance? instance = ping ? null : _routing.Joinable;
             bool joined = instance is not null;
-            instance ??= _provisionedIdle.Count > 0 ? _provisionedIdle.Pop() : TakeLoaded();
+            instance ??= _pool.TakeWarm(now);
             bool cold = instance is null;
             if (instance is null)
             {
-                instance = NewInstance();
+                instance = _pool.NewInstance();
                 instance.ReadyAt = double.PositiveInfinity;
-                if (!ping)
-                {
-                    // The cold-start ratio is of real invocations: a ping that starts cold is the point of pinging.
-                    Stats.ColdStarts++;
-                }
             }
             else if (!joined)
             {
                 instance.ReadyAt = now;
-                Stats.Idle.Set(now, IdleCount);
             }
             if (instance.Active++ == 0)
             {
@@ -403,38 +249,28 @@ public sealed partial class FunctionPlatform
                 // A joiner of an instance still starting waits for it to be ready.
                 startup = Math.Max(0, instance.ReadyAt - now);
             }
-            else if (cold && _pod is null)
-            {
-                instance.ReadyAt = now + startup;
-                if (!ping && _coldDuration is null)
-                {
-                    // (The analytical setting knows only a cold invocation's whole duration.)
-                    Stats.ColdStartup.Add(startup);
-                }
-                _platform.ColdStarted?.Invoke(new ColdStart(Spec.Name, now, now, now + startup));
-            }
-            UpdatePartial(instance);
             var completion = _spareCompletions.Count > 0 ? _spareCompletions.Pop() : new Completion(this);
             completion.Set(instance, arrivedAt, now + startup, killed, cold, ping, caller);
             completion.Startup = startup;
+            if (cold && !_coldStarts.OnEngines)
+            {
+                _coldStarts.OnProvider(instance, completion, startup, analytical: _coldDuration is not null);
+            }
+            _routing.Update(instance);
             // On engines an invocation's execution is CPU work in its instance's container, shared
             // with the invocations it runs beside; elsewhere it takes the time drawn.
-            bool onCpu = _pod is not null && !ping && _coldDuration is null;
+            bool onCpu = _coldStarts.OnEngines && !ping && _coldDuration is null;
             completion.CpuWork = onCpu ? execution : 0;
             double delay = onCpu ? startup : startup + execution;
-            if (cold && _pod is not null)
+            if (cold && _coldStarts.OnEngines)
             {
                 // On engines a cold start first places a container, pulls what the node lacks and
                 // starts it; initialization and execution follow once it runs.
-                instance.Waiting = completion;
-                instance.WaitingDelay = delay;
-                instance.RequestedAt = now;
-                if (_platform._spec.RouteToFirstReady && !ping)
+                if (!ping)
                 {
-                    _starting.Enqueue(instance);
+                    _routing.Starting(instance);
                 }
-                AwaitPlacement(instance);
-                instance.Pod = _platform._cluster!.RequestPod(_pod, _platform._spec.EngineGroup!, instance);
+                _coldStarts.OnEngine(instance, completion, delay);
                 return;
             }
             _sim.Schedule(delay, completion);
@@ -504,34 +340,9 @@ public sealed partial class FunctionPlatform
         /// <summary>A cold start's container runs: initialization and execution can proceed.</summary>
         public void ContainerReady(Instance instance)
         {
-            var completion = instance.Waiting!;
-            instance.Waiting = null;
-            completion.ExecutionStart = _sim.Now + completion.Startup;
-            instance.ReadyAt = completion.ExecutionStart;
-            if (!completion.Ping)
-            {
-                Stats.ColdStartup.Add(instance.ReadyAt - instance.RequestedAt);
-            }
-            _platform.ColdStarted?.Invoke(new ColdStart(Spec.Name, instance.RequestedAt, _sim.Now, instance.ReadyAt));
-            UpdatePartial(instance);
+            var completion = _coldStarts.Ready(instance);
+            _routing.Update(instance);
             _sim.Schedule(instance.WaitingDelay, completion);
-        }
-
-        /// <summary>Keeps the list of joinable instances right: started, and with a free slot.</summary>
-        private void UpdatePartial(Instance instance)
-        {
-            bool joinable = Spec.InstanceConcurrency > 1 && instance.Active > 0 && instance.Active < Spec.InstanceConcurrency
-                && !double.IsPositiveInfinity(instance.ReadyAt);
-            if (joinable && !instance.InPartial)
-            {
-                _partial.Add(instance);
-                instance.InPartial = true;
-            }
-            else if (!joinable && instance.InPartial)
-            {
-                _partial.Remove(instance);
-                instance.InPartial = false;
-            }
         }
 
         /// <summary>The invocation's own work is done: now its calls, in order.</summary>
@@ -575,25 +386,9 @@ public sealed partial class FunctionPlatform
             {
                 _lastInvocationEnd = now;
             }
-            // Per-invocation measures count the invocations that arrived since measuring began.
-            bool measured = c.ArrivedAt >= Stats.Since;
-            if (c.Killed)
+            if (!c.Ping)
             {
-                if (measured)
-                {
-                    Stats.Timeouts++;
-                }
-            }
-            else if (!c.Ping && measured)
-            {
-                double response = now - c.ArrivedAt;
-                Stats.Response.Add(response);
-                Stats.ResponseQuantiles.Add(response);
-                (c.Cold ? Stats.ColdResponse : Stats.WarmResponse).Add(response);
-                if (!c.Cold)
-                {
-                    Stats.WarmResponseQuantiles.Add(response);
-                }
+                Stats.Ended(c.ArrivedAt, now, c.Killed, c.Cold);
             }
             var instance = c.Instance!;
             var caller = c.Caller;
@@ -612,7 +407,7 @@ public sealed partial class FunctionPlatform
             if (--instance.Active > 0)
             {
                 // Others still run on this instance: it stays busy, with one more free slot.
-                UpdatePartial(instance);
+                _routing.Update(instance);
                 if (caller is not null)
                 {
                     caller.Function.ContinueCalls(caller);
@@ -620,67 +415,16 @@ public sealed partial class FunctionPlatform
                 _platform.StartQueued(now);
                 return;
             }
-            UpdatePartial(instance);
+            _routing.Update(instance);
             BusyInstanceCount--;
             Stats.Busy.Set(now, BusyInstanceCount);
             _lastEnd = now;
-            BecomeIdle(instance, now);
-            Stats.Idle.Set(now, IdleCount);
+            _pool.Keep(instance, now);
             if (caller is not null)
             {
                 caller.Function.ContinueCalls(caller);
             }
             _platform.StartQueued(now);
-        }
-
-        /// <summary>An instance with nothing to run is kept warm, unloaded until its pre-warm, or retired, as the keep-alive policy says.</summary>
-        private void BecomeIdle(Instance instance, double now)
-        {
-            if (instance.Provisioned)
-            {
-                _provisionedIdle.Push(instance);
-            }
-            else if (_keepAlive.FixedWindow is { PrewarmAfter: <= 0 } fixedWindow)
-            {
-                if (fixedWindow.KeepUntil > 0)
-                {
-                    instance.Loaded = true;
-                    _loadedIdle++;
-                    _fixedIdle.Add((instance, now + fixedWindow.KeepUntil));
-                    if (_pod is not null && double.IsFinite(fixedWindow.KeepUntil))
-                    {
-                        // Its container holds engine resources: release them when it expires, not lazily.
-                        _sim.Schedule(fixedWindow.KeepUntil, _settleWake);
-                    }
-                }
-                else
-                {
-                    Retire(instance);
-                }
-            }
-            else
-            {
-                var window = _keepAlive.Window();
-                if (window.KeepUntil <= window.PrewarmAfter)
-                {
-                    Retire(instance);
-                }
-                else if (window.PrewarmAfter <= 0)
-                {
-                    instance.Loaded = true;
-                    _loadedIdle++;
-                    _loaded.Push((instance, instance.Generation));
-                    _transitions.Enqueue((instance, instance.Generation, false), now + window.KeepUntil);
-                }
-                else
-                {
-                    // Unloaded now, loaded again just before the next call is expected.
-                    instance.Loaded = false;
-                    _awaitingPrewarm.Push((instance, instance.Generation));
-                    _transitions.Enqueue((instance, instance.Generation, true), now + window.PrewarmAfter);
-                    _transitions.Enqueue((instance, instance.Generation, false), now + window.KeepUntil);
-                }
-            }
         }
 
         /// <summary>
@@ -689,44 +433,32 @@ public sealed partial class FunctionPlatform
         /// </summary>
         private Completion? TakeWaiting(double now)
         {
-            while (_starting.TryDequeue(out var starting))
+            if (_routing.TakeWaiting() is not var (waiting, starting))
             {
-                if (starting.Waiting is not { } waiting)
-                {
-                    continue;
-                }
-                starting.Waiting = null;
-                if (--starting.Active == 0)
-                {
-                    BusyInstanceCount--;
-                    Stats.Busy.Set(now, BusyInstanceCount);
-                    // Its container may still wait for an engine, now for nobody: no longer a busy instance waiting.
-                    StopCountingWaiting(starting);
-                }
-                // What was left to wait after the container: initialization (not needed on a
-                // running instance) and, off the CPU model, the execution itself.
-                waiting.WaitingDelay = waiting.CpuWork > 0 ? 0 : starting.WaitingDelay - waiting.Startup;
-                return waiting;
+                return null;
             }
-            return null;
+            if (--starting.Active == 0)
+            {
+                BusyInstanceCount--;
+                Stats.Busy.Set(now, BusyInstanceCount);
+                // Its container may still wait for an engine, now for nobody: no longer a busy instance waiting.
+                _coldStarts.StopCountingWaiting(starting);
+            }
+            // What was left to wait after the container: initialization (not needed on a
+            // running instance) and, off the CPU model, the execution itself.
+            waiting.WaitingDelay = waiting.CpuWork > 0 ? 0 : starting.WaitingDelay - waiting.Startup;
+            return waiting;
         }
 
         /// <summary>Runs a handed-over invocation on <paramref name="instance"/>, whose slot it has taken: a warm start.</summary>
         private void RunHandedOver(Completion waiting, Instance instance, double now)
         {
-            if (waiting.Cold)
-            {
-                // Counted cold when it arrived (if it arrived since measuring began); it starts warm after all.
-                if (waiting.ArrivedAt >= Stats.Since)
-                {
-                    Stats.ColdStarts--;
-                }
-                waiting.Cold = false;
-            }
+            // It was to start cold; it starts warm after all (and was not counted cold: that waits for its container).
+            waiting.Cold = false;
             waiting.Instance = instance;
             waiting.Startup = 0;
             waiting.ExecutionStart = now;
-            UpdatePartial(instance);
+            _routing.Update(instance);
             _sim.Schedule(waiting.WaitingDelay, waiting);
         }
 
@@ -749,15 +481,8 @@ public sealed partial class FunctionPlatform
                 RunHandedOver(waiting, instance, now);
                 return;
             }
-            BecomeIdle(instance, now);
-            Stats.Idle.Set(now, IdleCount);
+            _pool.Keep(instance, now);
             _platform.StartQueued(now);
         }
-    }
-
-    /// <summary>Settles a function's expiries when one is due (used when idle instances hold containers).</summary>
-    private sealed class SettleWake(Function function) : Wakeable
-    {
-        protected override void Wake(long seq) => function.Settle(function.Simulation.Now);
     }
 }

@@ -12,11 +12,14 @@ namespace VirtSim.Datacenter.Serverless;
 /// no events: expiries are settled in time order whenever the function is next touched.
 /// </summary>
 /// <remarks>
-/// This file is the coordinator (account concurrency, the queue, measuring). Each part has a
-/// file of its own: <c>FunctionPlatform.Function.cs</c> (one function's instances, keep-alive,
-/// cold starts, routing and calls), <c>.Instance.cs</c>, <c>.Completion.cs</c> (one invocation's
-/// end, its execution-time limit), <c>.Arrivals.cs</c> (traces and pings),
-/// <c>FunctionStatistics.cs</c> and <c>ColdStart.cs</c>.
+/// This file is the coordinator (account concurrency, the queue, measuring). Each concern has a
+/// file of its own: <c>FunctionPlatform.Function.cs</c> (one function: arrivals, running an
+/// invocation, its execution and calls, its end), composed of <c>.WarmPool.cs</c> (idle instances
+/// and the keep-alive policy), <c>.ColdStarts.cs</c> (how a new instance starts, on the provider
+/// or in a container on engines) and <c>.Routing.cs</c> (joining a running instance, hand-over to
+/// the first ready); <c>.Instance.cs</c>, <c>.Completion.cs</c> (one invocation's end, its
+/// execution-time limit), <c>.Arrivals.cs</c> (traces and pings), <c>FunctionStatistics.cs</c>
+/// (what is measured), <c>ColdStart.cs</c>; billing is the spec's <c>FunctionPricing</c>.
 /// </remarks>
 public sealed partial class FunctionPlatform
 {

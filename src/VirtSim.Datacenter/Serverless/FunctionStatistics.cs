@@ -16,7 +16,7 @@ public sealed class FunctionStatistics
     /// <summary>Invocations that arrived.</summary>
     public long Invocations { get; internal set; }
 
-    /// <summary>Invocations that started a new instance.</summary>
+    /// <summary>Invocations that arrived while measuring and ran on a new instance started for them (counted once it is known: on engines, when its container runs).</summary>
     public long ColdStarts { get; internal set; }
 
     /// <summary>Invocations killed at the execution-time limit.</summary>
@@ -72,6 +72,32 @@ public sealed class FunctionStatistics
 
     /// <summary>What the invocations cost so far.</summary>
     public double Bill { get; internal set; }
+
+    /// <summary>
+    /// An invocation (not a ping) that arrived at <paramref name="arrivedAt"/> ended at
+    /// <paramref name="now"/>, killed at its limit or completed, after a cold or a warm start.
+    /// It counts if it arrived while measuring.
+    /// </summary>
+    internal void Ended(double arrivedAt, double now, bool killed, bool cold)
+    {
+        if (arrivedAt < Since)
+        {
+            return;
+        }
+        if (killed)
+        {
+            Timeouts++;
+            return;
+        }
+        double response = now - arrivedAt;
+        Response.Add(response);
+        ResponseQuantiles.Add(response);
+        (cold ? ColdResponse : WarmResponse).Add(response);
+        if (!cold)
+        {
+            WarmResponseQuantiles.Add(response);
+        }
+    }
 
     internal void Reset(double now)
     {

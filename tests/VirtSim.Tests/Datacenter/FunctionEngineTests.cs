@@ -170,6 +170,22 @@ public class FunctionEngineTests
         }
     }
 
+    [Test]
+    public void ACallWaitingForRoomIsNotYetACountedColdStart()
+    {
+        // As above, routed to the first instance free, but stopped at 105 s: the first call ran
+        // cold at 0 s, the second's instance started at 100 s; the third still waits for room
+        // and will run warm at 110 s. Counting it cold on arrival (and taking it back on the
+        // hand-over) would read 3 here.
+        var yaml = SharedYaml.Replace("cores: 4,", "cores: 2,").Replace("instance_concurrency: 4", "instance_concurrency: 1")
+            .Replace("platform: {engines: faas, base_images: [python]}", "platform: {engines: faas, base_images: [python], routing: first_ready}");
+        var (_, stats, _) = OneThenMoreCalls(yaml, later: 3, until: 105);
+        Assert.That(stats.Invocations, Is.EqualTo(4));
+        Assert.That(stats.ColdStarts, Is.EqualTo(2));
+        var (_, after, _) = OneThenMoreCalls(yaml, later: 3, until: 1000);
+        Assert.That(after.ColdStarts, Is.EqualTo(after.ColdResponse.Count), "once all are done, every counted cold start is a cold response");
+    }
+
     [TestCase("{distribution: exponential, mean: 1s}")]
     [TestCase("{distribution: deterministic, value: 1s}")]
     public void OneInstanceServingEveryCallIsAProcessorSharingQueue(string work)
