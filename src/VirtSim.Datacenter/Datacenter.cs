@@ -1,3 +1,4 @@
+using VirtSim.Datacenter.Validation;
 using VirtSim.Datacenter.Containers;
 using VirtSim.Datacenter.Hosting;
 using VirtSim.Datacenter.Network;
@@ -51,6 +52,8 @@ public sealed partial class Datacenter : IVmProvider
     {
         _sim = simulation ?? throw new ArgumentNullException(nameof(simulation));
         _spec = spec ?? throw new ArgumentNullException(nameof(spec));
+        // What the scenario readers refuse, the model refuses too, with the same words.
+        SpecException.ThrowIfAny(spec.Validate());
         _fairShare = new FairShare(simulation);
         Network = new DatacenterNetwork(_fairShare);
         _repository = Network.AddNode("repository");

@@ -16,9 +16,6 @@ public enum AdmissionPolicy
     Reject,
 }
 
-/// <summary>A group of identical hosts.</summary>
-public sealed record HostGroupSpec(HostSpec Host, int Count);
-
 /// <summary>A whole datacenter as a scenario describes it: hardware, network, and what runs on it.</summary>
 /// <param name="HostGroups">The hosts, group by group, in order.</param>
 /// <param name="Topology">How they are wired.</param>
@@ -38,7 +35,7 @@ public sealed record HostGroupSpec(HostSpec Host, int Count);
 /// Memory scrubbing default: 10 GB/s, the order of one core's memset bandwidth on a current
 /// server (an assumption; zeroing is memory-bandwidth bound).
 /// </remarks>
-public sealed record DatacenterSpec(
+public sealed partial record DatacenterSpec(
     IReadOnlyList<HostGroupSpec> HostGroups,
     TopologySpec Topology,
     PlacementRule Placement,

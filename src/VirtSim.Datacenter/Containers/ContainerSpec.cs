@@ -1,3 +1,5 @@
+using VirtSim.Datacenter.Validation;
+using VirtSim.Datacenter.Hosting;
 using VirtSim.Datacenter.Virtualization;
 using VirtSim.Kernel.Random;
 
@@ -80,6 +82,32 @@ public sealed record PodSpec(string Name, IReadOnlyList<ContainerSpec> Container
 
     /// <summary>The ports it binds twice: its containers share one port space, so these can never start.</summary>
     public IEnumerable<int> PortClashes => HostPorts.GroupBy(p => p).Where(g => g.Count() > 1).Select(g => g.Key);
+
+    /// <summary>Why no such pod can be simulated, with paths in a pod's terms; empty when it can.</summary>
+    public IEnumerable<SpecError> Validate()
+    {
+        if (Containers.Count == 0)
+        {
+            yield return new("containers", "expected at least one container");
+            yield break;
+        }
+        for (int i = 0; i < Containers.Count; i++)
+        {
+            var container = Containers[i];
+            if (!(container.CpuLimit > 0))
+            {
+                yield return new(SpecPath.Item("containers", i) + ".cpu", "expected a CPU limit above 0 cores");
+            }
+            if (!(container.MemoryBytes > 0))
+            {
+                yield return new(SpecPath.Item("containers", i) + ".memory", "expected memory above 0 bytes");
+            }
+        }
+        foreach (int port in PortClashes.Take(1))
+        {
+            yield return new("containers", $"two containers of one pod bind host port {port}: they share one port space");
+        }
+    }
 }
 
 /// <summary>Where a group of runtime engines runs and how it grows and shrinks.</summary>
@@ -101,4 +129,83 @@ public sealed record EngineGroupSpec(
     int MaxCount,
     double ScaleDownAfter,
     double LayerCacheBytes,
-    string OsKernel = "linux");
+    string OsKernel = "linux")
+{
+    /// <summary>
+    /// Why the group cannot be simulated on <paramref name="hosts"/>, with paths in an engine
+    /// group's terms: its host group is unknown or runs a hypervisor, its VM could never start,
+    /// or it may grow to fewer engines than it starts with; empty when it can.
+    /// </summary>
+    public IEnumerable<SpecError> Validate(IReadOnlyList<HostGroupSpec> hosts)
+    {
+        ArgumentNullException.ThrowIfNull(hosts);
+        if ((HostGroup is null) == (Vm is null))
+        {
+            yield return new("", "expected either host_group (engines on bare-metal hosts) or vm (engines in VMs)");
+            yield break;
+        }
+        if (HostGroup is { } group)
+        {
+            var members = hosts.Where(h => h.Host.Group == group).ToList();
+            if (members.Count == 0)
+            {
+                yield return new("host_group", $"no host group named '{group}' (declared: {string.Join(", ", hosts.Select(h => h.Host.Group))})");
+            }
+            else if (members.Any(h => h.Host.Hypervisor.Kind != HypervisorKind.None))
+            {
+                yield return new("host_group", $"host group '{group}' runs a hypervisor: engines on bare metal need hypervisor: none (or run them in a vm)");
+            }
+            yield break;
+        }
+        foreach (var error in Vm!.Validate().Concat(Vm.CheckSomeHostFits(hosts)))
+        {
+            yield return error.Under("vm");
+        }
+        if (MaxCount < Count)
+        {
+            yield return new("max", $"expected max to be at least count ({Count})");
+        }
+    }
+
+    /// <summary>The nodes an engine of the group runs on: cores, memory, kernel and instruction set of each kind.</summary>
+    private List<(double Cores, double Memory, string Kernel, string Isa)> Nodes(IReadOnlyList<HostGroupSpec> hosts) =>
+        Vm is { } vm
+            ? [((double)vm.Vcpus, vm.MemoryBytes, vm.Image.Os, vm.Image.InstructionSet)]
+            : hosts.Where(h => h.Host.Group == HostGroup).Select(h => ((double)h.Host.Cores, h.Host.MemoryBytes, OsKernel, h.Host.InstructionSet)).ToList();
+
+    /// <summary>
+    /// Why no engine of the group could ever hold <paramref name="pod"/> (it would wait for ever):
+    /// an image for another kernel or instruction set, or more cores or memory than any node has;
+    /// <paramref name="what"/> names the pod in the message (default: "this pod" with its size).
+    /// </summary>
+    public IEnumerable<SpecError> CheckSomeEngineFits(PodSpec pod, IReadOnlyList<HostGroupSpec> hosts, string? what = null)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        var nodes = Nodes(hosts);
+        if (nodes.Count == 0)
+        {
+            yield break;
+        }
+        foreach (var container in pod.Containers)
+        {
+            if (nodes.All(n => n.Kernel != container.Image.OsKernel))
+            {
+                yield return new("", $"image '{container.Image.Name}' needs a {container.Image.OsKernel} kernel; the engines of '{Name}' run on {nodes[0].Kernel}");
+                yield break;
+            }
+            if (nodes.All(n => n.Isa != container.Image.InstructionSet))
+            {
+                yield return new("", $"image '{container.Image.Name}' is built for {container.Image.InstructionSet}; the engines of '{Name}' run on {nodes[0].Isa}");
+                yield break;
+            }
+        }
+        if (!nodes.Any(n => pod.CpuRequest <= n.Cores && pod.MemoryBytes <= n.Memory))
+        {
+            yield return new("", $"no engine of '{Name}' is large enough for {what ?? $"this pod ({pod.CpuRequest:G4} cores, {pod.MemoryBytes / 1e9:G4} GB)"}, so it could never start");
+        }
+    }
+
+    /// <summary>The most engines the group can ever have: its hosts on bare metal, its maximum in VMs.</summary>
+    public int MostEngines(IReadOnlyList<HostGroupSpec> hosts) =>
+        Vm is null ? hosts.Where(h => h.Host.Group == HostGroup).Sum(h => h.Count) : MaxCount;
+}

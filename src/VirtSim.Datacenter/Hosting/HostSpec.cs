@@ -1,3 +1,5 @@
+using VirtSim.Datacenter.Validation;
+
 namespace VirtSim.Datacenter.Hosting;
 
 /// <summary>Electrical power of a host, linear in CPU utilization between idle and peak.</summary>
@@ -16,6 +18,19 @@ public sealed record PowerModel(double IdleWatts, double PeakWatts)
 
     /// <summary>Power at <paramref name="utilization"/> (0 to 1), in watts.</summary>
     public double At(double utilization) => IdleWatts + (PeakWatts - IdleWatts) * Math.Clamp(utilization, 0, 1);
+
+    /// <summary>Why this model is not one (paths <c>idle</c>, <c>peak</c>); empty when it is.</summary>
+    public IEnumerable<SpecError> Validate()
+    {
+        if (!(IdleWatts >= 0))
+        {
+            yield return new("idle", "expected an idle power of at least 0 W");
+        }
+        if (!(PeakWatts >= IdleWatts))
+        {
+            yield return new("peak", "expected the peak power to be at least the idle power");
+        }
+    }
 }
 
 /// <summary>One kind of physical machine; a scenario declares groups of identical ones.</summary>
@@ -58,4 +73,62 @@ public sealed record HostSpec(
     /// for a dozen 8 GB images, while most of the disk stays for the VMs' own disks).
     /// </summary>
     public static double DefaultImageCache(double diskBytes) => Math.Min(100e9, diskBytes / 2);
+
+    /// <summary>Why no such machine can be simulated, with paths in a host group's terms; empty when it can.</summary>
+    public IEnumerable<SpecError> Validate()
+    {
+        if (Cores < 1)
+        {
+            yield return new("cores", "expected at least one core");
+        }
+        if (!(CoreSpeed > 0))
+        {
+            yield return new("core_speed", "expected a core speed above 0");
+        }
+        if (!(MemoryBytes > 0))
+        {
+            yield return new("memory", "expected memory above 0 bytes");
+        }
+        if (!(DiskBytes > 0))
+        {
+            yield return new("disk", "expected a disk above 0 bytes");
+        }
+        if (!(DiskBandwidth > 0))
+        {
+            yield return new("disk_bandwidth", "expected a disk bandwidth above 0 bytes per second");
+        }
+        if (!(CpuOvercommit >= 1))
+        {
+            yield return new("cpu_overcommit", "expected a CPU overcommit of at least 1");
+        }
+        if (!(MemoryOvercommit >= 1))
+        {
+            yield return new("memory_overcommit", "expected a memory overcommit of at least 1");
+        }
+        if (ImageCacheBytes is { } cache && !(cache >= 0 && cache <= DiskBytes))
+        {
+            yield return new("image_cache", "expected an image cache no larger than the disk");
+        }
+        foreach (var error in Power.Validate())
+        {
+            yield return error.Under("power");
+        }
+    }
+}
+
+/// <summary>A group of identical hosts.</summary>
+public sealed record HostGroupSpec(HostSpec Host, int Count)
+{
+    /// <summary>Why the group cannot be simulated, with paths in a host group's terms; empty when it can.</summary>
+    public IEnumerable<SpecError> Validate()
+    {
+        if (Count < 1)
+        {
+            yield return new("count", "expected at least one host");
+        }
+        foreach (var error in Host.Validate())
+        {
+            yield return error;
+        }
+    }
 }

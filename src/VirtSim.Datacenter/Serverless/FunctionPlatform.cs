@@ -1,3 +1,4 @@
+using VirtSim.Datacenter.Validation;
 using VirtSim.Datacenter.Containers;
 using VirtSim.Datacenter.Metrics;
 using VirtSim.Kernel;
@@ -42,6 +43,7 @@ public sealed partial class FunctionPlatform
     {
         _sim = simulation ?? throw new ArgumentNullException(nameof(simulation));
         _spec = spec ?? throw new ArgumentNullException(nameof(spec));
+        SpecException.ThrowIfAny(spec.Validate());
         _network = network;
         _gateway = gateway;
         if (spec.EngineGroup is not null && cluster is null)

@@ -1,3 +1,4 @@
+using VirtSim.Datacenter.Validation;
 using VirtSim.Kernel.Random;
 
 namespace VirtSim.Datacenter.Serverless;
@@ -152,6 +153,47 @@ public sealed partial record FunctionSpec
     public Containers.PodSpec InstancePod() =>
         new(Name, [new Containers.ContainerSpec(Name, Image ?? throw new InvalidOperationException($"Function '{Name}' has no container image: it runs on the provider's platform."),
             InstanceVcpus, MemoryBytes, [])]);
+
+    /// <summary>Why no such function can be simulated, with paths in a function's terms; empty when it can.</summary>
+    public IEnumerable<SpecError> Validate()
+    {
+        if (!(MemoryBytes > 0))
+        {
+            yield return new("memory", "expected memory above 0 bytes");
+        }
+        if (!(Timeout > 0))
+        {
+            yield return new("timeout", "expected an execution-time limit above 0 s");
+        }
+        if (Concurrency < 1)
+        {
+            yield return new("concurrency", "expected a concurrency limit of at least 1");
+        }
+        if (InstanceConcurrency < 1)
+        {
+            yield return new("instance_concurrency", "expected at least one invocation per instance");
+        }
+        if (Provisioned < 0)
+        {
+            yield return new("provisioned", "expected at least 0 provisioned instances");
+        }
+        if (!(RuntimeInit >= 0) || !(FunctionInit >= 0))
+        {
+            yield return new(RuntimeInit >= 0 ? "function_init" : "runtime_init", "expected an initialization time of at least 0 s");
+        }
+        if (!(DiskBytes >= 0) || !(ResponseBytes >= 0))
+        {
+            yield return new(DiskBytes >= 0 ? "network" : "disk", "expected at least 0 bytes");
+        }
+        if (Vcpus is { } vcpus && !(vcpus > 0))
+        {
+            yield return new("vcpus", "expected vCPUs above 0");
+        }
+        if (Interarrival is null && InvocationsPerMinute is null)
+        {
+            yield return new("arrivals", "expected arrivals: a rate, gaps between invocations or a trace");
+        }
+    }
 }
 
 /// <summary>A call from one function to another.</summary>
@@ -225,4 +267,114 @@ public sealed record FunctionPlatformSpec(
     /// configured with; an instance's pod reserves cores in that proportion.
     /// </summary>
     public const double BytesPerVcpu = 1769.0 * 1024 * 1024;
+
+    /// <summary>
+    /// Why the platform cannot be simulated, with paths in a scenario's terms (<c>functions[i]...</c>,
+    /// <c>platform...</c>): a function's own errors, names declared twice, calls to functions not
+    /// declared or in a cycle, settings that belong to engines on a platform without; empty when
+    /// it can. Whether instances fit the engines is the datacenter's to check.
+    /// </summary>
+    public IEnumerable<SpecError> Validate()
+    {
+        if (Functions.Count == 0)
+        {
+            yield return new("functions", "expected at least one function");
+            yield break;
+        }
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < Functions.Count; i++)
+        {
+            var function = Functions[i];
+            string at = SpecPath.Item("functions", i);
+            if (!index.TryAdd(function.Name, i))
+            {
+                yield return new(at + ".name", $"a function named '{function.Name}' is declared twice");
+            }
+            foreach (var error in function.Validate())
+            {
+                yield return error.Under(at);
+            }
+            if (EngineGroup is null && function.Vcpus is not null)
+            {
+                yield return new(at + ".vcpus", "vcpus sets an instance's cores on container engines; on the provider's platform a function's duration is given instead");
+            }
+            if (EngineGroup is not null && function.KeepAlive is HybridHistogramPolicy)
+            {
+                yield return new(at + ".keep_alive", "the hybrid policy's pre-warming is not modelled on container engines yet: use a fixed keep-alive, or no engines");
+            }
+            if (EngineGroup is not null && function.Image is null)
+            {
+                yield return new(at, "a function on container engines needs a container image (a base image and its code)");
+            }
+            if (EngineGroup is null && function.Image is not null)
+            {
+                yield return new(at + ".base_image", "base_image and code describe a function's container: the platform needs engines (platform: {engines: ...})");
+            }
+        }
+        for (int i = 0; i < Functions.Count; i++)
+        {
+            var calls = Functions[i].Calls ?? [];
+            for (int j = 0; j < calls.Count; j++)
+            {
+                if (!index.ContainsKey(calls[j].Function))
+                {
+                    yield return new($"{SpecPath.Item("functions", i)}.{SpecPath.Item("calls", j)}.function",
+                        $"no function named '{calls[j].Function}' (declared: {string.Join(", ", Functions.Select(f => f.Name))})");
+                }
+            }
+        }
+        if (FindCycle(index) is { } cycle)
+        {
+            yield return cycle;
+        }
+        if (RouteToFirstReady && EngineGroup is null)
+        {
+            yield return new("platform.routing", "routing decides where an invocation waiting for a new container runs: the platform needs engines");
+        }
+        if (AccountConcurrency < 1)
+        {
+            yield return new("platform.account_concurrency", "expected an account concurrency of at least 1");
+        }
+        if (!(InstanceStorageBandwidth > 0) || !(InstanceNetworkBandwidth > 0))
+        {
+            yield return new(InstanceStorageBandwidth > 0 ? "platform.instance_network" : "platform.instance_storage", "expected a bandwidth above 0 bytes per second");
+        }
+    }
+
+    /// <summary>A call that closes a cycle (the functions would invoke each other without end), by a depth-first search in declaration order; null if none.</summary>
+    private SpecError? FindCycle(Dictionary<string, int> index)
+    {
+        var state = new int[Functions.Count];   // 1: on the path, 2: done
+        SpecError? Visit(int i)
+        {
+            state[i] = 1;
+            var calls = Functions[i].Calls ?? [];
+            for (int j = 0; j < calls.Count; j++)
+            {
+                if (!index.TryGetValue(calls[j].Function, out int callee))
+                {
+                    continue;
+                }
+                if (state[callee] == 1)
+                {
+                    return new($"{SpecPath.Item("functions", i)}.{SpecPath.Item("calls", j)}.function",
+                        $"calling '{calls[j].Function}' from '{Functions[i].Name}' closes a cycle: the functions would invoke each other without end");
+                }
+                if (state[callee] == 0 && Visit(callee) is { } found)
+                {
+                    return found;
+                }
+            }
+            state[i] = 2;
+            return null;
+        }
+        for (int i = 0; i < Functions.Count; i++)
+        {
+            if (state[i] == 0 && Visit(i) is { } found)
+            {
+                return found;
+            }
+        }
+        return null;
+    }
 }

@@ -1,3 +1,6 @@
+using VirtSim.Datacenter.Hosting;
+using VirtSim.Datacenter.Validation;
+
 namespace VirtSim.Datacenter.Virtualization;
 
 /// <summary>How a VM boots from its image: loader, then the operating system read from disk, then its start-up.</summary>
@@ -64,4 +67,62 @@ public sealed record VmSpec(
     double PricePerSecond = 0,
     double CpuShare = 1,
     double DiskLimit = double.PositiveInfinity,
-    double NetworkLimit = double.PositiveInfinity);
+    double NetworkLimit = double.PositiveInfinity)
+{
+    /// <summary>Why no such VM can be simulated, with paths in a VM's terms; empty when it can.</summary>
+    public IEnumerable<SpecError> Validate()
+    {
+        if (Vcpus < 1)
+        {
+            yield return new("vcpus", "expected at least one vCPU");
+        }
+        if (!(MemoryBytes > 0))
+        {
+            yield return new("memory", "expected memory above 0 bytes");
+        }
+        if (!(DiskBytes >= 0))
+        {
+            yield return new("disk", "expected a disk of at least 0 bytes");
+        }
+        if (!(CpuShare > 0))
+        {
+            yield return new("cpu_share", "expected a CPU share above 0");
+        }
+    }
+
+    /// <summary>
+    /// Why no host of <paramref name="hosts"/> could ever admit this VM (it would wait for ever):
+    /// none in its group runs its instruction set, its image is larger than every such host's
+    /// disk, or none has the cores, memory and disk; empty when one could.
+    /// </summary>
+    public IEnumerable<SpecError> CheckSomeHostFits(IReadOnlyList<HostGroupSpec> hosts)
+    {
+        ArgumentNullException.ThrowIfNull(hosts);
+        if (HostGroup is { } group && hosts.All(h => h.Host.Group != group))
+        {
+            yield return new("host_group", $"no host group named '{group}' (declared: {string.Join(", ", hosts.Select(h => h.Host.Group))})");
+            yield break;
+        }
+        var candidates = hosts.Where(h => HostGroup is null || h.Host.Group == HostGroup).Select(h => h.Host).ToList();
+        var runnable = candidates.Where(h => h.Hypervisor.Kind == HypervisorKind.Emulator || h.InstructionSet == Image.InstructionSet).ToList();
+        string where = HostGroup is null ? "no host" : $"no host in group '{HostGroup}'";
+        if (runnable.Count == 0)
+        {
+            yield return new("", $"{where} can run image '{Image.Name}' built for {Image.InstructionSet}: only an emulator runs a foreign instruction set");
+            yield break;
+        }
+        // The image is copied onto the host's disk before the VM boots from it.
+        if (runnable.All(h => Image.SizeBytes > h.DiskBytes))
+        {
+            yield return new("", $"image '{Image.Name}' ({Image.SizeBytes / 1e9:G4} GB) is larger than the disk of every host that could run it (at most {runnable.Max(h => h.DiskBytes) / 1e9:G4} GB), so it could never be copied there");
+            yield break;
+        }
+        bool fits = runnable.Any(h => Vcpus <= Math.Floor(h.Cores * h.CpuOvercommit)
+            && MemoryBytes <= h.MemoryBytes * h.MemoryOvercommit
+            && DiskBytes <= h.DiskBytes - h.ImageCache);
+        if (!fits)
+        {
+            yield return new("", $"{where} is large enough for this VM ({Vcpus} vCPUs, {MemoryBytes / 1e9:G4} GB memory, {DiskBytes / 1e9:G4} GB disk), so it could never start");
+        }
+    }
+}

@@ -1,3 +1,4 @@
+using VirtSim.Datacenter.Validation;
 using VirtSim.Datacenter.Metrics;
 using VirtSim.Kernel;
 using VirtSim.Kernel.FairSharing;
@@ -39,6 +40,7 @@ public sealed class QueueingStation
     {
         _sim = simulation ?? throw new ArgumentNullException(nameof(simulation));
         _spec = spec ?? throw new ArgumentNullException(nameof(spec));
+        SpecException.ThrowIfAny(spec.Validate());
         _interarrival = spec.Interarrival.Bind(simulation.Streams["arrivals"]);
         _service = spec.Service.Bind(simulation.Streams["service"]);
         _queue = new Store<Customer>(simulation);

@@ -1,3 +1,4 @@
+using VirtSim.Datacenter.Validation;
 using VirtSim.Kernel.Random;
 
 namespace VirtSim.Datacenter.Workload;
@@ -31,4 +32,17 @@ public sealed record StationSpec(
 {
     /// <summary>Offered load per server, λ E[S] / c.</summary>
     public double OfferedLoadPerServer => Service.Mean / Interarrival.Mean / Servers;
+
+    /// <summary>Why no such station can be simulated, with paths in a scenario's terms (<c>station.servers</c>, ...); empty when it can.</summary>
+    public IEnumerable<SpecError> Validate()
+    {
+        if (Servers < 1)
+        {
+            yield return new("station.servers", "expected at least one server");
+        }
+        if (Capacity is { } capacity && capacity < Servers)
+        {
+            yield return new("station.capacity", $"expected a capacity of at least the number of servers ({Servers})");
+        }
+    }
 }

@@ -245,6 +245,20 @@ public static class Compare
         ArgumentNullException.ThrowIfNull(deployments);
         var root = Fields.Header(name, duration, warmup, replications, seed);
         Fields.Put(root, "description", description);
+        var compare = Hardware(root, hosts, deployments, network);
+        root["workload"] = new Dictionary<string, object> { ["arrivals"] = workload.Arrivals, ["request"] = workload.Request };
+        root["compare"] = compare;
+        return Json(root);
+    }
+
+    /// <summary>
+    /// Writes the datacenter (hosts, network, the container engines the deployments need) and
+    /// the images into <paramref name="root"/>; returns each deployment's fields, its pods and
+    /// self-hosted functions pointed at their engines.
+    /// </summary>
+    internal static List<object> Hardware(Dictionary<string, object> root, IReadOnlyList<HostGroup> hosts, IReadOnlyList<Deployment> deployments,
+        NetworkDefinition? network)
+    {
         var engines = new List<object>();
         var containerImages = new Dictionary<string, object>();
         var compare = new List<object>();
@@ -296,9 +310,7 @@ public static class Compare
         {
             root["container_images"] = containerImages.Values.ToList();
         }
-        root["workload"] = new Dictionary<string, object> { ["arrivals"] = workload.Arrivals, ["request"] = workload.Request };
-        root["compare"] = compare;
-        return Json(root);
+        return compare;
     }
 
     /// <summary>The network when none is given: 10 Gb/s host links (assumed: today's common datacenter host link), no latency, full efficiency.</summary>
@@ -436,6 +448,32 @@ public static class Scenarios
     {
         ArgumentNullException.ThrowIfNull(functions);
         return Parse(Compare.Json(Model(name, duration, warmup, replications, seed, "functions", functions.Select(f => (object)f.Fields).ToList())));
+    }
+
+    /// <summary>
+    /// A datacenter of <paramref name="hosts"/> running one service: <paramref name="workload"/>
+    /// (<see cref="Workload.Poisson"/>) served by <paramref name="deployment"/>
+    /// (<see cref="Deploy.OnVms"/> or <see cref="Deploy.InPods"/>) behind a load balancer. Its
+    /// metrics are prefixed <paramref name="service"/> (<c>api.response_time_mean</c>).
+    /// </summary>
+    public static Scenario Service(IReadOnlyList<HostGroup> hosts, WorkloadDefinition workload, Deployment deployment, string service = "api",
+        string duration = "1h", string? warmup = null, int? replications = null, ulong? seed = null, NetworkDefinition? network = null,
+        string name = "service")
+    {
+        ArgumentNullException.ThrowIfNull(hosts);
+        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentNullException.ThrowIfNull(deployment);
+        if (deployment.Kind is not ("vm" or "pod"))
+        {
+            throw new ModelException($"a service runs on VMs (Deploy.OnVms) or in pods (Deploy.InPods); for a function use Scenarios.Functions");
+        }
+        var root = Fields.Header(name, duration, warmup, replications, seed);
+        var fields = (Dictionary<string, object>)Compare.Hardware(root, hosts, [deployment], network)[0];
+        fields["name"] = service;
+        fields["arrivals"] = workload.Arrivals;
+        fields["request"] = workload.Request;
+        root["services"] = new List<object> { fields };
+        return Parse(Compare.Json(root));
     }
 
     private static Dictionary<string, object> Model(string name, string duration, string? warmup, int? replications, ulong? seed, string key, object model)

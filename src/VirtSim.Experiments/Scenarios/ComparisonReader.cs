@@ -49,11 +49,16 @@ public static class ComparisonReader
     public static Comparison Parse(string path, string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var root = YamlSection.LoadRoot(path, text).AsSection("name", "description", "seed", "replications", "warmup", "duration",
+        var rootValue = YamlSection.LoadRoot(path, text);
+        var root = rootValue.AsSection("name", "description", "seed", "replications", "warmup", "duration",
             "datacenter", "images", "container_images", "workload", "compare", "sweep");
         var header = ScenarioLoader.ReadHeader(root, path);
         var dcValue = root.Required("datacenter", "{network: {topology: star, host_link: {bandwidth: 10Gbps}}, hosts: [...]}");
         var shared = DatacenterReader.Read(dcValue, root.Optional("images"), null, null, null, root.Optional("container_images"), null, out var context);
+        if (rootValue.FirstError(shared.Validate()) is { } sharedError)
+        {
+            throw sharedError;
+        }
 
         var w = root.Required("workload", "{arrivals: {rate: 50/s}, request: {cpu: 20ms, network: 20KB}}").AsSection("arrivals", "request");
         var (interarrival, job) = ReadWorkloadArrivals(w.Required("arrivals", "{rate: 50/s}"), header);
@@ -72,6 +77,17 @@ public static class ComparisonReader
                 throw nameValue.Error($"a deployment named '{name}' is declared twice");
             }
             var (kind, spec) = ReadDeployment(d, value, shared, context, interarrival, request, job);
+            // The deployment is the one service (or function) of its spec: its errors are reported
+            // at the deployment; the shared datacenter's were reported above.
+            string at = value.Path;
+            if (rootValue.FirstError(spec.Validate().Where(e => !e.Path.StartsWith("datacenter.", StringComparison.Ordinal)),
+                    p => p.StartsWith("services[0]", StringComparison.Ordinal) ? at + p["services[0]".Length..]
+                        : p.StartsWith("functions[0]", StringComparison.Ordinal) ? at + ".function" + p["functions[0]".Length..]
+                        : p.StartsWith("platform", StringComparison.Ordinal) ? at + ".function"
+                        : p) is { } deploymentError)
+            {
+                throw deploymentError;
+            }
             deployments.Add((name, kind, header with { Name = $"{header.Name}/{name}", Datacenter = spec }));
         }
         if (deployments.Count < 2)
@@ -186,11 +202,7 @@ public static class ComparisonReader
                     // The workload's request, executed as under the other deployments: its disk read and its response.
                     DiskBytes: request.DiskBytes,
                     ResponseBytes: request.NetworkBytes,
-                    Vcpus: FunctionReader.ReadVcpus(f, functionEngines is not null));
-                if (functionEngines is not null)
-                {
-                    DatacenterReader.CheckFunctionFits(function, context.Engines[functionEngines], context, f.Optional("memory") ?? at);
-                }
+                    Vcpus: FunctionReader.ReadVcpus(f));
                 // Invocations over the concurrency limit wait their turn in a job (as asynchronous
                 // invocations are retried) and on our own platform (its gateway queues them, as
                 // Knative's activator does, and hands one waiting for a new container to the

@@ -66,7 +66,6 @@ internal static class DatacenterReader
         {
             throw hostsValue.Error("expected at least one host group");
         }
-        CheckUnique(groups.Select(g => (g.Value, g.Spec.Host.Group)), "host group");
 
         var images = new Dictionary<string, VmImage>(StringComparer.Ordinal);
         foreach (var imageValue in imagesValue?.AsList("images") ?? [])
@@ -93,16 +92,19 @@ internal static class DatacenterReader
         contextRead = context;
         var vmValues = vmsValue?.AsList("VM groups").ToList() ?? [];
         var vms = vmValues.Select(v => ReadVmGroup(v, images, hostGroups)).ToList();
-        CheckUnique(vmValues.Zip(vms, (v, g) => (v, g.Vm.Name)), "VM group");
+        // Names in a file are unique, so that its messages and timelines can name each group.
+        var vmNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (value, group) in vmValues.Zip(vms))
+        {
+            if (!vmNames.Add(group.Vm.Name))
+            {
+                throw value.Error($"a VM group named '{group.Vm.Name}' is declared twice");
+            }
+        }
         var services = (servicesValue?.AsList("services") ?? []).Select(s => ReadService(s, context)).ToList();
         var batches = (batchesValue?.AsList("batch jobs") ?? []).Select(b => ReadBatch(b, context)).ToList();
         var podValues = podsValue?.AsList("pod groups").ToList() ?? [];
         var pods = podValues.Select(p => ReadPodGroup(p, context)).ToList();
-        CheckUnique(podValues.Zip(pods, (v, g) => (v, g.Pod.Name)), "pod group");
-        CheckUnique(services.Select(s => (s.Value, s.Spec.Name)).Concat(batches.Select(b => (b.Value, b.Spec.Name))), "service or batch");
-        CheckHostPorts(engines.Values, hostGroups,
-            services.SelectMany(s => new[] { (s.Value, s.Spec.Pod, s.Spec.EngineGroup, s.Spec.Replicas), (s.Value, s.Spec.Backend?.Pod, s.Spec.Backend?.EngineGroup, s.Spec.Backend?.Replicas ?? 0) })
-                .Concat(podValues.Zip(pods, (v, g) => (v, (PodSpec?)g.Pod, (string?)g.EngineGroup, g.Pod.Containers.All(c => c.MainProcessCpu is null) ? g.Count : 0))));
         return new DatacenterSpec(hostGroups, topology, placement, admission, vms,
             services.Select(s => s.Spec).ToList(), batches.Select(b => b.Spec).ToList(), scrub, monitoring, mttf,
             [.. engines.Values], dc.Optional("container_placement")?.AsChoice(Placements) ?? PlacementRule.FirstFit, pods);
@@ -168,23 +170,14 @@ internal static class DatacenterReader
             {
                 throw hostGroupValue.UnknownName("host group", group, hosts.Select(h => h.Host.Group), "datacenter.hosts");
             }
-            if (members.Any(h => h.Host.Hypervisor.Kind != HypervisorKind.None))
-            {
-                throw hostGroupValue.Error($"host group '{group}' runs a hypervisor: engines on bare metal need hypervisor: none (or run them in a vm)");
-            }
             e.AllowOnly(["name", "engine", "host_group", "layer_cache", "kernel"]);
             return (new EngineGroupSpec(nameValue.AsName(), profile, group, null, 0, 0, double.PositiveInfinity, cache,
                 e.Optional("kernel")?.AsText() ?? "linux"), nameValue);
         }
         e.AllowOnly(["name", "engine", "vm", "count", "max", "scale_down_after", "layer_cache"]);
-        var vm = ReadVm(vmValue!.AsSection(VmKeys), nameValue.AsName(), images, hosts, vmValue);
+        var vm = ReadVm(vmValue!.AsSection(VmKeys), nameValue.AsName(), images, hosts);
         int count = (int)(e.Optional("count")?.AsInteger(0, 1_000_000) ?? 1);
-        var maxValue = e.Optional("max");
-        int max = (int)(maxValue?.AsInteger(0, 1_000_000) ?? count);
-        if (max < count)
-        {
-            throw maxValue!.Error($"expected max to be at least count ({count})");
-        }
+        int max = (int)(e.Optional("max")?.AsInteger(0, 1_000_000) ?? count);
         return (new EngineGroupSpec(nameValue.AsName(), profile, null, vm, count, max,
             e.Optional("scale_down_after")?.AsDuration(allowZero: false) ?? 600, cache), nameValue);
     }
@@ -207,7 +200,7 @@ internal static class DatacenterReader
 
     /// <summary>A deployment's VM, as a service's <c>vm</c> section describes it.</summary>
     internal static VmSpec ReadDeploymentVm(YamlValue vmValue, string name, Context context) =>
-        ReadVm(vmValue.AsSection(VmKeys), name, context.Images, context.Hosts, vmValue);
+        ReadVm(vmValue.AsSection(VmKeys), name, context.Images, context.Hosts);
 
     /// <summary>A deployment's pod, as a service's <c>pod</c> section describes it.</summary>
     internal static (PodSpec Pod, string EngineGroup) ReadDeploymentPod(YamlValue podValue, string name, Context context) =>
@@ -221,7 +214,7 @@ internal static class DatacenterReader
         var p = value.AsSection(["name", "engines", "containers", .. extraKeys ?? []]);
         var enginesValue = p.Required("engines", "nodes");
         string engineGroup = enginesValue.AsText();
-        if (!context.Engines.TryGetValue(engineGroup, out var group))
+        if (!context.Engines.ContainsKey(engineGroup))
         {
             throw enginesValue.UnknownName("engine group", engineGroup, context.Engines.Keys, "datacenter.engines");
         }
@@ -258,55 +251,7 @@ internal static class DatacenterReader
             containers.Add(new ContainerSpec(c.Optional("name")?.AsName() ?? imageName, image,
                 c.Required("cpu", "1").AsNumber(0, 100_000, minExclusive: true), c.Required("memory", "512MiB").AsSize(allowZero: false), ports, main, backendRole));
         }
-        if (containers.Count == 0)
-        {
-            throw containersValue.Error("expected at least one container");
-        }
-        var pod = new PodSpec(p.Optional("name")?.AsName() ?? defaultName, containers);
-        var clashes = pod.PortClashes.ToList();
-        if (clashes.Count > 0)
-        {
-            throw containersValue.Error($"two containers of one pod bind host port {clashes[0]}: they share one port space");
-        }
-        CheckSomeEngineFits(pod, group, context.Hosts, value);
-        return (pod, engineGroup);
-    }
-
-    /// <summary>
-    /// A self-hosted function whose instance (its memory, and cores in proportion) no engine of its
-    /// group could hold would never start an instance: refused as a pod that can never fit is.
-    /// </summary>
-    internal static void CheckFunctionFits(FunctionSpec function, EngineGroupSpec group, Context context, YamlValue at)
-    {
-        var pod = function.InstancePod();
-        CheckSomeEngineFits(pod, group, context.Hosts, at,
-            $"an instance of function '{function.Name}' ({pod.MemoryBytes / 1e9:G4} GB memory and {pod.CpuRequest:G4} vCPUs, one per {FunctionPlatformSpec.BytesPerVcpu / 1e6:G5} MB)");
-    }
-
-    /// <summary>A pod no engine of its group could ever hold would wait for ever: refuse the scenario instead.</summary>
-    private static void CheckSomeEngineFits(PodSpec pod, EngineGroupSpec group, IReadOnlyList<HostGroupSpec> hosts, YamlValue at,
-        string? what = null)
-    {
-        var nodes = group.Vm is { } vm
-            ? [(Cores: (double)vm.Vcpus, Memory: vm.MemoryBytes, Kernel: vm.Image.Os, Isa: vm.Image.InstructionSet)]
-            : hosts.Where(h => h.Host.Group == group.HostGroup)
-                .Select(h => (Cores: (double)h.Host.Cores, Memory: h.Host.MemoryBytes, Kernel: group.OsKernel, Isa: h.Host.InstructionSet))
-                .ToList();
-        foreach (var container in pod.Containers)
-        {
-            if (nodes.All(n => n.Kernel != container.Image.OsKernel))
-            {
-                throw at.Error($"image '{container.Image.Name}' needs a {container.Image.OsKernel} kernel; the engines of '{group.Name}' run on {nodes[0].Kernel}");
-            }
-            if (nodes.All(n => n.Isa != container.Image.InstructionSet))
-            {
-                throw at.Error($"image '{container.Image.Name}' is built for {container.Image.InstructionSet}; the engines of '{group.Name}' run on {nodes[0].Isa}");
-            }
-        }
-        if (!nodes.Any(n => pod.CpuRequest <= n.Cores && pod.MemoryBytes <= n.Memory))
-        {
-            throw at.Error($"no engine of '{group.Name}' is large enough for {what ?? $"this pod ({pod.CpuRequest:G4} cores, {pod.MemoryBytes / 1e9:G4} GB)"}, so it could never start");
-        }
+        return (new PodSpec(p.Optional("name")?.AsName() ?? defaultName, containers), engineGroup);
     }
 
     private static PodGroupSpec ReadPodGroup(YamlValue value, Context context)
@@ -317,48 +262,6 @@ internal static class DatacenterReader
             (int)(g.Optional("count")?.AsInteger(1, 10_000_000) ?? 1),
             g.Optional("start_at")?.AsDuration(allowZero: true) ?? 0,
             g.Optional("interval")?.AsDuration(allowZero: true) ?? 0);
-    }
-
-    /// <summary>
-    /// One host port of a node serves one pod at a time, so pods that never end (a service's
-    /// replicas and backends, pods without a finite main process) binding the same port cannot
-    /// outnumber the engines their group can ever have: the rest would wait for ever. Refused here,
-    /// as a pod too large for every engine is.
-    /// </summary>
-    private static void CheckHostPorts(IEnumerable<EngineGroupSpec> engines, IReadOnlyList<HostGroupSpec> hosts,
-        IEnumerable<(YamlValue At, PodSpec? Pod, string? EngineGroup, int Pods)> demands)
-    {
-        var bound = new Dictionary<(string Group, int Port), int>();
-        var groups = engines.ToDictionary(g => g.Name);
-        foreach (var (at, pod, engineGroup, count) in demands)
-        {
-            if (pod is null || engineGroup is null || count == 0)
-            {
-                continue;
-            }
-            var group = groups[engineGroup];
-            int nodes = group.Vm is null ? hosts.Where(h => h.Host.Group == group.HostGroup).Sum(h => h.Count) : group.MaxCount;
-            foreach (int port in pod.HostPorts.Distinct())
-            {
-                int total = bound[(engineGroup, port)] = bound.GetValueOrDefault((engineGroup, port)) + count;
-                if (total > nodes)
-                {
-                    throw at.Error($"{total} pods that run until stopped bind host port {port} on engine group '{engineGroup}', which has at most {nodes} engine{(nodes == 1 ? "" : "s")}: a node's port serves one pod, so {total - nodes} of them could never start");
-                }
-            }
-        }
-    }
-
-    private static void CheckUnique(IEnumerable<(YamlValue Value, string Name)> named, string what)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (value, name) in named)
-        {
-            if (!seen.Add(name))
-            {
-                throw value.Error($"a {what} named '{name}' is declared twice");
-            }
-        }
     }
 
     private static TopologySpec ReadNetwork(YamlValue value)
@@ -402,10 +305,6 @@ internal static class DatacenterReader
         int count = (int)(h.Optional("count")?.AsInteger(1, 10_000_000) ?? 1);
         double disk = h.Required("disk", "1TB").AsSize(allowZero: false);
         double? cache = h.Optional("image_cache")?.AsSize();
-        if (cache > disk)
-        {
-            throw h.Optional("image_cache")!.Error("expected an image cache no larger than the disk");
-        }
         var spec = new HostSpec(
             group,
             (int)h.Required("cores", "16").AsInteger(1, 100_000),
@@ -442,13 +341,7 @@ internal static class DatacenterReader
     {
         var p = value.AsSection("idle", "peak");
         double idle = p.Required("idle", "100W").AsPower();
-        var peakValue = p.Required("peak", "300W");
-        double peak = peakValue.AsPower();
-        if (peak < idle)
-        {
-            throw peakValue.Error("expected the peak power to be at least the idle power");
-        }
-        return new PowerModel(idle, peak);
+        return new PowerModel(idle, p.Required("peak", "300W").AsPower());
     }
 
     private static (VmImage Image, YamlValue Name) ReadImage(YamlValue value)
@@ -481,7 +374,7 @@ internal static class DatacenterReader
     private static readonly string[] VmKeys = ["name", "image", "vcpus", "memory", "disk", "host_group", "price", "provisioning",
         "cpu_share", "disk_limit", "network_limit"];
 
-    private static VmSpec ReadVm(YamlSection v, string defaultName, IReadOnlyDictionary<string, VmImage> images, IReadOnlyList<HostGroupSpec> hosts, YamlValue at)
+    private static VmSpec ReadVm(YamlSection v, string defaultName, IReadOnlyDictionary<string, VmImage> images, IReadOnlyList<HostGroupSpec> hosts)
     {
         var imageValue = v.Required("image", "ubuntu");
         string imageName = imageValue.AsText();
@@ -504,7 +397,7 @@ internal static class DatacenterReader
                 throw groupValue.UnknownName("host group", group, hosts.Select(h => h.Host.Group), "datacenter.hosts");
             }
         }
-        var vm = new VmSpec(
+        return new VmSpec(
             v.Optional("name")?.AsName() ?? defaultName,
             (int)v.Required("vcpus", "2").AsInteger(1, 100_000),
             v.Required("memory", "4GiB").AsSize(allowZero: false),
@@ -516,38 +409,12 @@ internal static class DatacenterReader
             v.Optional("cpu_share")?.AsNumber(0, 1e6, minExclusive: true) ?? 1,
             v.Optional("disk_limit")?.AsBandwidth() ?? double.PositiveInfinity,
             v.Optional("network_limit")?.AsBandwidth() ?? double.PositiveInfinity);
-        CheckSomeHostFits(vm, hosts, at);
-        return vm;
-    }
-
-    /// <summary>A VM no host could ever admit would wait for ever: refuse the scenario instead.</summary>
-    private static void CheckSomeHostFits(VmSpec vm, IReadOnlyList<HostGroupSpec> hosts, YamlValue at)
-    {
-        var candidates = hosts.Where(h => vm.HostGroup is null || h.Host.Group == vm.HostGroup).Select(h => h.Host).ToList();
-        var runnable = candidates.Where(h => h.Hypervisor.Kind == HypervisorKind.Emulator || h.InstructionSet == vm.Image.InstructionSet).ToList();
-        string where = vm.HostGroup is null ? "no host" : $"no host in group '{vm.HostGroup}'";
-        if (runnable.Count == 0)
-        {
-            throw at.Error($"{where} can run image '{vm.Image.Name}' built for {vm.Image.InstructionSet}: only an emulator runs a foreign instruction set");
-        }
-        // The image is copied onto the host's disk before the VM boots from it.
-        if (runnable.All(h => vm.Image.SizeBytes > h.DiskBytes))
-        {
-            throw at.Error($"image '{vm.Image.Name}' ({vm.Image.SizeBytes / 1e9:G4} GB) is larger than the disk of every host that could run it (at most {runnable.Max(h => h.DiskBytes) / 1e9:G4} GB), so it could never be copied there");
-        }
-        bool fits = runnable.Any(h => vm.Vcpus <= Math.Floor(h.Cores * h.CpuOvercommit)
-            && vm.MemoryBytes <= h.MemoryBytes * h.MemoryOvercommit
-            && vm.DiskBytes <= h.DiskBytes - h.ImageCache);
-        if (!fits)
-        {
-            throw at.Error($"{where} is large enough for this VM ({vm.Vcpus} vCPUs, {vm.MemoryBytes / 1e9:G4} GB memory, {vm.DiskBytes / 1e9:G4} GB disk), so it could never start");
-        }
     }
 
     private static VmGroupSpec ReadVmGroup(YamlValue value, IReadOnlyDictionary<string, VmImage> images, IReadOnlyList<HostGroupSpec> hosts)
     {
         var v = value.AsSection([.. VmKeys, "count", "interval", "lifetime"]);
-        var vm = ReadVm(v, "vm", images, hosts, value);
+        var vm = ReadVm(v, "vm", images, hosts);
         return new VmGroupSpec(vm,
             (int)(v.Optional("count")?.AsInteger(1, 10_000_000) ?? 1),
             v.Optional("interval")?.AsDuration(allowZero: true) ?? 0,
@@ -606,7 +473,7 @@ internal static class DatacenterReader
             throw vmCall.Error("calls to a backend are modelled for services in pods; deploy this one with pod:");
         }
         var vmValue = s.Required("vm", "{image: ubuntu, vcpus: 2, memory: 4GiB}");
-        var vm = ReadVm(vmValue.AsSection(VmKeys), name, context.Images, context.Hosts, vmValue);
+        var vm = ReadVm(vmValue.AsSection(VmKeys), name, context.Images, context.Hosts);
         return (nameValue, new ServiceSpec(name, interarrival, request, vm, replicas, balancing));
     }
 
@@ -629,7 +496,7 @@ internal static class DatacenterReader
             return (nameValue, new BatchSpec(name, tasks, taskCpu, null, 0, pod, engines));
         }
         var vmValue = b.Required("vm", "{image: ubuntu, vcpus: 2, memory: 4GiB}");
-        var vm = ReadVm(vmValue.AsSection(VmKeys), name, context.Images, context.Hosts, vmValue);
+        var vm = ReadVm(vmValue.AsSection(VmKeys), name, context.Images, context.Hosts);
         return (nameValue, new BatchSpec(name, tasks, taskCpu, vm, (int)(b.Optional("replicas")?.AsInteger(1, 10_000_000) ?? 1)));
     }
 }

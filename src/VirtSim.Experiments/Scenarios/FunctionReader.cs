@@ -20,8 +20,7 @@ internal static class FunctionReader
         ["first_ready"] = true,
     };
 
-    public static FunctionPlatformSpec Read(YamlValue functionsValue, YamlValue? platformValue, DatacenterReader.Context? context,
-        IReadOnlyCollection<string>? servicesAndBatches = null)
+    public static FunctionPlatformSpec Read(YamlValue functionsValue, YamlValue? platformValue, DatacenterReader.Context? context)
     {
         var containerImages = context?.ContainerImages ?? new Dictionary<string, ContainerImage>();
         IReadOnlyCollection<string> engineGroups = [.. context?.Engines.Keys ?? []];
@@ -54,8 +53,6 @@ internal static class FunctionReader
             throw strayCatalog.Error("base images are offered by a platform that runs on container engines: set engines too");
         }
         var functions = new List<FunctionSpec>();
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        var calls = new List<(string From, FunctionCall Call, YamlValue At)>();
         foreach (var value in functionsValue.AsList("functions"))
         {
             var f = value.AsSection("name", "memory", "timeout", "concurrency", "arrivals", "duration", "cold_duration",
@@ -63,14 +60,6 @@ internal static class FunctionReader
                 "base_image", "code", "instance_concurrency", "disk", "network", "vcpus");
             var nameValue = f.Required("name", "thumbnail");
             string name = nameValue.AsName();
-            if (!names.Add(name))
-            {
-                throw nameValue.Error($"a function named '{name}' is declared twice");
-            }
-            if (servicesAndBatches?.Contains(name) == true)
-            {
-                throw nameValue.Error($"a service or batch is named '{name}' too: their metrics ({name}.response_time_mean, ...) would take the same names");
-            }
             ContainerImage? image = null;
             if (engines is not null)
             {
@@ -104,40 +93,16 @@ internal static class FunctionReader
                 (int)(f.Optional("provisioned")?.AsInteger(0, 1_000_000) ?? 0),
                 f.Optional("cold_duration")?.AsDurationOrDistribution(),
                 (int)(f.Optional("state_accesses")?.AsInteger(0, 1_000_000) ?? 0),
-                ReadCalls(f.Optional("calls"), calls, name),
+                ReadCalls(f.Optional("calls")),
                 f.Optional("ping_interval")?.AsDuration(allowZero: false),
                 traceCounts,
                 image,
                 (int)(f.Optional("instance_concurrency")?.AsInteger(1, 10_000) ?? 1),
                 DiskBytes: f.Optional("disk")?.AsSize() ?? 0,
                 ResponseBytes: f.Optional("network")?.AsSize() ?? 0,
-                Vcpus: ReadVcpus(f, engines is not null)));
-            if (engines is not null)
-            {
-                DatacenterReader.CheckFunctionFits(functions[^1], context!.Engines[engines], context, f.Optional("memory") ?? value);
-            }
+                Vcpus: ReadVcpus(f)));
         }
-        foreach (var (from, call, at) in calls)
-        {
-            if (!names.Contains(call.Function))
-            {
-                throw at.UnknownName("function", call.Function, functions.Select(f => f.Name), "functions");
-            }
-        }
-        CheckNoCycle(functions, calls);
-        if (functions.Count == 0)
-        {
-            throw functionsValue.Error("expected at least one function");
-        }
-        bool routeToFirstReady = false;
-        if (platformSection?.Optional("routing") is { } routingValue)
-        {
-            if (engines is null)
-            {
-                throw routingValue.Error("routing decides where an invocation waiting for a new container runs: the platform needs engines");
-            }
-            routeToFirstReady = routingValue.AsChoice(Routings);
-        }
+        bool routeToFirstReady = platformSection?.Optional("routing")?.AsChoice(Routings) ?? false;
         // The spec's defaults, replaced by what the file says.
         var platform = new FunctionPlatformSpec(functions, null, ThrottlePolicy.Reject, FunctionPricing.Default,
             EngineGroup: engines, RouteToFirstReady: routeToFirstReady);
@@ -163,7 +128,7 @@ internal static class FunctionReader
         };
     }
 
-    private static List<FunctionCall>? ReadCalls(YamlValue? value, List<(string, FunctionCall, YamlValue)> all, string from)
+    private static List<FunctionCall>? ReadCalls(YamlValue? value)
     {
         if (value is null)
         {
@@ -179,42 +144,9 @@ internal static class FunctionReader
                 ["true"] = true,
                 ["false"] = false,
             }) ?? true;
-            var call = new FunctionCall(target.AsText(), sync);
-            calls.Add(call);
-            all.Add((from, call, target));
+            calls.Add(new FunctionCall(target.AsText(), sync));
         }
         return calls;
-    }
-
-    /// <summary>A function that calls itself, directly or through others, would invoke without end.</summary>
-    private static void CheckNoCycle(List<FunctionSpec> functions, List<(string From, FunctionCall Call, YamlValue At)> calls)
-    {
-        var edges = calls.GroupBy(c => c.From).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        var state = new Dictionary<string, int>(StringComparer.Ordinal);   // 1: on the path, 2: done
-        void Visit(string name)
-        {
-            state[name] = 1;
-            foreach (var (_, call, at) in edges.GetValueOrDefault(name) ?? [])
-            {
-                int seen = state.GetValueOrDefault(call.Function);
-                if (seen == 1)
-                {
-                    throw at.Error($"calling '{call.Function}' from '{name}' closes a cycle: the functions would invoke each other without end");
-                }
-                if (seen == 0)
-                {
-                    Visit(call.Function);
-                }
-            }
-            state[name] = 2;
-        }
-        foreach (var function in functions)
-        {
-            if (state.GetValueOrDefault(function.Name) == 0)
-            {
-                Visit(function.Name);
-            }
-        }
     }
 
     internal static KeepAlivePolicy ReadKeepAlive(YamlValue value)
@@ -270,18 +202,7 @@ internal static class FunctionReader
     /// The cores of an instance on engines (<c>vcpus</c>); null takes the provider's ratio to memory.
     /// On the provider a function's execution time is given, not its cores, so <c>vcpus</c> belongs to engines.
     /// </summary>
-    internal static double? ReadVcpus(YamlSection f, bool onEngines)
-    {
-        if (f.Optional("vcpus") is not { } value)
-        {
-            return null;
-        }
-        if (!onEngines)
-        {
-            throw value.Error("vcpus sets an instance's cores on container engines; on the provider's platform a function's duration is given instead");
-        }
-        return value.AsNumber(0, 1024, minExclusive: true);
-    }
+    internal static double? ReadVcpus(YamlSection f) => f.Optional("vcpus")?.AsNumber(0, 1024, minExclusive: true);
 
     /// <summary>
     /// The container image of a function on engines: one of the provider's
@@ -297,12 +218,6 @@ internal static class FunctionReader
             throw baseValue.Error($"a function may use only the provider's base images ({string.Join(", ", baseImages.Keys)}), not '{baseName}'");
         }
         double code = f.Optional("code")?.AsSize(allowZero: false) ?? 5e6;
-        if (f.Optional("keep_alive") is { Node: YamlDotNet.RepresentationModel.YamlMappingNode } keepValue
-            && keepValue.AsSection("policy", "idle", "bin", "range", "head_percentile", "tail_percentile", "margin", "min_samples", "cv_threshold")
-                .Optional("policy")?.AsText() == "hybrid")
-        {
-            throw keepValue.Error("the hybrid policy's pre-warming is not modelled on container engines yet: use a fixed keep-alive, or no engines");
-        }
         return ContainerImage.Build(name, baseImage, [new BuildStep($"COPY {name} code", code)]);
     }
 }

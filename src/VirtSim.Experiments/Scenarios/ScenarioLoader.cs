@@ -67,6 +67,18 @@ public static class ScenarioLoader
     public static Scenario Parse(string file, string text)
     {
         var rootValue = YamlSection.LoadRoot(file, text);
+        var scenario = Map(rootValue, file);
+        // The reader maps; the specs say what cannot be simulated, at the line that says it.
+        var errors = scenario.Station?.Validate() ?? scenario.Datacenter?.Validate() ?? [];
+        if (rootValue.FirstError(errors) is { } error)
+        {
+            throw error;
+        }
+        return scenario;
+    }
+
+    private static Scenario Map(YamlValue rootValue, string file)
+    {
         if (IsComparison(rootValue))
         {
             throw rootValue.Error("this file compares deployments (it has a compare section): run it with virtsim compare");
@@ -90,8 +102,7 @@ public static class ScenarioLoader
                 root.Optional("services"), root.Optional("batches"), root.Optional("container_images"), root.Optional("pods"),
                 out var context);
             var onDatacenter = root.Optional("functions") is { } value
-                ? FunctionReader.Read(value, root.Optional("platform"), context,
-                    [.. datacenter.Services.Select(s => s.Name), .. datacenter.Batches.Select(b => b.Name)])
+                ? FunctionReader.Read(value, root.Optional("platform"), context)
                 : null;
             return new Scenario(name, description, seed, replications, warmup, duration, null, datacenter with { Functions = onDatacenter });
         }
@@ -130,10 +141,6 @@ public static class ScenarioLoader
         if (station.Optional("capacity") is { } capacityValue)
         {
             capacity = (int)capacityValue.AsInteger(1, int.MaxValue);
-            if (capacity < servers)
-            {
-                throw capacityValue.Error($"expected a capacity of at least the number of servers ({servers})");
-            }
         }
         var interarrival = ReadArrivals(station.Required("arrivals", "{rate: 0.8/s}"));
         var service = station.Required("service", "{distribution: exponential, mean: 1s}").AsDurationDistribution();

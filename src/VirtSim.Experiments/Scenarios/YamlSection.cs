@@ -35,6 +35,57 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
             : $"no {what} named '{name}' (declared: {string.Join(", ", names)})");
     }
 
+    /// <summary>
+    /// The value at <paramref name="path"/> below this one (keys joined by dots, list items by
+    /// <c>[i]</c>, as a spec's errors name them), or the deepest value on the way that the file
+    /// holds: a default the file does not write is reported where it would be written.
+    /// </summary>
+    public YamlValue Locate(string path)
+    {
+        var here = this;
+        foreach (var segment in path.Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int bracket = segment.IndexOf('[', StringComparison.Ordinal);
+            string key = bracket < 0 ? segment : segment[..bracket];
+            if (key.Length > 0)
+            {
+                if (here.Node is not YamlMappingNode mapping || !mapping.Children.TryGetValue(new YamlScalarNode(key), out var child))
+                {
+                    return here;
+                }
+                here = new YamlValue(file, here.Path.Length == 0 ? key : $"{here.Path}.{key}", child);
+            }
+            while (bracket >= 0)
+            {
+                int close = segment.IndexOf(']', bracket);
+                if (close < 0 || !int.TryParse(segment.AsSpan(bracket + 1, close - bracket - 1), NumberStyles.None, CultureInfo.InvariantCulture, out int index)
+                    || here.Node is not YamlSequenceNode list || index >= list.Children.Count)
+                {
+                    return here;
+                }
+                here = new YamlValue(file, $"{here.Path}[{index}]", list.Children[index]);
+                bracket = segment.IndexOf('[', close);
+            }
+        }
+        return here;
+    }
+
+    /// <summary>
+    /// The first of <paramref name="errors"/> (a spec's, with paths from this value) as a scenario
+    /// error at the line that says it, its path rewritten by <paramref name="rewrite"/> first (a
+    /// comparison's deployment is a service or function of its own spec); null when there is none.
+    /// </summary>
+    public ScenarioException? FirstError(IEnumerable<VirtSim.Datacenter.Validation.SpecError> errors, Func<string, string>? rewrite = null)
+    {
+        foreach (var error in errors)
+        {
+            string path = rewrite?.Invoke(error.Path) ?? error.Path;
+            var at = Locate(path);
+            return new ScenarioException(file, (int)at.Node.Start.Line, (int)at.Node.Start.Column, Prefixed(path, error.Message));
+        }
+        return null;
+    }
+
     public YamlSection AsSection(params string[] keys)
     {
         if (Node is not YamlMappingNode mapping)

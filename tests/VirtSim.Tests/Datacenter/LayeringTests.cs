@@ -14,7 +14,7 @@ public class LayeringTests
     /// <summary>Bottom first; the datacenter (the root namespace) composes them all.</summary>
     private static readonly string[] Layers =
     [
-        "Metrics", "Network", "Hosting", "Virtualization", "Placement", "Containers", "Workload", "Serverless", "",
+        "Validation", "Metrics", "Network", "Hosting", "Virtualization", "Placement", "Containers", "Workload", "Serverless", "",
     ];
 
     private const string Root = "VirtSim.Datacenter";

@@ -1,3 +1,4 @@
+using VirtSim.Datacenter.Hosting;
 using VirtSim.Datacenter;
 using VirtSim.Datacenter.Placement;
 using VirtSim.Datacenter.Workload;

@@ -1,3 +1,4 @@
+using VirtSim.Datacenter.Validation;
 using VirtSim.Datacenter;
 using VirtSim.Datacenter.Hosting;
 using VirtSim.Datacenter.Virtualization;
@@ -142,8 +143,10 @@ public class VirtualMachineTests
             vms: [new VmGroupSpec(arm, 1)]);
         var (_, dc, _) = Run(spec);
         Assert.That(dc.Vms[0].Host!.Spec.Group, Is.EqualTo("emu"));
+        // Without an emulator it could never start: the model refuses the spec, as the reader does.
         var noEmulator = Spec([new HostGroupSpec(Host("x86", HypervisorKind.Type1), 2)], admission: AdmissionPolicy.Reject, vms: [new VmGroupSpec(arm, 1)]);
-        Assert.That(Run(noEmulator).Dc.Vms[0].Phase, Is.EqualTo(VmPhase.Rejected));
+        var refused = Assert.Throws<SpecException>(() => new DC(new Simulation(1), noEmulator))!;
+        Assert.That(refused.Errors.Select(e => e.ToString()), Is.EqualTo(new[] { "vms[0]: no host can run image 'ubuntu' built for arm64: only an emulator runs a foreign instruction set" }));
     }
 }
 
