@@ -144,6 +144,8 @@ public static class MetricCatalogue
     public static readonly Metric FunctionColdStartMean = new("cold_start_mean", "s", "mean time a cold start took before execution: container (on engines) and initialization, warm-up included", Lower, Function);
     /// <summary>Timeouts.</summary>
     public static readonly Metric FunctionTimeouts = new("timeouts", "invocations", "invocations killed at the execution-time limit", Lower, Function);
+    /// <summary>Abandoned while waiting for a container.</summary>
+    public static readonly Metric FunctionAbandoned = new("abandoned", "invocations", "invocations the gateway gave up waiting for a new container (on engines, after the platform's request timeout)", Lower, Function);
     /// <summary>Throttled.</summary>
     public static readonly Metric FunctionThrottled = new("throttled", "invocations", "invocations rejected over a concurrency limit", Lower, Function);
     /// <summary>A function job's makespan.</summary>

@@ -29,8 +29,9 @@ public sealed partial class FunctionPlatform
 
         public Action<Activity> CpuDone => _cpuDone ??= _ => Function.CpuDone(this);
 
-        // The execution-time limit of CPU work on an engine: a timer kept with the completion,
-        // and the sequence number of its pending wake (-1: none that counts).
+        // On an engine, the gateway's wait for a new container, then the execution-time limit of
+        // the CPU work: a timer kept with the completion, and the sequence number of its pending
+        // wake (-1: none that counts).
         public long TimeoutSeq = -1;
         private TimeoutTimer? _timer;
 

@@ -269,6 +269,8 @@ public sealed partial class FunctionPlatform
                 if (!ping)
                 {
                     _routing.Starting(instance);
+                    // The gateway holds it for so long, then gives up.
+                    completion.TimeoutSeq = _sim.Schedule(_platform._spec.RequestTimeout, completion.Timer);
                 }
                 _coldStarts.OnEngine(instance, completion, delay);
                 return;
@@ -321,10 +323,22 @@ public sealed partial class FunctionPlatform
             OwnWorkDone(c);
         }
 
-        /// <summary>An invocation's execution-time limit has passed: if its CPU work still runs, it is killed.</summary>
+        /// <summary>
+        /// An invocation's timer went off: still waiting for its new container, the gateway gives it
+        /// up; executing past its limit, it is killed.
+        /// </summary>
         public void TimedOut(Completion c, long seq)
         {
-            if (seq != c.TimeoutSeq || c.Cpu is not { IsRunning: true } cpu)
+            if (seq != c.TimeoutSeq)
+            {
+                return;
+            }
+            if (c.Instance!.Waiting == c)
+            {
+                Abandon(c);
+                return;
+            }
+            if (c.Cpu is not { IsRunning: true } cpu)
             {
                 return;
             }
@@ -341,6 +355,7 @@ public sealed partial class FunctionPlatform
         public void ContainerReady(Instance instance)
         {
             var completion = _coldStarts.Ready(instance);
+            completion.TimeoutSeq = -1;
             _routing.Update(instance);
             _sim.Schedule(instance.WaitingDelay, completion);
         }
@@ -455,11 +470,43 @@ public sealed partial class FunctionPlatform
         {
             // It was to start cold; it starts warm after all (and was not counted cold: that waits for its container).
             waiting.Cold = false;
+            waiting.TimeoutSeq = -1;
             waiting.Instance = instance;
             waiting.Startup = 0;
             waiting.ExecutionStart = now;
             _routing.Update(instance);
             _sim.Schedule(waiting.WaitingDelay, waiting);
+        }
+
+        /// <summary>
+        /// The gateway gives up an invocation that waited for its new container longer than the
+        /// platform's request timeout: it ends unserved (a synchronous caller goes on); the container
+        /// still starts, for nobody, and joins the warm pool when it runs.
+        /// </summary>
+        private void Abandon(Completion c)
+        {
+            double now = _sim.Now;
+            Settle(now);
+            var instance = c.Instance!;
+            instance.Waiting = null;
+            if (--instance.Active == 0)
+            {
+                BusyInstanceCount--;
+                Stats.Busy.Set(now, BusyInstanceCount);
+                _coldStarts.StopCountingWaiting(instance);
+            }
+            BusyCount--;
+            _platform.BusyInstances--;
+            c.TimeoutSeq = -1;
+            if (c.ArrivedAt >= Stats.Since)
+            {
+                Stats.Abandoned++;
+            }
+            _lastInvocationEnd = now;
+            var caller = c.Caller;
+            _spareCompletions.Push(c);
+            caller?.Function.ContinueCalls(caller);
+            _platform.StartQueued(now);
         }
 
         /// <summary>

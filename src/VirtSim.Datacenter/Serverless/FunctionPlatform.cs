@@ -153,6 +153,7 @@ public sealed partial class FunctionPlatform
                 yield return new(MetricCatalogue.FunctionInstanceVcpus.Of(n), function.Spec.InstanceVcpus);
                 yield return new(MetricCatalogue.FunctionInstancesWaiting.Of(n), s.Waiting.Mean(now));
                 yield return new(MetricCatalogue.FunctionContainerWait.Of(n), s.ContainerWait.Mean);
+                yield return new(MetricCatalogue.FunctionAbandoned.Of(n), s.Abandoned);
             }
             // Instances are containers that exist or are starting: not invocations waiting for an engine with room.
             double busy = s.Busy.Mean(now) - s.Waiting.Mean(now);

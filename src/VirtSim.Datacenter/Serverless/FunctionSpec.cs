@@ -242,6 +242,9 @@ public sealed record FunctionPricing(double PerGbSecond, double PerMillionReques
 /// it waits for its own container, as on AWS Lambda.</param>
 /// <param name="InstanceStorageBandwidth">Bytes per second an instance on the provider reads its storage at.</param>
 /// <param name="InstanceNetworkBandwidth">Bytes per second an instance on the provider sends its response at.</param>
+/// <param name="RequestTimeout">On engines: seconds the gateway holds an invocation waiting for a new
+/// container before it gives up (the invocation is abandoned; the container, once running, joins
+/// the warm pool). Default 300 s, Knative Serving's default request timeout (<c>timeoutSeconds</c>).</param>
 /// <remarks>
 /// Store latency default: 5 ms, within the "single-digit millisecond" latency AWS states for
 /// DynamoDB. Ping duration default: 1 ms, the smallest billed duration. Instance storage and
@@ -260,7 +263,8 @@ public sealed record FunctionPlatformSpec(
     string? EngineGroup = null,
     bool RouteToFirstReady = false,
     double InstanceStorageBandwidth = 125e6,
-    double InstanceNetworkBandwidth = 75e6)
+    double InstanceNetworkBandwidth = 75e6,
+    double RequestTimeout = 300)
 {
     /// <summary>
     /// Memory per vCPU: AWS Lambda gives a function one vCPU for each 1,769 MB of memory it is
@@ -334,6 +338,10 @@ public sealed record FunctionPlatformSpec(
         if (AccountConcurrency < 1)
         {
             yield return new("platform.account_concurrency", "expected an account concurrency of at least 1");
+        }
+        if (!(RequestTimeout > 0))
+        {
+            yield return new("platform.request_timeout", "expected a request timeout above 0 s");
         }
         if (!(InstanceStorageBandwidth > 0) || !(InstanceNetworkBandwidth > 0))
         {

@@ -22,6 +22,9 @@ public sealed class FunctionStatistics
     /// <summary>Invocations killed at the execution-time limit.</summary>
     public long Timeouts { get; internal set; }
 
+    /// <summary>Invocations given up while waiting for a new container longer than the platform's request timeout (on engines).</summary>
+    public long Abandoned { get; internal set; }
+
     /// <summary>Invocations rejected over a concurrency limit.</summary>
     public long Throttled { get; internal set; }
 
@@ -101,7 +104,7 @@ public sealed class FunctionStatistics
 
     internal void Reset(double now)
     {
-        Invocations = ColdStarts = Timeouts = Throttled = Pings = 0;
+        Invocations = ColdStarts = Timeouts = Throttled = Pings = Abandoned = 0;
         Response.Reset();
         WarmResponse.Reset();
         ColdResponse.Reset();

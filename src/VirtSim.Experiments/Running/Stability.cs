@@ -49,11 +49,12 @@ public static class Stability
         }
         foreach (var function in scenario.Datacenter?.Functions?.Functions ?? [])
         {
-            // Arrived, less what ended (completed, killed at the limit, or throttled): what still waits or runs.
+            // Arrived, less what ended (completed, killed at the limit, throttled, or abandoned on engines): what still waits or runs.
             string n = function.Name;
             double arrived = Mean(replications, MetricCatalogue.FunctionInvocations.Of(n));
             double ended = Mean(replications, MetricCatalogue.FunctionCompleted.Of(n)) + Mean(replications, MetricCatalogue.FunctionTimeouts.Of(n))
-                + Mean(replications, MetricCatalogue.FunctionThrottled.Of(n));
+                + Mean(replications, MetricCatalogue.FunctionThrottled.Of(n))
+                + (Mean(replications, MetricCatalogue.FunctionAbandoned.Of(n)) is var abandoned && double.IsFinite(abandoned) ? abandoned : 0);
             double backlog = arrived - ended;
             if (function.InvocationLimit is null && arrived > 0 && backlog > BacklogShare * arrived)
             {

@@ -29,7 +29,7 @@ internal static class FunctionReader
         var baseImages = new Dictionary<string, ContainerImage>(StringComparer.Ordinal);
         var platformSection = platformValue?.AsSection("account_concurrency", "throttle", "price_per_gb_second", "price_per_million_requests",
             "provisioned_price_per_gb_second", "state_store_latency", "ping_duration", "engines", "base_images", "routing",
-            "instance_storage", "instance_network");
+            "instance_storage", "instance_network", "request_timeout");
         if (platformSection?.Optional("engines") is { } enginesValue)
         {
             engines = enginesValue.AsText();
@@ -119,6 +119,7 @@ internal static class FunctionReader
             PingDuration = p.Optional("ping_duration")?.AsDuration(allowZero: false) ?? platform.PingDuration,
             InstanceStorageBandwidth = p.Optional("instance_storage")?.AsBandwidth() ?? platform.InstanceStorageBandwidth,
             InstanceNetworkBandwidth = p.Optional("instance_network")?.AsBandwidth() ?? platform.InstanceNetworkBandwidth,
+            RequestTimeout = p.Optional("request_timeout")?.AsDuration(allowZero: false) ?? platform.RequestTimeout,
             Pricing = pricing with
             {
                 PerGbSecond = p.Optional("price_per_gb_second")?.AsNumber(0, 1e6) ?? pricing.PerGbSecond,

@@ -145,28 +145,36 @@ public class FunctionEngineTests
         Assert.That(stats.ColdResponse.Mean - stats.ColdStartup.Mean, Is.EqualTo(10).Within(1e-6));
     }
 
-    [TestCase("own_container", 3)]
-    [TestCase("first_ready", 2)]
-    public void AnInvocationWaitingForRoomRunsOnTheFirstInstanceFreeWhenRoutedSo(string routing, int coldStarts)
+    [TestCase("own_container", null, 2, 3, 1)]
+    [TestCase("own_container", "20min", 3, 4, 0)]
+    [TestCase("first_ready", null, 2, 4, 0)]
+    public void AnInvocationWaitingForRoomRunsOnTheFirstInstanceFreeWhenRoutedSo(string routing, string? requestTimeout, int coldStarts, int responses, int abandoned)
     {
         // A 2-core node holds two 1-vCPU instances. At 100 s three calls come at once: one takes
         // the warm instance for 10 s, one starts a second instance, and the third's container
-        // finds no room. Waiting for its own, it starts only when the first instance expires
-        // (10 minutes idle after 110 s) and the call takes over 600 s; routed to the first
+        // finds no room. Waiting for its own, it could start only when the first instance expires
+        // (10 minutes idle after 110 s): the gateway gives it up at 400 s (its 300 s request
+        // timeout); allowed 20 minutes, it runs cold after over 600 s. Routed to the first
         // instance free, it runs there at 110 s, warm, and is done at 120 s.
+        string timeout = requestTimeout is null ? "" : $", request_timeout: {requestTimeout}";
         var yaml = SharedYaml.Replace("cores: 4,", "cores: 2,").Replace("instance_concurrency: 4", "instance_concurrency: 1")
-            .Replace("platform: {engines: faas, base_images: [python]}", $"platform: {{engines: faas, base_images: [python], routing: {routing}}}");
+            .Replace("platform: {engines: faas, base_images: [python]}", $"platform: {{engines: faas, base_images: [python], routing: {routing}{timeout}}}");
         var (_, stats, _) = OneThenMoreCalls(yaml, later: 3, until: 1000);
-        Assert.That(stats.Response.Count, Is.EqualTo(4));
+        Assert.That(stats.Response.Count, Is.EqualTo(responses));
         Assert.That(stats.ColdStarts, Is.EqualTo(coldStarts));
+        Assert.That(stats.Abandoned, Is.EqualTo(abandoned));
         if (routing == "first_ready")
         {
             Assert.That(stats.Response.Max, Is.EqualTo(20).Within(1e-6), "waited 10 s for the first instance, ran 10 s");
             Assert.That(stats.WarmResponse.Count, Is.EqualTo(2));
         }
-        else
+        else if (abandoned == 0)
         {
             Assert.That(stats.Response.Max, Is.GreaterThan(600));
+        }
+        else
+        {
+            Assert.That(stats.Response.Max, Is.LessThan(20), "the two served calls ran at once for 10 s");
         }
     }
 
