@@ -3,12 +3,25 @@ using System.Runtime.CompilerServices;
 namespace VirtSim.Kernel;
 
 /// <summary>
-/// The future event list: a 4-ary min-heap of small structs ordered by time, then by the order
-/// in which events were scheduled. It is the hot path of every run, so it holds no per-event
-/// objects, takes no locks and grows only when the number of pending events reaches a new high.
+/// The future event list, ordered by time, then by the order in which events were scheduled. It
+/// is the hot path of every run, so it holds no per-event objects, takes no locks and grows only
+/// when the number of pending events reaches a new high. Small lists are a 4-ary min-heap of
+/// small structs; past <see cref="LadderAbove"/> pending events the list moves into a
+/// <see cref="LadderQueue"/>, whose cost per event does not grow with its size, and back into
+/// the heap below <see cref="HeapBelow"/> (the gap keeps a list near the boundary from moving
+/// back and forth).
 /// </summary>
 internal sealed class EventQueue
 {
+    /// <summary>Pending events beyond which the ladder queue is used (measured: see the kernel benchmarks).</summary>
+    internal const int LadderAbove = 1 << 14;
+
+    /// <summary>Pending events below which the heap is used again.</summary>
+    internal const int HeapBelow = 1 << 12;
+
+    private LadderQueue? _ladder;
+    private bool _onLadder;
+
     internal struct Entry
     {
         public double Time;
@@ -17,23 +30,41 @@ internal sealed class EventQueue
     }
 
     private Entry[] _heap = new Entry[256];
+    // Entries in the heap; on the ladder, the ladder's count (kept here so that Count needs no test).
     private int _count;
+
     public int Count => _count;
 
-    public ref readonly Entry Peek() => ref _heap[0];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref readonly Entry Peek()
+    {
+        if (_onLadder)
+        {
+            return ref _ladder!.Peek();
+        }
+        return ref _heap[0];
+    }
 
     public void Push(double time, long seq, object target)
     {
+        if (_onLadder || _count == LadderAbove)
+        {
+            PushToLadder(new Entry { Time = time, Seq = seq, Target = target });
+            return;
+        }
         if (_count == _heap.Length)
         {
             Array.Resize(ref _heap, _heap.Length * 2);
         }
-        var entry = new Entry { Time = time, Seq = seq, Target = target };
-        SiftUp(_count++, entry);
+        SiftUp(_count++, new Entry { Time = time, Seq = seq, Target = target });
     }
 
     public Entry Pop()
     {
+        if (_onLadder)
+        {
+            return PopFromLadder();
+        }
         var top = _heap[0];
         var last = _heap[--_count];
         _heap[_count] = default;
@@ -44,8 +75,55 @@ internal sealed class EventQueue
         return top;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void PushToLadder(in Entry entry)
+    {
+        if (!_onLadder)
+        {
+            ToLadder();
+        }
+        _ladder!.Push(entry);
+        _count++;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Entry PopFromLadder()
+    {
+        var next = _ladder!.Pop();
+        _count--;
+        if (_count < HeapBelow)
+        {
+            ToHeap();
+        }
+        return next;
+    }
+
+    private void ToLadder()
+    {
+        _ladder ??= new LadderQueue();
+        for (int i = 0; i < _count; i++)
+        {
+            _ladder.Push(_heap[i]);
+            _heap[i] = default;
+        }
+        _onLadder = true;
+    }
+
+    private void ToHeap()
+    {
+        var ladder = _ladder!;
+        _onLadder = false;
+        // Popped in order, the entries form a valid heap as they are appended.
+        _count = 0;
+        while (ladder.Count > 0)
+        {
+            _heap[_count++] = ladder.Pop();
+        }
+        ladder.Reset();
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool Before(in Entry a, in Entry b) =>
+    internal static bool Before(in Entry a, in Entry b) =>
         a.Time < b.Time || (a.Time == b.Time && a.Seq < b.Seq);
 
     private void SiftUp(int hole, Entry entry)
