@@ -28,6 +28,20 @@ public sealed class Activity : IWaitable
     internal bool Frozen;
     // Set on a component's representative: another activity of the component finishes at the same time.
     internal bool SharesFinishTime;
+    // On a resource shared by a virtual clock (see VirtualClock): the clock, whether the activity
+    // runs at its cap, its tag (virtual finish; real finish when capped) and where its current
+    // span began, its threshold cap/share, its weight on the resource, and its places in the heaps.
+    internal VirtualClock? Clock;
+    internal bool Capped;
+    internal double Tag;
+    internal double SpanStart;
+    internal double Threshold;
+    internal double ClockWeight;
+    internal int FinishSlot = -1;
+    internal int ThresholdSlot = -1;
+
+    /// <summary>The rate now, without bringing pending changes up to date.</summary>
+    internal double CurrentRate => Clock is { } clock ? clock.RateOf(this) : RateValue;
     private double _work;
     private Process? _waiter;
 
@@ -54,7 +68,7 @@ public sealed class Activity : IWaitable
         get
         {
             Owner.Flush();
-            return RateValue;
+            return CurrentRate;
         }
     }
 
@@ -173,7 +187,7 @@ public sealed class Activity : IWaitable
         {
             if (ReferenceEquals(Usages[i].Resource, resource))
             {
-                return Usages[i].Weight * RateValue;
+                return Usages[i].Weight * CurrentRate;
             }
         }
         return 0;
@@ -196,6 +210,10 @@ public sealed class Activity : IWaitable
         // Rate first: reading it brings pending changes of this instant up to date, which may
         // settle Remaining and LastUpdate; read after it, they agree with the rate.
         double rate = Rate;
+        if (Clock is { } clock)
+        {
+            return clock.RemainingOf(this, Owner.Simulation.Now);
+        }
         return Math.Max(0, Remaining - rate * (Owner.Simulation.Now - LastUpdate));
     }
 

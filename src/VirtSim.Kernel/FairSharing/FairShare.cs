@@ -15,6 +15,13 @@ namespace VirtSim.Kernel.FairSharing;
 /// 20,000. Each component keeps one representative, its earliest-finishing activity, in a heap;
 /// only the earliest of those is scheduled as an event of the simulation, and every activity of
 /// a component that finishes at that instant completes in the same batch.
+/// <para>
+/// A component of one resource whose activities use nothing else is shared by a
+/// <see cref="VirtualClock"/> once it holds <see cref="ClockAbove"/> activities or more: a start or
+/// an end then costs O(log n) instead of a pass over the component. It leaves clock mode when an
+/// activity that also uses another resource joins, or when it falls below <see cref="ClockBelow"/>.
+/// Both give the max-min rates; a randomized test holds them equal.
+/// </para>
 /// </remarks>
 public sealed class FairShare : Wakeable
 {
@@ -25,6 +32,17 @@ public sealed class FairShare : Wakeable
     private readonly List<SharedResource> _componentResources = [];
     private readonly List<Activity> _componentActivities = [];
     private readonly List<SharedResource> _dirty = [];
+    private readonly List<VirtualClock> _clocksDirty = [];
+    private readonly List<Activity> _leaving = [];
+
+    /// <summary>Activities on one resource from which it is shared by a virtual clock (measured: below it, the plain pass is as fast).</summary>
+    internal const int ClockAbove = 32;
+
+    /// <summary>Activities below which a clock's resource goes back to the plain pass.</summary>
+    internal const int ClockBelow = 8;
+
+    /// <summary>Whether single-resource components may use a virtual clock (tests turn it off to compare).</summary>
+    internal bool ClocksAllowed { get; set; } = true;
     private readonly List<Activity> _due = [];
     private Activity[] _heap = new Activity[16];
     private int _heapCount;
@@ -71,6 +89,25 @@ public sealed class FairShare : Wakeable
     {
         double now = Simulation.Now;
         activity.LastUpdate = now;
+        if (activity.UsageCount == 1 && activity.Usages[0].Resource.Clock is { } clock)
+        {
+            // One more on a clock's resource: O(log n).
+            ref var only = ref activity.Usages[0];
+            only.Slot = only.Resource.AddUser(activity);
+            clock.Advance(now);
+            clock.Insert(activity, activity.Remaining);
+            MarkDirty(clock);
+            RescheduleUnlessWaking();
+            return;
+        }
+        for (int i = 0; i < activity.UsageCount; i++)
+        {
+            if (activity.Usages[i].Resource.Clock is not null)
+            {
+                // It also uses another resource: the component is no longer one resource.
+                LeaveClock(activity.Usages[i].Resource, markDirty: true);
+            }
+        }
         for (int i = 0; i < activity.UsageCount; i++)
         {
             ref var usage = ref activity.Usages[i];
@@ -101,14 +138,22 @@ public sealed class FairShare : Wakeable
 
     internal void Recompute(SharedResource resource)
     {
-        MarkDirty(resource);
+        if (resource.Clock is { } clock)
+        {
+            clock.Advance(Simulation.Now);
+            MarkDirty(clock);
+        }
+        else
+        {
+            MarkDirty(resource);
+        }
         RescheduleUnlessWaking();
     }
 
     /// <summary>Brings every rate up to date with the changes made so far at this instant.</summary>
     internal void Flush()
     {
-        if (_dirty.Count == 0)
+        if (_dirty.Count == 0 && _clocksDirty.Count == 0)
         {
             return;
         }
@@ -117,18 +162,119 @@ public sealed class FairShare : Wakeable
         foreach (var seed in _dirty)
         {
             seed.Dirty = false;
-            if (seed.Visit != _visit)
+            if (seed.Visit != _visit && seed.Clock is null)
             {
                 RecomputeComponent(seed);
             }
         }
         _dirty.Clear();
+        for (int i = 0; i < _clocksDirty.Count; i++)
+        {
+            var clock = _clocksDirty[i];
+            clock.Dirty = false;
+            if (clock.Resource.Clock != clock)
+            {
+                continue;
+            }
+            if (clock.Count < ClockBelow)
+            {
+                // Few left: the plain pass again (its recomputation runs in this same flush).
+                LeaveClock(clock.Resource, markDirty: false);
+                RecomputeComponent(clock.Resource);
+                continue;
+            }
+            Rebalance(clock);
+        }
+        _clocksDirty.Clear();
+    }
+
+    private void MarkDirty(VirtualClock clock)
+    {
+        if (!clock.Dirty)
+        {
+            clock.Dirty = true;
+            _clocksDirty.Add(clock);
+        }
+    }
+
+    /// <summary>Brings a clock's rates up to date and enters its first finisher in the heap.</summary>
+    private void Rebalance(VirtualClock clock)
+    {
+        double now = Simulation.Now;
+        if (clock.Representative is { HeapIndex: >= 0 } old && old.Clock == clock)
+        {
+            HeapRemove(old);
+        }
+        var first = clock.Rebalance(now, out double finish);
+        clock.Representative = first;
+        if (first is not null && !double.IsPositiveInfinity(finish))
+        {
+            first.FinishTime = finish;
+            HeapPush(first);
+        }
+    }
+
+    /// <summary>The activities of <paramref name="seed"/>'s one-resource component move onto a virtual clock.</summary>
+    private void EnterClock(SharedResource seed, List<Activity> activities)
+    {
+        double now = Simulation.Now;
+        var clock = new VirtualClock(seed, now);
+        seed.Clock = clock;
+        foreach (var activity in activities)
+        {
+            AdvanceTo(activity, now);
+            if (activity.HeapIndex >= 0)
+            {
+                HeapRemove(activity);
+            }
+            clock.Insert(activity, activity.Remaining);
+        }
+        Rebalance(clock);
+    }
+
+    /// <summary>
+    /// The activities of <paramref name="resource"/>'s clock go back to explicit work and rates
+    /// (as at this instant) and the resource to the plain pass, marked for recomputation unless
+    /// the caller recomputes it itself.
+    /// </summary>
+    private void LeaveClock(SharedResource resource, bool markDirty)
+    {
+        var clock = resource.Clock!;
+        double now = Simulation.Now;
+        clock.Advance(now);
+        if (clock.Representative is { HeapIndex: >= 0 } representative && representative.Clock == clock)
+        {
+            HeapRemove(representative);
+        }
+        _leaving.Clear();
+        clock.CopyActivities(_leaving);
+        foreach (var activity in _leaving)
+        {
+            activity.Remaining = clock.RemainingOf(activity, now);
+            activity.RateValue = clock.RateOf(activity);
+            activity.LastUpdate = now;
+            clock.Remove(activity);
+        }
+        _leaving.Clear();
+        resource.Clock = null;
+        clock.Representative = null;
+        if (markDirty)
+        {
+            MarkDirty(resource);
+        }
     }
 
     /// <summary>Recomputes every component from scratch; the incremental result must equal it.</summary>
     internal void RecomputeAll()
     {
         Flush();
+        foreach (var resource in _resources)
+        {
+            if (resource.Clock is not null)
+            {
+                LeaveClock(resource, markDirty: false);
+            }
+        }
         _visit++;
         foreach (var resource in _resources)
         {
@@ -193,6 +339,12 @@ public sealed class FairShare : Wakeable
         {
             var representative = _heap[0];
             HeapRemove(representative);
+            if (representative.Clock is { } clock)
+            {
+                clock.CollectDue(now, representative, due);
+                MarkDirty(clock);
+                continue;
+            }
             if (!representative.SharesFinishTime)
             {
                 due.Add(representative);
@@ -231,9 +383,21 @@ public sealed class FairShare : Wakeable
         {
             HeapRemove(activity);
         }
+        if (activity.Clock is { } clock)
+        {
+            clock.Advance(Simulation.Now);
+            clock.Remove(activity);
+        }
         for (int i = 0; i < activity.UsageCount; i++)
         {
             ref var usage = ref activity.Usages[i];
+            if (usage.Resource.Clock is { } resourceClock)
+            {
+                MarkDirty(resourceClock);
+                usage.Resource.RemoveUserAt(usage.Slot);
+                usage.Slot = -1;
+                continue;
+            }
             // Each resource may now head a piece of its own if the component split.
             MarkDirty(usage.Resource);
             usage.Resource.RemoveUserAt(usage.Slot);
@@ -288,6 +452,12 @@ public sealed class FairShare : Wakeable
         CollectComponent(seed);
         var resources = _componentResources;
         var activities = _componentActivities;
+        if (resources.Count == 1 && activities.Count >= ClockAbove && ClocksAllowed)
+        {
+            // One resource, its activities on nothing else, and many: a virtual clock from now on.
+            EnterClock(seed, activities);
+            return;
+        }
         double now = Simulation.Now;
         foreach (var activity in activities)
         {
@@ -465,7 +635,7 @@ public sealed class FairShare : Wakeable
 
     private void Reschedule()
     {
-        if (_dirty.Count > 0)
+        if (_dirty.Count > 0 || _clocksDirty.Count > 0)
         {
             // Pending changes are settled when this instant ends, which also schedules the next completion.
             if (!_settleRequested)

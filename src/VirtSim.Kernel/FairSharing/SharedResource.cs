@@ -14,6 +14,8 @@ public sealed class SharedResource
     internal int FillUsers;
     internal int Visit;
     internal bool Dirty;
+    // Set while the resource's activities use nothing else and are many: they share it by a virtual clock.
+    internal VirtualClock? Clock;
 
     internal SharedResource(FairShare owner, double capacity, string name)
     {

@@ -1,0 +1,148 @@
+using VirtSim.Kernel;
+using VirtSim.Kernel.FairSharing;
+
+namespace VirtSim.Tests.Kernel;
+
+/// <summary>
+/// The virtual clock (O(log n) sharing of one resource) gives the rates and completion times of
+/// plain progressive filling: the same random workloads run twice, with the clock and without,
+/// must agree to 1e-9 relative at every checkpoint.
+/// </summary>
+public class VirtualClockTests
+{
+    private sealed class World
+    {
+        public readonly Simulation Sim;
+        public readonly FairShare Engine;
+        public readonly SharedResource Resource;
+        public readonly List<Activity> Activities = [];
+        public readonly double[] Ends;
+
+        public World(int seed, bool clocks, int count, double cappedShare)
+        {
+            Sim = new Simulation((ulong)seed);
+            Engine = new FairShare(Sim) { ClocksAllowed = clocks };
+            var random = new System.Random(seed);
+            Resource = Engine.AddResource(1 + random.Next(50), "r");
+            Ends = new double[count];
+            for (int i = 0; i < count; i++)
+            {
+                var activity = Engine.CreateActivity().Uses(Resource, random.NextDouble() < 0.3 ? 1 + random.NextDouble() : 1);
+                activity.Share = random.NextDouble() < 0.3 ? 0.5 + 2 * random.NextDouble() : 1;
+                if (random.NextDouble() < cappedShare)
+                {
+                    // Caps around the fair share, so that some bind and some do not, and which ones changes.
+                    activity.RateCap = Resource.Capacity / count * (0.3 + 2 * random.NextDouble());
+                }
+                int index = i;
+                activity.Completed = _ => Ends[index] = Sim.Now;
+                Activities.Add(activity);
+                double start = random.NextDouble() < 0.5 ? 0 : random.NextDouble() * 10;
+                double work = random.NextDouble() < 0.05 ? 0 : random.NextDouble() * 5;
+                Sim.Schedule(start, () => activity.Start(work));
+            }
+            // A capacity change in the middle, and one cancellation.
+            double changeAt = random.NextDouble() * 10;
+            double newCapacity = 1 + random.Next(50);
+            Sim.Schedule(changeAt, () => Resource.SetCapacity(newCapacity));
+            var victim = Activities[random.Next(count)];
+            Sim.Schedule(random.NextDouble() * 10, victim.Cancel);
+        }
+    }
+
+    private static void Agree(int seed, int count, double cappedShare)
+    {
+        var fast = new World(seed, clocks: true, count, cappedShare);
+        var plain = new World(seed, clocks: false, count, cappedShare);
+        for (double t = 0.5; t <= 40; t += 0.5)
+        {
+            fast.Sim.Run(until: t);
+            plain.Sim.Run(until: t);
+            for (int i = 0; i < count; i++)
+            {
+                var a = fast.Activities[i];
+                var b = plain.Activities[i];
+                if (a.IsRunning != b.IsRunning)
+                {
+                    Assert.Fail($"seed {seed}, t {t}: activity {i} running {a.IsRunning} with the clock, {b.IsRunning} without");
+                }
+                if (a.IsRunning && !Close(a.Rate, b.Rate))
+                {
+                    Assert.Fail($"seed {seed}, t {t}: activity {i} rate {a.Rate:R} with the clock, {b.Rate:R} without");
+                }
+                // Work done to 1e-9 of the largest work drawn (5): an activity just started has done
+                // almost nothing, and a relative comparison of two near-zero numbers says nothing.
+                if (Math.Abs(a.WorkDone - b.WorkDone) > 1e-9 * 5)
+                {
+                    Assert.Fail($"seed {seed}, t {t}: activity {i} work done {a.WorkDone:R} with the clock, {b.WorkDone:R} without");
+                }
+            }
+        }
+        for (int i = 0; i < count; i++)
+        {
+            if (!Close(fast.Ends[i], plain.Ends[i]))
+            {
+                Assert.Fail($"seed {seed}: activity {i} ended at {fast.Ends[i]:R} with the clock, {plain.Ends[i]:R} without");
+            }
+        }
+    }
+
+    private static bool Close(double x, double y) => x == y || Math.Abs(x - y) <= 1e-9 * Math.Max(Math.Abs(x), Math.Abs(y));
+
+    [Test]
+    public void UncappedActivitiesAgreeWithProgressiveFilling()
+    {
+        for (int seed = 0; seed < 1000; seed++)
+        {
+            Agree(seed, count: 40 + seed % 60, cappedShare: 0);
+        }
+    }
+
+    [Test]
+    public void CappedActivitiesAgreeWithProgressiveFilling()
+    {
+        for (int seed = 1000; seed < 2000; seed++)
+        {
+            Agree(seed, count: 40 + seed % 60, cappedShare: seed % 2 == 0 ? 0.5 : 1);
+        }
+    }
+
+    [Test]
+    public void TheClockIsUsedForManyActivitiesAndLeftForFew()
+    {
+        // Without this the tests above could pass by never using the clock.
+        var sim = new Simulation(1);
+        var engine = new FairShare(sim);
+        var resource = engine.AddResource(10, "r");
+        var activities = Enumerable.Range(0, FairShare.ClockAbove).Select(_ => engine.CreateActivity().Uses(resource)).ToList();
+        foreach (var (activity, i) in activities.Select((a, i) => (a, i)))
+        {
+            activity.Start(1 + i);
+        }
+        Assert.That(activities[0].Rate, Is.EqualTo(10.0 / FairShare.ClockAbove).Within(1e-12));
+        Assert.That(resource.Clock, Is.Not.Null);
+        sim.Run(until: 1e6);
+        Assert.That(activities.All(a => !a.IsRunning));
+        Assert.That(resource.Clock, Is.Null, "with none left the plain pass is back");
+    }
+
+    [Test]
+    public void AnActivityOnTwoResourcesTakesTheResourceOffTheClock()
+    {
+        var sim = new Simulation(1);
+        var engine = new FairShare(sim);
+        var shared = engine.AddResource(10, "shared");
+        var other = engine.AddResource(1, "other");
+        foreach (int i in Enumerable.Range(0, 2 * FairShare.ClockAbove))
+        {
+            engine.CreateActivity().Uses(shared).Start(100);
+        }
+        Assert.That(engine.CreateActivity().Uses(shared).Rate, Is.Zero);
+        Assert.That(shared.Clock, Is.Not.Null);
+        var both = engine.CreateActivity().Uses(shared).Uses(other);
+        both.Start(100);
+        // 2·32 + 1 activities share 10: each 10/65, the two-resource one too (other has room).
+        Assert.That(both.Rate, Is.EqualTo(10.0 / 65).Within(1e-12));
+        Assert.That(shared.Clock, Is.Null);
+    }
+}
