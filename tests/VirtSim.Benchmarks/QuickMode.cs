@@ -18,12 +18,18 @@ public static class QuickMode
         {
             ("baseline-priorityqueue-1k", () => BarePriorityQueue(1_000)),
             ("baseline-priorityqueue-100k", () => BarePriorityQueue(100_000)),
+            ("baseline-priorityqueue-1m", () => BarePriorityQueue(1_000_000)),
+            ("eventlist-bare-1m", () => BareEventList(1_000_000)),
             ("hold-1k", () => Hold(1_000)),
             ("hold-10k", () => Hold(10_000)),
             ("hold-100k", () => Hold(100_000)),
             ("hold-1m", () => Hold(1_000_000)),
             ("mm4", MM4),
-            ("fairshare-1k", FairShare1k),
+            ("fairshare-1k", () => FairShareCase(Workloads.FairShare(1_000))),
+            ("fairshare-10k", () => FairShareCase(Workloads.FairShare(10_000))),
+            ("fairshare-capped-1k", () => FairShareCase(Workloads.FairShareCapped(1_000))),
+            ("network-10k-flows", () => FairShareCase(Workloads.NetworkFlows(10_000), events: 2_000)),
+            ("service-rho-0.95", ServiceNearSaturation),
             ("scale-20k-hosts", Scale20kHosts),
             ("containers-100k", Containers100k),
             ("faas-analytic", FaasAnalytic),
@@ -86,6 +92,32 @@ public static class QuickMode
         return Measure(() => Loop(HoldEvents), () => HoldEvents);
     }
 
+    /// <summary>
+    /// The kernel's own event list under the same bare hold loop as <see cref="BarePriorityQueue"/>:
+    /// what the list costs without processes to resume.
+    /// </summary>
+    private static Dictionary<string, object> BareEventList(int pending)
+    {
+        var random = new VirtSim.Kernel.Random.RandomStream(1);
+        var queue = new EventQueue();
+        var target = new object();
+        long seq = 0;
+        for (int i = 0; i < pending; i++)
+        {
+            queue.Push(-Math.Log(1 - random.NextDouble()), seq++, target);
+        }
+        void Loop(long events)
+        {
+            for (long e = 0; e < events; e++)
+            {
+                var entry = queue.Pop();
+                queue.Push(entry.Time - Math.Log(1 - random.NextDouble()), seq++, target);
+            }
+        }
+        Loop(1_000_000);
+        return Measure(() => Loop(HoldEvents), () => HoldEvents);
+    }
+
     private static Dictionary<string, object> MM4()
     {
         // Warm the JIT on a short run of the same model, then time a fresh one end to end.
@@ -107,12 +139,21 @@ public static class QuickMode
         return measured;
     }
 
-    private static Dictionary<string, object> FairShare1k()
+    private static Dictionary<string, object> FairShareCase(Simulation sim, long events = 200_000)
     {
-        var sim = Workloads.FairShare(1_000);
-        sim.Run(maxEvents: 20_000);
-        const long events = 200_000;
+        sim.Run(maxEvents: events / 10);
         return Measure(() => sim.Run(maxEvents: events), () => events);
+    }
+
+    private static Dictionary<string, object> ServiceNearSaturation()
+    {
+        var (sim, datacenter) = Workloads.ServiceNearSaturation();
+        datacenter.Start();
+        sim.Run(until: 600);   // past the VM's start and into steady state
+        const long events = 200_000;
+        var measured = Measure(() => sim.Run(maxEvents: events), () => events);
+        measured["requests_in_flight"] = datacenter.Hosts[0].Cpu.ActivityCount;
+        return measured;
     }
 
     // This machine is a shared two-core VM: single runs of the same code vary by 20%. Each case

@@ -72,6 +72,95 @@ public static class Workloads
     }
 
     /// <summary>
+    /// As <see cref="FairShare"/>, with rate caps that bind for some: capacity for half the
+    /// activities at full speed, caps drawn from 0.2 to 1.2, so the level settles near 0.7 and
+    /// the activities capped below it run at their caps while the rest share what is left.
+    /// </summary>
+    public static Simulation FairShareCapped(int concurrent)
+    {
+        var sim = new Simulation(8);
+        var fs = new FairShare(sim);
+        var cpu = fs.AddResource(concurrent / 2.0, "cpu");
+        var work = new Distribution.Exponential(1).Bind(sim.Streams["work"]);
+        var caps = sim.Streams["caps"];
+        for (int i = 0; i < concurrent; i++)
+        {
+            var job = fs.CreateActivity().Uses(cpu);
+            job.RateCap = 0.2 + caps.NextDouble();
+            job.Completed = j => j.Start(work.Sample());
+            job.Start(work.Sample());
+        }
+        return sim;
+    }
+
+    /// <summary>
+    /// <paramref name="flows"/> transfers always in progress on a leaf-spine fabric of 16 racks of
+    /// 32 hosts (10 Gb/s host links, four 40 Gb/s spine uplinks per leaf): each uses its source
+    /// host's link, a leaf-spine and a spine-leaf link (spine by flow), and the destination's link;
+    /// a finished flow is replaced by one between another random pair, 10 MB on average.
+    /// </summary>
+    public static Simulation NetworkFlows(int flows)
+    {
+        const int racks = 16, perRack = 32, spines = 4;
+        var sim = new Simulation(9);
+        var fs = new FairShare(sim);
+        var up = Enumerable.Range(0, racks * perRack).Select(h => fs.AddResource(1.25e9, $"h{h}.up")).ToArray();
+        var down = Enumerable.Range(0, racks * perRack).Select(h => fs.AddResource(1.25e9, $"h{h}.down")).ToArray();
+        var toSpine = new SharedResource[racks, spines];
+        var fromSpine = new SharedResource[racks, spines];
+        for (int r = 0; r < racks; r++)
+        {
+            for (int s = 0; s < spines; s++)
+            {
+                toSpine[r, s] = fs.AddResource(5e9, $"leaf{r}-spine{s}");
+                fromSpine[r, s] = fs.AddResource(5e9, $"spine{s}-leaf{r}");
+            }
+        }
+        var pick = sim.Streams["pairs"];
+        var size = new Distribution.Exponential(10e6).Bind(sim.Streams["sizes"]);
+        void Route(Activity flow)
+        {
+            int from = pick.Next(racks * perRack), to = pick.Next(racks * perRack - 1);
+            to += to >= from ? 1 : 0;
+            flow.ClearUses();
+            flow.Uses(up[from]).Uses(down[to]);
+            int fromRack = from / perRack, toRack = to / perRack;
+            if (fromRack != toRack)
+            {
+                int spine = pick.Next(spines);
+                flow.Uses(toSpine[fromRack, spine]).Uses(fromSpine[toRack, spine]);
+            }
+            flow.Start(size.Sample());
+        }
+        for (int i = 0; i < flows; i++)
+        {
+            var flow = fs.CreateActivity();
+            flow.Completed = Route;
+            Route(flow);
+        }
+        return sim;
+    }
+
+    /// <summary>
+    /// A service near saturation on one host: one 16-vCPU VM, requests of 50 ms of CPU
+    /// (exponential) arriving at 95% of its capacity (304 per second), hundreds in flight.
+    /// </summary>
+    public static (Simulation Sim, VirtSim.Datacenter.Datacenter Datacenter) ServiceNearSaturation()
+    {
+        var sim = new Simulation(10);
+        var host = new HostSpec("host", 16, 1.0, 128 * 1024.0 * 1024 * 1024, 1e12, 500e6, "x86_64",
+            HypervisorSpec.Default(HypervisorKind.None), PowerModel.Default, 0, ImageCacheBytes: 50e9);
+        var image = new VmImage("base", 2e9, "linux", "x86_64", BootSpec.Default);
+        var vm = new VmSpec("api", 16, 64 * 1024.0 * 1024 * 1024, 20e9, image, ProvisioningSpec.None);
+        var service = new ServiceSpec("api", new Distribution.Exponential(1 / 304.0),
+            new RequestSpec(new Distribution.Exponential(0.05), 0, 0), vm, 1, Balancing.RoundRobin, Workers: 100_000);
+        var star = new LinkSpec(10e9 / 8, 0, 1);
+        var spec = new DatacenterSpec([new HostGroupSpec(host, 1)], new TopologySpec.Star(star, star, star), PlacementRule.FirstFit,
+            AdmissionPolicy.Queue, [], [service], []);
+        return (sim, new VirtSim.Datacenter.Datacenter(sim, spec));
+    }
+
+    /// <summary>
     /// The published CloudSim Plus scale case: 20,000 hosts, 40,000 VMs and 50,000 batch tasks.
     /// Here every VM also goes through admission, image transfer (one 2 GB image, pulled once per
     /// host through a shared 10 Gb/s repository link), boot and provisioning before its tasks run;
