@@ -16,10 +16,12 @@ namespace VirtSim.Kernel.FairSharing;
 /// only the earliest of those is scheduled as an event of the simulation, and every activity of
 /// a component that finishes at that instant completes in the same batch.
 /// <para>
-/// A component of one resource whose activities use nothing else is shared by a
-/// <see cref="VirtualClock"/> once it holds <see cref="ClockAbove"/> activities or more: a start or
-/// an end then costs O(log n) instead of a pass over the component. It leaves clock mode when an
-/// activity that also uses another resource joins, or when it falls below <see cref="ClockBelow"/>.
+/// A component whose activities all use all of its resources, each with one weight on all of them
+/// (one resource and its activities; a VM's requests on the host's CPU and the VM's vCPUs), is
+/// shared by a <see cref="VirtualClock"/> once it holds <see cref="ClockAbove"/> activities or
+/// more: a start or an end then costs O(log n) instead of a pass over the component. It leaves
+/// clock mode when an activity that uses its resources otherwise joins, or when it falls below
+/// <see cref="ClockBelow"/>.
 /// Both give the max-min rates; a randomized test holds them equal.
 /// </para>
 /// </remarks>
@@ -89,11 +91,14 @@ public sealed class FairShare : Wakeable
     {
         double now = Simulation.Now;
         activity.LastUpdate = now;
-        if (activity.UsageCount == 1 && activity.Usages[0].Resource.Clock is { } clock)
+        if (activity.UsageCount > 0 && activity.Usages[0].Resource.Clock is { } clock && clock.Admits(activity))
         {
-            // One more on a clock's resource: O(log n).
-            ref var only = ref activity.Usages[0];
-            only.Slot = only.Resource.AddUser(activity);
+            // One more on a clock's resources: O(log n).
+            for (int i = 0; i < activity.UsageCount; i++)
+            {
+                ref var usage = ref activity.Usages[i];
+                usage.Slot = usage.Resource.AddUser(activity);
+            }
             clock.Advance(now);
             clock.Insert(activity, activity.Remaining);
             MarkDirty(clock);
@@ -104,7 +109,7 @@ public sealed class FairShare : Wakeable
         {
             if (activity.Usages[i].Resource.Clock is not null)
             {
-                // It also uses another resource: the component is no longer one resource.
+                // It uses the clock's resources otherwise than its activities do: progressive filling again.
                 LeaveClock(activity.Usages[i].Resource, markDirty: true);
             }
         }
@@ -172,15 +177,16 @@ public sealed class FairShare : Wakeable
         {
             var clock = _clocksDirty[i];
             clock.Dirty = false;
-            if (clock.Resource.Clock != clock)
+            var first = clock.Resources[0];
+            if (first.Clock != clock)
             {
                 continue;
             }
             if (clock.Count < ClockBelow)
             {
                 // Few left: the plain pass again (its recomputation runs in this same flush).
-                LeaveClock(clock.Resource, markDirty: false);
-                RecomputeComponent(clock.Resource);
+                LeaveClock(first, markDirty: false);
+                RecomputeComponent(first);
                 continue;
             }
             Rebalance(clock);
@@ -214,12 +220,15 @@ public sealed class FairShare : Wakeable
         }
     }
 
-    /// <summary>The activities of <paramref name="seed"/>'s one-resource component move onto a virtual clock.</summary>
-    private void EnterClock(SharedResource seed, List<Activity> activities)
+    /// <summary>The activities of a component that all use its <paramref name="resources"/> alike move onto a virtual clock.</summary>
+    private void EnterClock(List<SharedResource> resources, List<Activity> activities)
     {
         double now = Simulation.Now;
-        var clock = new VirtualClock(seed, now);
-        seed.Clock = clock;
+        var clock = new VirtualClock(resources, now);
+        foreach (var resource in resources)
+        {
+            resource.Clock = clock;
+        }
         foreach (var activity in activities)
         {
             AdvanceTo(activity, now);
@@ -256,7 +265,10 @@ public sealed class FairShare : Wakeable
             clock.Remove(activity);
         }
         _leaving.Clear();
-        resource.Clock = null;
+        foreach (var member in clock.Resources)
+        {
+            member.Clock = null;
+        }
         clock.Representative = null;
         if (markDirty)
         {
@@ -452,10 +464,10 @@ public sealed class FairShare : Wakeable
         CollectComponent(seed);
         var resources = _componentResources;
         var activities = _componentActivities;
-        if (resources.Count == 1 && activities.Count >= ClockAbove && ClocksAllowed)
+        if (activities.Count >= ClockAbove && ClocksAllowed && AllAlike(resources.Count, activities))
         {
-            // One resource, its activities on nothing else, and many: a virtual clock from now on.
-            EnterClock(seed, activities);
+            // Many activities, each using every resource of the component with one weight on all: a virtual clock from now on.
+            EnterClock(resources, activities);
             return;
         }
         double now = Simulation.Now;
@@ -494,6 +506,18 @@ public sealed class FairShare : Wakeable
             first.SharesFinishTime = tied > 1;
             HeapPush(first);
         }
+    }
+
+    private static bool AllAlike(int resources, List<Activity> activities)
+    {
+        foreach (var activity in activities)
+        {
+            if (!VirtualClock.Admits(activity, resources, clock: null))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void AdvanceTo(Activity activity, double now)

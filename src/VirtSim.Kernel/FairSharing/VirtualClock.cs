@@ -2,7 +2,10 @@ namespace VirtSim.Kernel.FairSharing;
 
 /// <summary>
 /// Max-min fair sharing of one resource among activities that use nothing else, at O(log n) per
-/// start and end instead of O(n): generalized processor sharing with a virtual clock.
+/// start and end instead of O(n): generalized processor sharing with a virtual clock. Also of
+/// several resources that every activity uses alike (each with one weight on all of them, as a
+/// VM's requests use the host's CPU and the VM's vCPUs): they then load every resource equally,
+/// and the smallest capacity is the one that binds.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -39,13 +42,38 @@ internal sealed class VirtualClock
     private double _cappedLoad;
     private int _changesSinceSum;
 
-    public VirtualClock(SharedResource resource, double now)
+    public VirtualClock(IReadOnlyList<SharedResource> resources, double now)
     {
-        Resource = resource;
+        Resources = [.. resources];
         _since = now;
     }
 
-    public SharedResource Resource { get; }
+    /// <summary>The resources every activity of the clock uses, each with one weight on all.</summary>
+    public SharedResource[] Resources { get; }
+
+    /// <summary>Whether <paramref name="activity"/> uses exactly the clock's resources, with one weight on all.</summary>
+    public bool Admits(Activity activity) => Admits(activity, Resources.Length, this);
+
+    /// <summary>
+    /// Whether <paramref name="activity"/> uses <paramref name="resources"/> resources, all of
+    /// <paramref name="clock"/> (null: any), with one weight on all.
+    /// </summary>
+    public static bool Admits(Activity activity, int resources, VirtualClock? clock)
+    {
+        if (activity.UsageCount != resources)
+        {
+            return false;
+        }
+        double weight = activity.Usages[0].Weight;
+        for (int i = 0; i < activity.UsageCount; i++)
+        {
+            if ((clock is not null && activity.Usages[i].Resource.Clock != clock) || activity.Usages[i].Weight != weight)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /// <summary>Waiting to be rebalanced at the end of the instant.</summary>
     public bool Dirty;
@@ -129,7 +157,11 @@ internal sealed class VirtualClock
             Resum();
             Rebase();
         }
-        double capacity = Resource.Capacity;
+        double capacity = Resources[0].Capacity;
+        for (int i = 1; i < Resources.Length; i++)
+        {
+            capacity = Math.Min(capacity, Resources[i].Capacity);
+        }
         int guard = 4 * Count + 8;
         while (guard-- > 0)
         {

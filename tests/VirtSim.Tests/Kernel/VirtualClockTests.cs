@@ -6,7 +6,8 @@ namespace VirtSim.Tests.Kernel;
 /// <summary>
 /// The virtual clock (O(log n) sharing of one resource) gives the rates and completion times of
 /// plain progressive filling: the same random workloads run twice, with the clock and without,
-/// must agree to 1e-9 relative at every checkpoint.
+/// must agree to 1e-9 relative at every checkpoint (on one resource, and on two that every
+/// activity uses with one weight, as a VM's requests use the host's CPU and the VM's vCPUs).
 /// </summary>
 public class VirtualClockTests
 {
@@ -18,16 +19,23 @@ public class VirtualClockTests
         public readonly List<Activity> Activities = [];
         public readonly double[] Ends;
 
-        public World(int seed, bool clocks, int count, double cappedShare)
+        public World(int seed, bool clocks, int count, double cappedShare, bool twoResources = false)
         {
             Sim = new Simulation((ulong)seed);
             Engine = new FairShare(Sim) { ClocksAllowed = clocks };
             var random = new System.Random(seed);
             Resource = Engine.AddResource(1 + random.Next(50), "r");
+            // A second resource every activity also uses, with its weight on the first: a VM's vCPUs.
+            var second = twoResources ? Engine.AddResource(1 + random.Next(50), "r2") : null;
             Ends = new double[count];
             for (int i = 0; i < count; i++)
             {
-                var activity = Engine.CreateActivity().Uses(Resource, random.NextDouble() < 0.3 ? 1 + random.NextDouble() : 1);
+                double weight = random.NextDouble() < 0.3 ? 1 + random.NextDouble() : 1;
+                var activity = Engine.CreateActivity().Uses(Resource, weight);
+                if (second is not null)
+                {
+                    activity.Uses(second, weight);
+                }
                 activity.Share = random.NextDouble() < 0.3 ? 0.5 + 2 * random.NextDouble() : 1;
                 if (random.NextDouble() < cappedShare)
                 {
@@ -50,10 +58,10 @@ public class VirtualClockTests
         }
     }
 
-    private static void Agree(int seed, int count, double cappedShare)
+    private static void Agree(int seed, int count, double cappedShare, bool twoResources = false)
     {
-        var fast = new World(seed, clocks: true, count, cappedShare);
-        var plain = new World(seed, clocks: false, count, cappedShare);
+        var fast = new World(seed, clocks: true, count, cappedShare, twoResources);
+        var plain = new World(seed, clocks: false, count, cappedShare, twoResources);
         for (double t = 0.5; t <= 40; t += 0.5)
         {
             fast.Sim.Run(until: t);
@@ -108,6 +116,15 @@ public class VirtualClockTests
     }
 
     [Test]
+    public void ActivitiesUsingTwoResourcesAlikeAgreeWithProgressiveFilling()
+    {
+        for (int seed = 2000; seed < 2500; seed++)
+        {
+            Agree(seed, count: 40 + seed % 60, cappedShare: seed % 2 == 0 ? 0 : 0.5, twoResources: true);
+        }
+    }
+
+    [Test]
     public void TheClockIsUsedForManyActivitiesAndLeftForFew()
     {
         // Without this the tests above could pass by never using the clock.
@@ -124,6 +141,26 @@ public class VirtualClockTests
         sim.Run(until: 1e6);
         Assert.That(activities.All(a => !a.IsRunning));
         Assert.That(resource.Clock, Is.Null, "with none left the plain pass is back");
+    }
+
+    [Test]
+    public void ManyActivitiesOnAHostsCpuAndOneVmsVcpusShareOneClock()
+    {
+        // 16 cores and an 8-vCPU VM, requests weighted 1.05 (the hypervisor's cost) on both,
+        // each at most one core: 40 in flight get 8 / 1.05 / 40 each, the VM's vCPUs binding.
+        var sim = new Simulation(1);
+        var engine = new FairShare(sim);
+        var host = engine.AddResource(16, "host.cpu");
+        var vcpus = engine.AddResource(8, "vm.vcpus");
+        var requests = Enumerable.Range(0, 40).Select(_ => engine.CreateActivity().Uses(host, 1.05).Uses(vcpus, 1.05)).ToList();
+        foreach (var request in requests)
+        {
+            request.RateCap = 1 / 1.05;
+            request.Start(1);
+        }
+        Assert.That(requests[0].Rate, Is.EqualTo(8 / 1.05 / 40).Within(1e-12));
+        Assert.That(host.Clock, Is.Not.Null.And.SameAs(vcpus.Clock));
+        Assert.That(host.Load, Is.EqualTo(8).Within(1e-9));
     }
 
     [Test]
