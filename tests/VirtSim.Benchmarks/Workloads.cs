@@ -142,17 +142,20 @@ public static class Workloads
     }
 
     /// <summary>
-    /// A service near saturation on one host: one 16-vCPU VM, requests of 50 ms of CPU
-    /// (exponential) arriving at 95% of its capacity (304 per second), hundreds in flight.
+    /// A service near saturation on one host: one 16-vCPU VM under a type-1 hypervisor, requests
+    /// of 50 ms of CPU (exponential, each on at most one core) arriving at 95% of what the VM can
+    /// serve once the hypervisor's cost is paid; dozens in flight, sometimes hundreds.
     /// </summary>
     public static (Simulation Sim, VirtSim.Datacenter.Datacenter Datacenter) ServiceNearSaturation()
     {
         var sim = new Simulation(10);
+        var hypervisor = HypervisorSpec.Default(HypervisorKind.Type1);
         var host = new HostSpec("host", 16, 1.0, 128 * 1024.0 * 1024 * 1024, 1e12, 500e6, "x86_64",
-            HypervisorSpec.Default(HypervisorKind.None), PowerModel.Default, 0, ImageCacheBytes: 50e9);
+            hypervisor, PowerModel.Default, 0, ImageCacheBytes: 50e9);
         var image = new VmImage("base", 2e9, "linux", "x86_64", BootSpec.Default);
         var vm = new VmSpec("api", 16, 64 * 1024.0 * 1024 * 1024, 20e9, image, ProvisioningSpec.None);
-        var service = new ServiceSpec("api", new Distribution.Exponential(1 / 304.0),
+        double rate = 0.95 * 16 / (0.05 * hypervisor.Slowdown);
+        var service = new ServiceSpec("api", new Distribution.Exponential(1 / rate),
             new RequestSpec(new Distribution.Exponential(0.05), 0, 0), vm, 1, Balancing.RoundRobin, Workers: 100_000);
         var star = new LinkSpec(10e9 / 8, 0, 1);
         var spec = new DatacenterSpec([new HostGroupSpec(host, 1)], new TopologySpec.Star(star, star, star), PlacementRule.FirstFit,
