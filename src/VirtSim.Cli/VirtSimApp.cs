@@ -37,6 +37,7 @@ public static class VirtSimApp
         app.Configure(config =>
         {
             config.SetApplicationName("virtsim");
+            config.SetApplicationVersion(VirtSimVersion.Informational);
             config.UseStrictParsing();
             if (console is not null)
             {

@@ -149,6 +149,7 @@ public static class ComparisonReport
         Table(page, "sources", ["Parameter", "Default", "Source"], DefaultSources.Select(s => (IEnumerable<string>)[s.Parameter, s.Value, s.Source]));
         page.AppendLine("<h2>Scenario</h2>");
         page.AppendLine(CultureInfo.InvariantCulture, $"<pre>{Encode(scenarioText)}</pre>");
+        page.AppendLine(CultureInfo.InvariantCulture, $"<footer><p>Written by {Encode(VirtSimVersion.Line)}.</p></footer>");
         page.AppendLine("</body></html>");
         return page.ToString();
     }

@@ -104,6 +104,11 @@ public static class ResultWriter
         json.WriteNumber("warmup_s", scenario.Warmup);
         json.WriteNumber("duration_s", scenario.Duration);
         json.WriteNumber("confidence_level", 0.95);
+        json.WriteString("virtsim_version", VirtSimVersion.Version);
+        if (VirtSimVersion.Commit is { } commit)
+        {
+            json.WriteString("virtsim_commit", commit);
+        }
         json.WriteStartObject("metrics");
         foreach (var metric in result.Summary)
         {
