@@ -5,7 +5,7 @@ namespace VirtSim.Kernel;
 /// Large-Scale Discrete Event Simulation", ACM TOMACS 15(3), 2005): far-future events wait
 /// unsorted in a top list; nearer ones in the buckets of a few rungs, each rung a finer split of
 /// one bucket of the rung above; only the events of the earliest bucket are sorted, into a short
-/// bottom list that dequeues from its end. Enqueue and dequeue cost O(1) amortized whatever the
+/// bottom list. Enqueue and dequeue cost O(1) amortized whatever the
 /// number pending, where a heap pays O(log n) and, at a million events, a cache miss a level.
 /// </summary>
 /// <remarks>
@@ -37,9 +37,12 @@ internal sealed class LadderQueue
     private readonly Rung[] _rungs = new Rung[MaxRungs];
     private int _rungCount;
 
-    // Bottom: the earliest events, sorted latest first, so the earliest is at the end.
+    // Bottom: the earliest events, sorted, taken from _bottomHead on; _bottomEnd is one past the
+    // last. An event later than all of them (the common case: one scheduled for now, after those
+    // already due now) is appended at the end in O(1).
     private EventQueue.Entry[] _bottom = new EventQueue.Entry[2 * Threshold];
-    private int _bottomCount;
+    private int _bottomHead;
+    private int _bottomEnd;
 
     public LadderQueue()
     {
@@ -81,23 +84,27 @@ internal sealed class LadderQueue
     /// <summary>The earliest event; the queue must not be empty.</summary>
     public ref readonly EventQueue.Entry Peek()
     {
-        if (_bottomCount == 0)
+        if (_bottomHead == _bottomEnd)
         {
             Refill();
         }
-        return ref _bottom[_bottomCount - 1];
+        return ref _bottom[_bottomHead];
     }
 
     /// <summary>Removes and returns the earliest event; the queue must not be empty.</summary>
     public EventQueue.Entry Pop()
     {
-        if (_bottomCount == 0)
+        if (_bottomHead == _bottomEnd)
         {
             Refill();
         }
         Count--;
-        var entry = _bottom[--_bottomCount];
-        _bottom[_bottomCount] = default;
+        var entry = _bottom[_bottomHead];
+        _bottom[_bottomHead++] = default;
+        if (_bottomHead == _bottomEnd)
+        {
+            _bottomHead = _bottomEnd = 0;
+        }
         return entry;
     }
 
@@ -111,7 +118,7 @@ internal sealed class LadderQueue
 
     private void Refill()
     {
-        while (_bottomCount == 0)
+        while (_bottomHead == _bottomEnd)
         {
             if (_rungCount == 0)
             {
@@ -216,24 +223,36 @@ internal sealed class LadderQueue
             node = next;
         }
         Sort(_bottom, n);
-        _bottomCount = n;
+        _bottomHead = 0;
+        _bottomEnd = n;
     }
 
     private void InsertIntoBottom(in EventQueue.Entry entry)
     {
-        if (_bottomCount == _bottom.Length)
+        if (_bottomEnd == _bottom.Length)
         {
-            Array.Resize(ref _bottom, 2 * _bottom.Length);
+            if (_bottomHead > 0)
+            {
+                // Room freed at the front: move the entries back to it.
+                Array.Copy(_bottom, _bottomHead, _bottom, 0, _bottomEnd - _bottomHead);
+                Array.Clear(_bottom, _bottomEnd - _bottomHead, _bottomHead);
+                _bottomEnd -= _bottomHead;
+                _bottomHead = 0;
+            }
+            else
+            {
+                Array.Resize(ref _bottom, 2 * _bottom.Length);
+            }
         }
-        // Latest first: move every entry that comes before this one up by one.
-        int i = _bottomCount;
-        while (i > 0 && EventQueue.Before(_bottom[i - 1], entry))
+        // Move every entry that comes after this one back by one (none, for one due after all).
+        int i = _bottomEnd;
+        while (i > _bottomHead && EventQueue.Before(entry, _bottom[i - 1]))
         {
             _bottom[i] = _bottom[i - 1];
             i--;
         }
         _bottom[i] = entry;
-        _bottomCount++;
+        _bottomEnd++;
     }
 
     private int Allocate(in EventQueue.Entry entry)
@@ -344,7 +363,7 @@ internal sealed class LadderQueue
     }
 
     /// <summary>
-    /// Sorts the first <paramref name="n"/> entries latest first: insertion sort for the short
+    /// Sorts the first <paramref name="n"/> entries, earliest first: insertion sort for the short
     /// runs a bucket usually holds, heapsort beyond (no allocation, unlike a sort through an
     /// IComparer, which makes a delegate per call).
     /// </summary>
@@ -356,7 +375,7 @@ internal sealed class LadderQueue
             {
                 var item = items[i];
                 int j = i;
-                while (j > 0 && EventQueue.Before(items[j - 1], item))
+                while (j > 0 && EventQueue.Before(item, items[j - 1]))
                 {
                     items[j] = items[j - 1];
                     j--;
@@ -365,7 +384,7 @@ internal sealed class LadderQueue
             }
             return;
         }
-        // Heapsort with a min-heap: the earliest goes to the end, which is latest first.
+        // Heapsort with a max-heap: the latest goes to the end, which leaves the earliest first.
         for (int i = n / 2 - 1; i >= 0; i--)
         {
             SiftDown(items, i, n);
@@ -387,11 +406,11 @@ internal sealed class LadderQueue
             {
                 break;
             }
-            if (child + 1 < n && EventQueue.Before(items[child + 1], items[child]))
+            if (child + 1 < n && EventQueue.Before(items[child], items[child + 1]))
             {
                 child++;
             }
-            if (!EventQueue.Before(items[child], item))
+            if (!EventQueue.Before(item, items[child]))
             {
                 break;
             }

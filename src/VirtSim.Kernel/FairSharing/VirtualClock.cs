@@ -162,6 +162,9 @@ internal sealed class VirtualClock
         {
             capacity = Math.Min(capacity, Resources[i].Capacity);
         }
+        // Each pass moves one activity across its threshold towards the fixed point; rounding at a
+        // threshold equal to the level could move one back and forth, so the passes are bounded
+        // and the level is then taken as it stands.
         int guard = 4 * Count + 8;
         while (guard-- > 0)
         {
@@ -176,6 +179,7 @@ internal sealed class VirtualClock
                 break;
             }
             double level = (capacity - _cappedLoad) / _uncappedWeight;
+            _level = Math.Max(0, level);
             if (_uncappedByThreshold.Peek().Threshold <= level)
             {
                 MakeCapped(_uncappedByThreshold.Peek(), now);
@@ -186,7 +190,6 @@ internal sealed class VirtualClock
                 Uncap(_cappedByThreshold.Peek(), now);
                 continue;
             }
-            _level = Math.Max(0, level);
             break;
         }
 
