@@ -45,6 +45,7 @@ internal sealed class EventQueue
         return ref _heap[0];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Push(double time, long seq, object target)
     {
         if (_onLadder || _count == LadderAbove)
@@ -59,6 +60,7 @@ internal sealed class EventQueue
         SiftUp(_count++, new Entry { Time = time, Seq = seq, Target = target });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Entry Pop()
     {
         if (_onLadder)
