@@ -1,8 +1,8 @@
-using VirtSim.Datacenter.Validation;
 using VirtSim.Datacenter.Containers;
 using VirtSim.Datacenter.Hosting;
 using VirtSim.Datacenter.Network;
 using VirtSim.Datacenter.Placement;
+using VirtSim.Datacenter.Validation;
 using VirtSim.Datacenter.Virtualization;
 using VirtSim.Datacenter.Workload;
 using VirtSim.Kernel;

@@ -1,5 +1,4 @@
 using VirtSim.Datacenter.Containers;
-using VirtSim.Datacenter.Hosting;
 using VirtSim.Datacenter.Validation;
 using VirtSim.Datacenter.Virtualization;
 

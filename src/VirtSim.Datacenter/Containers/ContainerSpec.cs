@@ -1,5 +1,5 @@
-using VirtSim.Datacenter.Validation;
 using VirtSim.Datacenter.Hosting;
+using VirtSim.Datacenter.Validation;
 using VirtSim.Datacenter.Virtualization;
 using VirtSim.Kernel.Random;
 

@@ -1,6 +1,6 @@
-using VirtSim.Datacenter.Validation;
 using VirtSim.Datacenter.Containers;
 using VirtSim.Datacenter.Metrics;
+using VirtSim.Datacenter.Validation;
 using VirtSim.Kernel;
 
 namespace VirtSim.Datacenter.Serverless;
@@ -15,7 +15,7 @@ namespace VirtSim.Datacenter.Serverless;
 /// <remarks>
 /// This file is the coordinator (account concurrency, the queue, measuring). Each concern has a
 /// file of its own: <c>FunctionPlatform.Function.cs</c> (one function: arrivals, running an
-/// invocation, its execution and calls, its end), composed of <c>.WarmPool.cs</c> (idle instances
+/// invocation, its calls, its end; <c>.Execution.cs</c> its execution on engines), composed of <c>.WarmPool.cs</c> (idle instances
 /// and the keep-alive policy), <c>.ColdStarts.cs</c> (how a new instance starts, on the provider
 /// or in a container on engines) and <c>.Routing.cs</c> (joining a running instance, hand-over to
 /// the first ready); <c>.Instance.cs</c>, <c>.Completion.cs</c> (one invocation's end, its

@@ -1,5 +1,5 @@
-using VirtSim.Datacenter.Validation;
 using VirtSim.Datacenter.Metrics;
+using VirtSim.Datacenter.Validation;
 using VirtSim.Kernel;
 using VirtSim.Kernel.FairSharing;
 using VirtSim.Kernel.Processes;
