@@ -24,6 +24,18 @@ public static class VirtSimApp
     /// <summary>Where messages and progress lines go in the current call of <see cref="Run"/>.</summary>
     internal static TextWriter Errors => CurrentErrors.Value ?? Console.Error;
 
+    /// <summary>Columns when output goes to a pipe or a file and <c>COLUMNS</c> does not say: wide enough that a table's rows stay one line each.</summary>
+    internal const int RedirectedWidth = 240;
+
+    /// <summary>
+    /// The width to lay text out in: <c>COLUMNS</c> when it is set (as shells export it), a wide
+    /// <see cref="RedirectedWidth"/> when output is not a terminal, else null (the terminal's own).
+    /// </summary>
+    internal static int? OutputWidth(string? columns, bool redirected) =>
+        int.TryParse(columns, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n is > 0 and <= 10_000 ? n
+        : redirected ? RedirectedWidth
+        : null;
+
     /// <summary>
     /// Runs the command line; output goes to <paramref name="console"/>, errors to
     /// <paramref name="errors"/>; cancelling <paramref name="cancellation"/> (Ctrl-C, see
@@ -33,6 +45,11 @@ public static class VirtSimApp
     {
         errors ??= Console.Error;
         CurrentErrors.Value = errors;
+        if (console is null && OutputWidth(Environment.GetEnvironmentVariable("COLUMNS"), Console.IsOutputRedirected) is { } width)
+        {
+            console = AnsiConsole.Console;
+            console.Profile.Width = width;
+        }
         var app = new CommandApp();
         app.Configure(config =>
         {

@@ -1,0 +1,32 @@
+using VirtSim.Cli;
+
+namespace VirtSim.Tests.Cli;
+
+/// <summary>Text is laid out for where it goes: a terminal's width, COLUMNS when set, and wide when piped, so lines are not cut at 80 columns.</summary>
+public class OutputWidthTests
+{
+    [TestCase("120", true, 120)]
+    [TestCase("120", false, 120)]
+    [TestCase(null, true, VirtSimApp.RedirectedWidth)]
+    [TestCase("wide", true, VirtSimApp.RedirectedWidth)]
+    [TestCase("0", true, VirtSimApp.RedirectedWidth)]
+    public void TheWidthComesFromColumnsThenFromWhereOutputGoes(string? columns, bool redirected, int expected) =>
+        Assert.That(VirtSimApp.OutputWidth(columns, redirected), Is.EqualTo(expected));
+
+    [Test]
+    public void ATerminalWithoutColumnsKeepsItsOwnWidth() => Assert.That(VirtSimApp.OutputWidth(null, redirected: false), Is.Null);
+
+    [Test]
+    public void PipedOutputIsNotWrappedAtEightyColumns()
+    {
+        // The built tool as a user pipes it (into a file, grep or less): the 85-character line stays one line.
+        string cli = Path.Combine(Path.GetDirectoryName(typeof(VirtSimApp).Assembly.Location)!, "virtsim.dll");
+        string scenario = Path.Combine(Repository.Examples, "mm1.yaml");
+        var (code, output, errors) = ExternalProcess.Run("dotnet", [cli, "validate", scenario], TimeSpan.FromMinutes(1), Repository.Root,
+            new Dictionary<string, string> { ["COLUMNS"] = "" });
+        Assert.That(code, Is.Zero, errors);
+        Assert.That(output.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(output, Does.Contain("10 replications, seed 1"));
+        Assert.That($"ok {scenario}: scenario 'mm1', 10 replications, seed 1".Length, Is.GreaterThan(80), "the line would have wrapped before");
+    }
+}
