@@ -3,7 +3,6 @@ using VirtSim.Datacenter.Containers;
 using VirtSim.Datacenter.Hosting;
 using VirtSim.Datacenter.Network;
 using VirtSim.Datacenter.Placement;
-using VirtSim.Datacenter.Serverless;
 using VirtSim.Datacenter.Virtualization;
 using VirtSim.Datacenter.Workload;
 using VirtSim.Kernel.Random;
