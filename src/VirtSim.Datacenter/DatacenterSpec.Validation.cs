@@ -137,7 +137,7 @@ public sealed partial record DatacenterSpec
                 {
                     if (!engineNames.TryGetValue(engineGroup, out var group))
                     {
-                        yield return new("platform.engines", $"no engine group named '{engineGroup}' (declared: {string.Join(", ", engineNames.Keys)})");
+                        yield return SpecError.UnknownName("platform.engines", "engine group", engineGroup, engineNames.Keys);
                         yield break;
                     }
                     var pod = function.InstancePod();
@@ -178,7 +178,7 @@ public sealed partial record DatacenterSpec
         }
         if (engineGroup is null || !engines.TryGetValue(engineGroup, out var group))
         {
-            yield return new(SpecPath.Join(podKey, "engines"), $"no engine group named '{engineGroup}' (declared: {string.Join(", ", engines.Keys)})");
+            yield return SpecError.UnknownName(SpecPath.Join(podKey, "engines"), "engine group", engineGroup, engines.Keys);
             yield break;
         }
         if (valid)

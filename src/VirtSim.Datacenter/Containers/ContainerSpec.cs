@@ -149,7 +149,7 @@ public sealed record EngineGroupSpec(
             var members = hosts.Where(h => h.Host.Group == group).ToList();
             if (members.Count == 0)
             {
-                yield return new("host_group", $"no host group named '{group}' (declared: {string.Join(", ", hosts.Select(h => h.Host.Group))})");
+                yield return SpecError.UnknownName("host_group", "host group", group, hosts.Select(h => h.Host.Group));
             }
             else if (members.Any(h => h.Host.Hypervisor.Kind != HypervisorKind.None))
             {

@@ -322,8 +322,7 @@ public sealed record FunctionPlatformSpec(
             {
                 if (!index.ContainsKey(calls[j].Function))
                 {
-                    yield return new($"{SpecPath.Item("functions", i)}.{SpecPath.Item("calls", j)}.function",
-                        $"no function named '{calls[j].Function}' (declared: {string.Join(", ", Functions.Select(f => f.Name))})");
+                    yield return SpecError.UnknownName($"{SpecPath.Item("functions", i)}.{SpecPath.Item("calls", j)}.function", "function", calls[j].Function, Functions.Select(f => f.Name));
                 }
             }
         }

@@ -13,6 +13,10 @@ public readonly record struct SpecError(string Path, string Message)
     /// <summary>The same error seen from a spec that holds the reporting one at <paramref name="prefix"/>.</summary>
     public SpecError Under(string prefix) => new(SpecPath.Join(prefix, Path), Message);
 
+    /// <summary>A reference at <paramref name="path"/> to a <paramref name="what"/> named <paramref name="name"/> that is not among <paramref name="declared"/>.</summary>
+    public static SpecError UnknownName(string path, string what, string? name, IEnumerable<string> declared) =>
+        new(path, $"no {what} named '{name}' (declared: {string.Join(", ", declared)})");
+
     /// <inheritdoc />
     public override string ToString() => Path.Length == 0 ? Message : $"{Path}: {Message}";
 }

@@ -100,7 +100,7 @@ public sealed record VmSpec(
         ArgumentNullException.ThrowIfNull(hosts);
         if (HostGroup is { } group && hosts.All(h => h.Host.Group != group))
         {
-            yield return new("host_group", $"no host group named '{group}' (declared: {string.Join(", ", hosts.Select(h => h.Host.Group))})");
+            yield return SpecError.UnknownName("host_group", "host group", group, hosts.Select(h => h.Host.Group));
             yield break;
         }
         var candidates = hosts.Where(h => HostGroup is null || h.Host.Group == HostGroup).Select(h => h.Host).ToList();
