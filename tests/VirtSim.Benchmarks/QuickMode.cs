@@ -28,7 +28,7 @@ public static class QuickMode
             ("fairshare-1k", () => FairShareCase(Workloads.FairShare(1_000))),
             ("fairshare-10k", () => FairShareCase(Workloads.FairShare(10_000))),
             ("fairshare-capped-1k", () => FairShareCase(Workloads.FairShareCapped(1_000))),
-            ("network-10k-flows", () => FairShareCase(Workloads.NetworkFlows(10_000), events: 400)),
+            ("network-10k-flows", () => FairShareCase(Workloads.NetworkFlows(10_000), events: 2_000)),
             ("service-rho-0.95", ServiceNearSaturation),
             ("scale-20k-hosts", Scale20kHosts),
             ("containers-100k", Containers100k),

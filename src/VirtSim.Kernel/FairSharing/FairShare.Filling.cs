@@ -57,7 +57,14 @@ public sealed partial class FairShare
             }
         }
 
-        Fill(resources, activities);
+        if (LevelFillAllowed && (resources.Count >= LevelFillResources || activities.Count >= LevelFillActivities))
+        {
+            FillByLevels(resources, activities);
+        }
+        else
+        {
+            Fill(resources, activities);
+        }
 
         Activity? first = null;
         int tied = 0;

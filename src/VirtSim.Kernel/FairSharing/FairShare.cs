@@ -24,6 +24,11 @@ namespace VirtSim.Kernel.FairSharing;
 /// <see cref="ClockBelow"/>.
 /// Both give the max-min rates; a randomized test holds them equal.
 /// </para>
+/// <para>
+/// Other components (a network: flows over several links) are recomputed by progressive filling;
+/// a large one is filled by levels (<see cref="FillByLevels"/>: a heap of the levels at which
+/// resources run out), O((A·k + R) log R) instead of a pass over all of it per bottleneck.
+/// </para>
 /// </remarks>
 public sealed partial class FairShare : Wakeable
 {
@@ -45,6 +50,9 @@ public sealed partial class FairShare : Wakeable
 
     /// <summary>Whether single-resource components may use a virtual clock (tests turn it off to compare).</summary>
     internal bool ClocksAllowed { get; set; } = true;
+
+    /// <summary>Whether large components may be filled by levels (tests turn it off to compare with the plain pass).</summary>
+    internal bool LevelFillAllowed { get; set; } = true;
     private readonly List<Activity> _due = [];
     private Activity[] _heap = new Activity[16];
     private int _heapCount;

@@ -12,6 +12,11 @@ public sealed class SharedResource
     internal double FillRemaining;
     internal double FillWeight;
     internal int FillUsers;
+    // For the filling by levels: the level at which FillRemaining holds, the level at which the
+    // resource runs out, and its place in the heap of resources ordered by that level.
+    internal double FillLevel;
+    internal double FillKey;
+    internal int FillHeapIndex = -1;
     internal int Visit;
     internal bool Dirty;
     // Set while the resource's activities use nothing else and are many: they share it by a virtual clock.

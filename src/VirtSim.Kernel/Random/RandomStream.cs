@@ -54,6 +54,18 @@ public sealed class RandomStream : RandomSource
         }
     }
 
+    /// <summary>
+    /// The top <paramref name="bitCount"/> of 32 random bits, as MathNet computes them (the low four
+    /// bytes of <see cref="NextUInt64"/>, little-endian), without its four-byte buffer per draw: a
+    /// bounded integer (a random host, a spine) allocated 32 bytes each time.
+    /// </summary>
+    protected override int DoSampleInt32WithNBits(int bitCount) =>
+        bitCount == 0 ? 0 : (int)((uint)NextUInt64() >> (32 - bitCount));
+
+    /// <summary>The top <paramref name="bitCount"/> of 64 random bits, as MathNet computes them, without its buffer.</summary>
+    protected override long DoSampleInt64WithNBits(int bitCount) =>
+        bitCount == 0 ? 0 : (long)(NextUInt64() >> (64 - bitCount));
+
     /// <summary>Fills <paramref name="buffer"/> with random bytes.</summary>
     protected override void DoSampleBytes(byte[] buffer)
     {
