@@ -90,13 +90,25 @@ public sealed partial class Datacenter : IVmProvider
     /// <summary>Every VM asked for so far, in order.</summary>
     public IReadOnlyList<VirtualMachine> Vms => _vms;
 
-    /// <summary>Lets <paramref name="observer"/> hear every VM and pod phase change, cold start and sample.</summary>
+    /// <summary>Lets <paramref name="observer"/> hear every VM and pod phase change, layer pull, cold start and sample.</summary>
     public void AddObserver(IDatacenterObserver observer)
     {
         _observers.Add(observer);
         if (Functions is not null)
         {
             Functions.ColdStarted ??= ColdStarted;
+        }
+        if (Containers is not null)
+        {
+            Containers.LayerPulled ??= LayerPulled;
+        }
+    }
+
+    private void LayerPulled(Containers.LayerPull pull)
+    {
+        foreach (var observer in _observers)
+        {
+            observer.LayerPulled(pull);
         }
     }
 

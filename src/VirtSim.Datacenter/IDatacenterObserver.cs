@@ -16,6 +16,11 @@ public interface IDatacenterObserver
     {
     }
 
+    /// <summary>A node finished pulling a layer (see <see cref="LayerPull"/>).</summary>
+    void LayerPulled(LayerPull pull)
+    {
+    }
+
     /// <summary>A function instance started cold (see <see cref="ColdStart"/>).</summary>
     void FunctionColdStarted(ColdStart start)
     {

@@ -20,6 +20,11 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
             RunCommand.CheckBudget(settings.File, scenario, options);
         }
         string output = settings.OutputFor(settings.File);
+        if (settings.Trace is not null && comparison.SweepRates is { Count: > 0 })
+        {
+            throw new OutputFolderException(settings.Trace, "--trace is for one run or comparison; a load sweep has a timeline per rate (run one rate as its own comparison)");
+        }
+        settings.CheckTrace();
         using var folder = OutputFolder.Prepare(output, settings.Force);
         int total = comparison.Deployments.Sum(d => options.Replications ?? d.Scenario.Replications);
         if (comparison.SweepRates is { Count: > 0 } rates)
@@ -32,6 +37,12 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
         var result = RunProgress.Show(console, $"{comparison.Name}: replications", total,
             progress => ComparisonRunner.Run(comparison, options, progress, cancellationToken));
         ComparisonWriter.Write(result, folder, scenarioText, cancellationToken);
+        if (settings.Trace is { } trace)
+        {
+            var runs = result.Runs.Select((run, d) => new TraceWriter.Run(comparison.Deployments[d].Name, run.Replications[0],
+                run.Scenario.Warmup + run.Scenario.Duration)).ToList();
+            TraceWriter.Write(runs, comparison.Name, trace);
+        }
 
         console.MarkupLineInterpolated($"[bold]{comparison.Name}[/] {comparison.Description}");
         console.MarkupLineInterpolated($"{result.Runs[0].Replications.Count} replications each, seed {result.Runs[0].Scenario.Seed}; the same arrivals for every deployment; mean ± 95% CI half-width");
@@ -54,6 +65,10 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
             RunCommand.ShowWarnings(console, result.Runs[d].Warnings, $"{comparison.Deployments[d].Name}: ");
         }
         console.MarkupLineInterpolated($"Wrote {Path.Combine(output, ComparisonReport.File)}, {ComparisonWriter.MarkdownFile}, {ComparisonWriter.CsvFile} and one folder per deployment");
+        if (settings.Trace is not null)
+        {
+            console.MarkupLineInterpolated($"Wrote the trace {settings.Trace}; open it at https://ui.perfetto.dev");
+        }
         return 0;
     }
 

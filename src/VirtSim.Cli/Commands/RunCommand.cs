@@ -39,6 +39,11 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
         [Description("Also write replication 0's timelines: vm_timeline.csv and pod_timeline.csv (every phase, with start and end in seconds), cold_starts.csv, utilization.csv, function_instances.csv. compare always does.")]
         public bool Timeline { get; init; }
 
+        /// <summary>Write replication 0's timeline as a trace for Perfetto.</summary>
+        [CommandOption("--trace <FILE>")]
+        [Description("Also write replication 0's timeline to FILE in the Trace Event Format, for ui.perfetto.dev or chrome://tracing: a track per host, VM, pod and node, VM and pod phases, layer pulls, cold starts. Implies --timeline.")]
+        public string? Trace { get; init; }
+
         /// <summary>Replace VirtSim's results in a folder that also holds other files.</summary>
         [CommandOption("--force")]
         [Description("Write into an --out folder that holds files VirtSim did not write; even then only VirtSim's own results there are replaced.")]
@@ -58,7 +63,16 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
             MaxEvents is null ? RunBudget.DefaultMaxEvents : (long)double.Parse(MaxEvents, NumberStyles.Float, CultureInfo.InvariantCulture),
             MaxMemory is null ? null : (long)ParseSize(MaxMemory)!.Value);
 
-        internal RunOptions Options => new(ReplicationsValue, SeedValue, ParallelismValue, Timeline, Budget);
+        internal RunOptions Options => new(ReplicationsValue, SeedValue, ParallelismValue, Timeline || Trace is not null, Budget);
+
+        /// <summary>Refuses a --trace file that cannot be written, before anything runs.</summary>
+        internal void CheckTrace()
+        {
+            if (Trace is not null && TraceWriter.Problem(Trace, Force) is { } problem)
+            {
+                throw new OutputFolderException(Trace, problem);
+            }
+        }
 
         /// <summary>The results folder: --out, or results/ and the scenario file's name.</summary>
         internal string OutputFor(string file)
@@ -122,13 +136,22 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
         var options = settings.Options;
         CheckBudget(settings.File, scenario, options);
         string output = settings.OutputFor(settings.File);
+        settings.CheckTrace();
         // The folder is checked (and its staging folder made) before anything runs.
         using var folder = OutputFolder.Prepare(output, settings.Force);
         int replications = options.Replications ?? scenario.Replications;
         var result = RunProgress.Show(console, $"{scenario.Name}: replications", replications,
             progress => ExperimentRunner.Run(scenario, options, progress, cancellationToken));
         var files = ResultWriter.Write(result, folder, cancellationToken);
+        if (settings.Trace is { } trace)
+        {
+            TraceWriter.Write([new TraceWriter.Run(null, result.Replications[0], scenario.Warmup + scenario.Duration)], scenario.Name, trace);
+        }
         Show(result, output, files);
+        if (settings.Trace is not null)
+        {
+            console.MarkupLineInterpolated($"Wrote the trace {settings.Trace}; open it at https://ui.perfetto.dev");
+        }
         return 0;
     }
 

@@ -93,8 +93,12 @@ public sealed class ContainerCluster : IVmOwner
         _datacenter.RequestVm(group.Vm!, this);
     }
 
+    /// <summary>Hears every layer any engine pulls (the datacenter passes it to its observers).</summary>
+    internal Action<LayerPull>? LayerPulled { get; set; }
+
     private void AddEngine(ContainerEngine engine)
     {
+        engine.LayerPulled = pull => LayerPulled?.Invoke(pull);
         _engines[engine.Group.Name].Add(engine);
         PlacePending(engine.Group.Name);
     }

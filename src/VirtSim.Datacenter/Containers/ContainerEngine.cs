@@ -216,9 +216,14 @@ public sealed class ContainerEngine
         }
     }
 
+    /// <summary>Hears each layer this engine pulls, once it is unpacked (set by the cluster for the datacenter's observers).</summary>
+    internal Action<LayerPull>? LayerPulled { get; set; }
+
     private IEnumerable<Await> PullLayer(Layer layer, SimEvent done)
     {
+        double requested = _sim.Now;
         yield return _downloads.Request();
+        double downloadStarted = _sim.Now;
         double weight = Vm is null ? 1 : Host.Spec.Hypervisor.IoWeight;
         foreach (var step in _network.Transfer(_registry, Node, layer.SizeBytes, weightAtDestination: weight))
         {
@@ -226,8 +231,10 @@ public sealed class ContainerEngine
         }
         _downloads.Release();
         BytesPulled += layer.SizeBytes;
+        double downloaded = _sim.Now;
         // Layers are applied one at a time: decompress and write, at most at the unpack rate.
         yield return _unpacker.Request();
+        double unpackStarted = _sim.Now;
         var unpack = _fairShare.CreateActivity().Uses(Host.Disk, weight);
         unpack.RateCap = Group.Profile.UnpackRate;
         yield return unpack.Run(layer.SizeBytes);
@@ -236,6 +243,8 @@ public sealed class ContainerEngine
         // Kept unpinned until the waiting containers pin it: add it as a use, then hand it over.
         Layers.AddPinned(layer);
         Layers.Unpin(layer);
+        LayerPulled?.Invoke(new LayerPull(Name, Host.Name, layer.Digest, layer.SizeBytes, requested, downloadStarted, downloaded,
+            unpackStarted, _sim.Now));
         done.Succeed();
     }
 }

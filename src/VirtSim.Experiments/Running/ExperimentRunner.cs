@@ -126,7 +126,7 @@ public static class ExperimentRunner
             throw new InvalidOperationException($"Replication {index} stopped early: {stop}.");
         }
         return new ReplicationResult(index, seed, measure(), sim.EventsProcessed, recorder?.Rows, recorder?.Samples, recorder?.FunctionSamples,
-            recorder?.PodRows, recorder?.ColdStarts);
+            recorder?.PodRows, recorder?.ColdStarts, recorder?.LayerPulls);
     }
 
     private static void ScheduleWarmup(Simulation sim, Scenario scenario, Action reset)

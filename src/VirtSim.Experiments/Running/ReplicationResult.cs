@@ -1,3 +1,4 @@
+using VirtSim.Datacenter.Containers;
 using VirtSim.Datacenter.Metrics;
 using VirtSim.Datacenter.Serverless;
 
@@ -13,10 +14,11 @@ namespace VirtSim.Experiments.Running;
 /// <param name="FunctionInstances">The monitor's counts of each function's instances, with the timeline.</param>
 /// <param name="PodTimeline">Every pod phase change, with the timeline.</param>
 /// <param name="ColdStarts">Every cold start of a function instance, with the timeline.</param>
+/// <param name="LayerPulls">Every layer a node pulled, with the timeline.</param>
 public sealed record ReplicationResult(int Index, ulong Seed, IReadOnlyList<Measurement> Measurements, long Events,
     IReadOnlyList<TimelineRow>? Timeline = null, IReadOnlyList<UtilizationRow>? Utilization = null,
     IReadOnlyList<FunctionInstancesRow>? FunctionInstances = null, IReadOnlyList<PodTimelineRow>? PodTimeline = null,
-    IReadOnlyList<ColdStart>? ColdStarts = null);
+    IReadOnlyList<ColdStart>? ColdStarts = null, IReadOnlyList<LayerPull>? LayerPulls = null);
 
 /// <summary>A function's instances at one monitoring instant.</summary>
 /// <param name="Time">When, in simulated seconds.</param>
@@ -46,4 +48,5 @@ public sealed record TimelineRow(int Vm, string Name, string? Host, string Phase
 /// <param name="Engine">The engine (node) it was placed on, if placed.</param>
 /// <param name="Phase">The phase it entered.</param>
 /// <param name="Time">When, in simulated seconds.</param>
-public sealed record PodTimelineRow(int Pod, string Name, string? Engine, string Phase, double Time);
+/// <param name="Host">The physical host under that engine, if placed.</param>
+public sealed record PodTimelineRow(int Pod, string Name, string? Engine, string Phase, double Time, string? Host = null);

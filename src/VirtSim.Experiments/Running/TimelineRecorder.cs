@@ -6,7 +6,7 @@ using VirtSim.Datacenter.Virtualization;
 
 namespace VirtSim.Experiments.Running;
 
-/// <summary>Keeps every VM and pod phase change, cold start and monitor sample, for the timeline files.</summary>
+/// <summary>Keeps every VM and pod phase change, layer pull, cold start and monitor sample, for the timeline files and the trace.</summary>
 internal sealed class TimelineRecorder : IDatacenterObserver
 {
     private readonly List<TimelineRow> _rows = [];
@@ -14,13 +14,18 @@ internal sealed class TimelineRecorder : IDatacenterObserver
     private readonly List<FunctionInstancesRow> _functions = [];
     private readonly List<PodTimelineRow> _pods = [];
     private readonly List<ColdStart> _coldStarts = [];
+    private readonly List<LayerPull> _layerPulls = [];
+
+    public IReadOnlyList<LayerPull> LayerPulls => _layerPulls;
+
+    public void LayerPulled(LayerPull pull) => _layerPulls.Add(pull);
 
     public IReadOnlyList<PodTimelineRow> PodRows => _pods;
 
     public IReadOnlyList<ColdStart> ColdStarts => _coldStarts;
 
     public void PodPhaseChanged(Pod pod, PodPhase phase, double time) =>
-        _pods.Add(new PodTimelineRow(pod.Id, pod.Spec.Name, pod.Engine?.Name, phase.ToString(), time));
+        _pods.Add(new PodTimelineRow(pod.Id, pod.Spec.Name, pod.Engine?.Name, phase.ToString(), time, pod.Engine?.Host.Name));
 
     public void FunctionColdStarted(ColdStart start) => _coldStarts.Add(start);
 

@@ -159,4 +159,27 @@ public class OutputSafetyTests : WithWorkFolder
         }
         return Cli.Virtsim.Run(source.Token, args);
     }
+
+    [Test]
+    public void ATraceIsWrittenWhereAskedAndAUsersFileThereIsRefusedBeforeTheRun()
+    {
+        string layers = Path.Combine(Repository.Examples, "container-layers.yaml");
+        string trace = Path.Combine(Work, "layers.json");
+        var (code, output, errors) = Virtsim("run", layers, "--out", Path.Combine(Work, "out"), "--trace", trace);
+        Assert.That(code, Is.Zero, errors);
+        Assert.That(output, Does.Contain("Wrote the trace"));
+        using (var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(trace)))
+        {
+            var names = document.RootElement.GetProperty("traceEvents").EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToHashSet();
+            Assert.That(names, Does.Contain("download").And.Contain("unpack").And.Contain("pulling"));
+        }
+
+        string mine = Path.Combine(Work, "mine.json");
+        File.WriteAllText(mine, "{}");
+        (code, output, errors) = Virtsim("run", layers, "--out", Path.Combine(Work, "other"), "--trace", mine);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(errors, Does.Contain("not a trace VirtSim wrote"));
+        Assert.That(File.ReadAllText(mine), Is.EqualTo("{}"));
+        Assert.That(Directory.Exists(Path.Combine(Work, "other")), Is.False, "refused before anything was written");
+    }
 }
