@@ -44,6 +44,22 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
             TraceWriter.Write(runs, comparison.Name, trace);
         }
 
+        var format = settings.FormatValue;
+        if (format != OutputFormat.Table)
+        {
+            RunCommand.Print(console, format switch
+            {
+                OutputFormat.Markdown => ComparisonWriter.Markdown(result),
+                OutputFormat.Csv => RunCommand.Text(stream => ComparisonWriter.WriteCsv(result, stream)),
+                _ => RunCommand.Text(stream => ComparisonWriter.WriteJson(result, stream)) + "\n",
+            });
+            VirtSimApp.Errors.WriteLine($"Wrote {Path.Combine(output, ComparisonReport.File)}, {ComparisonWriter.MarkdownFile}, {ComparisonWriter.CsvFile} and one folder per deployment");
+            if (settings.Trace is not null)
+            {
+                RunCommand.TraceWritten(console, settings);
+            }
+            return 0;
+        }
         console.MarkupLineInterpolated($"[bold]{comparison.Name}[/] {comparison.Description}");
         console.MarkupLineInterpolated($"{result.Runs[0].Replications.Count} replications each, seed {result.Runs[0].Scenario.Seed}; the same arrivals for every deployment; mean ± 95% CI half-width");
         var table = new Table().AddColumn("Measure").AddColumn("Unit");
@@ -51,14 +67,16 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
         {
             table.AddColumn(new TableColumn(Markup.Escape($"{name} ({kind})")).RightAligned());
         }
+        var notes = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var row in result.Rows)
         {
-            table.AddRow([row.Metric, row.Unit, .. row.Values.Select(ComparisonWriter.Cell)]);
+            var (unit, cells) = ComparisonWriter.ReadableRow(row, notes);
+            table.AddRow([Markup.Escape(row.Metric), Markup.Escape(unit), .. cells.Select(Markup.Escape)]);
         }
         console.Write(table);
-        if (result.Rows.Any(r => r.Values.Any(ResultWriter.ReachesBelowZero)))
+        foreach (string note in notes)
         {
-            console.WriteLine($"† {ResultWriter.BelowZeroNote}.");
+            console.WriteLine(note);
         }
         for (int d = 0; d < result.Runs.Count; d++)
         {

@@ -44,6 +44,19 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
         [Description("Also write replication 0's timeline to FILE in the Trace Event Format, for ui.perfetto.dev or chrome://tracing: a track per host, VM, pod and node, VM and pod phases, layer pulls, cold starts. Implies --timeline.")]
         public string? Trace { get; init; }
 
+        /// <summary>How the results are printed.</summary>
+        [CommandOption("--format <FORMAT>")]
+        [Description("How the results are printed on standard output: table (grouped, units that suit each number), md (Markdown), csv or json (every metric, SI units, every digit) [[default: table]]. Messages go to standard error in the last three.")]
+        public string? Format { get; init; }
+
+        internal OutputFormat FormatValue => Format switch
+        {
+            null or "table" => OutputFormat.Table,
+            "md" or "markdown" => OutputFormat.Markdown,
+            "csv" => OutputFormat.Csv,
+            _ => OutputFormat.Json,
+        };
+
         /// <summary>Replace VirtSim's results in a folder that also holds other files.</summary>
         [CommandOption("--force")]
         [Description("Write into an --out folder that holds files VirtSim did not write; even then only VirtSim's own results there are replaced.")]
@@ -102,6 +115,10 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
             {
                 return ValidationResult.Error($"--seed takes a whole number from 0 to {ulong.MaxValue}, not '{Seed}'");
             }
+            if (Format is not null and not ("table" or "md" or "markdown" or "csv" or "json"))
+            {
+                return ValidationResult.Error($"--format takes table, md, csv or json, not '{Format}'{Suggest.DidYouMean(Format, ["table", "md", "csv", "json"])}");
+            }
             if (!IsPositive(Replications))
             {
                 return ValidationResult.Error($"--replications takes a whole number of 1 or more, not '{Replications}'");
@@ -147,10 +164,10 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
         {
             TraceWriter.Write([new TraceWriter.Run(null, result.Replications[0], scenario.Warmup + scenario.Duration)], scenario.Name, trace);
         }
-        Show(result, output, files);
+        Show(result, output, files, settings.FormatValue);
         if (settings.Trace is not null)
         {
-            console.MarkupLineInterpolated($"Wrote the trace {settings.Trace}; open it at https://ui.perfetto.dev");
+            TraceWritten(console, settings);
         }
         return 0;
     }
@@ -169,34 +186,86 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
         }
     }
 
-    private void Show(RunResult result, string output, IReadOnlyList<string> files)
+    private void Show(RunResult result, string output, IReadOnlyList<string> files, OutputFormat format)
     {
         var scenario = result.Scenario;
+        string wrote = $"Wrote {string.Join(", ", files.Select(f => Path.Combine(output, f)))}";
+        if (format != OutputFormat.Table)
+        {
+            Print(console, format switch
+            {
+                OutputFormat.Markdown => ResultWriter.Markdown(result),
+                OutputFormat.Csv => Text(stream => ResultWriter.WriteSummaryCsv(result, stream)),
+                _ => Text(stream => ResultWriter.WriteSummary(result, stream)) + "\n",
+            });
+            foreach (string warning in result.Warnings)
+            {
+                VirtSimApp.Errors.WriteLine($"warning: {warning}");
+            }
+            VirtSimApp.Errors.WriteLine(wrote);
+            return;
+        }
         console.MarkupLineInterpolated($"[bold]{scenario.Name}[/] {scenario.Description}");
         console.MarkupLineInterpolated(
             $"{result.Replications.Count} replications, seed {scenario.Seed}, {Duration(scenario.Duration)} measured after {Duration(scenario.Warmup)} of warm-up, {result.Replications.Sum(r => r.Events):N0} events");
-        var table = new Table().AddColumns("Metric", "Mean", "95% CI", "Unit");
+        var table = new Table().AddColumns("Metric", "Mean", "± 95%", "Unit");
         table.Columns[1].RightAligned();
         table.Columns[2].RightAligned();
-        bool clipped = false;
-        foreach (var metric in result.Summary)
+        var groups = ResultGroups.Of(result.Summary, out int omitted);
+        var notes = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var group in groups)
         {
-            var ci = metric.Interval;
-            string interval = double.IsFinite(ci.HalfWidth) ? $"± {Number(ci.HalfWidth)}" : "n/a";
-            if (ResultWriter.ReachesBelowZero(ci))
+            if (groups.Count > 1)
             {
-                interval += " †";
-                clipped = true;
+                table.AddRow(new Markup($"[bold]{Markup.Escape(group.Title)}[/]"), Spectre.Console.Text.Empty, Spectre.Console.Text.Empty, Spectre.Console.Text.Empty);
             }
-            table.AddRow(metric.Name, Number(ci.Mean), interval, metric.Unit);
+            foreach (var (name, metric) in group.Rows)
+            {
+                var cell = Readable.Format(metric.Interval, metric.Unit, metric.Name);
+                string marks = ResultWriter.Marks(metric.Interval, cell, notes);
+                table.AddRow(Markup.Escape((groups.Count > 1 ? "  " : "") + name), cell.Mean, Markup.Escape(cell.HalfWidth + marks), Markup.Escape(cell.Unit));
+            }
         }
         console.Write(table);
-        if (clipped)
+        foreach (string note in notes)
         {
-            console.WriteLine($"† {ResultWriter.BelowZeroNote}.");
+            console.WriteLine(note);
+        }
+        if (omitted > 0)
+        {
+            console.WriteLine($"{omitted} metrics that do not apply to this run are left out; {ResultWriter.SummaryFile} has them all.");
         }
         ShowWarnings(console, result.Warnings, "");
-        console.MarkupLineInterpolated($"Wrote {string.Join(", ", files.Select(f => Path.Combine(output, f)))}");
+        console.MarkupLineInterpolated($"{wrote}");
+    }
+
+    /// <summary>Writes <paramref name="text"/> to standard output as it is, without wrapping.</summary>
+    internal static void Print(IAnsiConsole console, string text)
+    {
+        console.Profile.Out.Writer.Write(text);
+        console.Profile.Out.Writer.Flush();
+    }
+
+    /// <summary>What <paramref name="write"/> writes into a stream, as text.</summary>
+    internal static string Text(Action<Stream> write)
+    {
+        using var stream = new MemoryStream();
+        write(stream);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>Says where the trace went: on the terminal with a table, else on standard error.</summary>
+    internal static void TraceWritten(IAnsiConsole console, Settings settings)
+    {
+        string line = $"Wrote the trace {settings.Trace}; open it at https://ui.perfetto.dev";
+        if (settings.FormatValue == OutputFormat.Table)
+        {
+            console.WriteLine(line);
+        }
+        else
+        {
+            VirtSimApp.Errors.WriteLine(line);
+        }
     }
 
     /// <summary>Prints each warning on the terminal, after the table it qualifies.</summary>

@@ -115,9 +115,9 @@ public static class MetricCatalogue
     /// <summary>Energy.</summary>
     public static readonly Metric Energy = new("energy", "kWh", "energy of the hosts used (linear power model)", Lower, Run);
     /// <summary>Cost.</summary>
-    public static readonly Metric Cost = new("cost", "money", "host-hours and VM-hours at their prices", Lower, Run);
+    public static readonly Metric Cost = new("cost", "USD", "host-hours and VM-hours at their prices", Lower, Run);
     /// <summary>Cost per hour.</summary>
-    public static readonly Metric CostPerHour = new("cost_per_hour", "money/h", "cost per hour measured", Lower, Run);
+    public static readonly Metric CostPerHour = new("cost_per_hour", "USD/h", "cost per hour measured", Lower, Run);
 
     // Functions.
     /// <summary>Invocations.</summary>
@@ -167,9 +167,9 @@ public static class MetricCatalogue
     /// <summary>Idle GB-seconds.</summary>
     public static readonly Metric FunctionIdleGbSeconds = new("idle_gb_seconds", "GB-s", "memory kept warm but unused", Lower, Function);
     /// <summary>A function's bill.</summary>
-    public static readonly Metric FunctionBill = new("bill", "money", "what the invocations and provisioned instances cost at the provider's prices", Lower, Function);
+    public static readonly Metric FunctionBill = new("bill", "USD", "what the invocations and provisioned instances cost at the provider's prices", Lower, Function);
     /// <summary>All functions' bill.</summary>
-    public static readonly Metric FaasBill = new("faas_bill", "money", "the bill of every function", Lower, Run);
+    public static readonly Metric FaasBill = new("faas_bill", "USD", "the bill of every function", Lower, Run);
     /// <summary>All functions' idle GB-seconds.</summary>
     public static readonly Metric FaasIdleGbSeconds = new("faas_idle_gb_seconds", "GB-s", "memory kept warm but unused, every function", Lower, Run);
 

@@ -49,7 +49,7 @@ public static class ComparisonPlots
 
     /// <summary>The cost per hour of each deployment against the arrival rate.</summary>
     public static Plot CostAgainstLoad(SweepResult sweep) =>
-        AgainstLoad(sweep, ComparisonMeasures.CostPerHour, "Cost against load", "Cost [money/h]");
+        AgainstLoad(sweep, ComparisonMeasures.CostPerHour, "Cost against load", "Cost [USD/h]");
 
     private static Plot AgainstLoad(SweepResult sweep, ComparisonMeasure measure, string title, string yLabel)
     {

@@ -211,6 +211,7 @@ public static class ComparisonWriter
         text.AppendLine(CultureInfo.InvariantCulture,
             $"{result.Runs[0].Replications.Count} replications with seed {first.Seed}, {first.Duration / 3600:G4} h measured after {first.Warmup / 60:G4} min of warm-up; every deployment sees the same arrivals. Cells: mean ± half-width of the 95% confidence interval.");
         text.AppendLine();
+        var notes = new SortedSet<string>(StringComparer.Ordinal);
         text.Append("| Measure | Unit |");
         foreach (var (name, kind, _) in comparison.Deployments)
         {
@@ -221,17 +222,21 @@ public static class ComparisonWriter
         text.AppendLine(string.Concat(Enumerable.Repeat("---:|", comparison.Deployments.Count)));
         foreach (var row in result.Rows)
         {
-            text.Append(CultureInfo.InvariantCulture, $"| {row.Metric} | {row.Unit} |");
-            foreach (var cell in row.Values)
+            var cells = ReadableRow(row, notes);
+            text.Append(CultureInfo.InvariantCulture, $"| {row.Metric} | {cells.Unit} |");
+            foreach (string cell in cells.Texts)
             {
-                text.Append(CultureInfo.InvariantCulture, $" {Cell(cell)} |");
+                text.Append(CultureInfo.InvariantCulture, $" {cell} |");
             }
             text.AppendLine();
         }
-        if (result.Rows.Any(r => r.Values.Any(ResultWriter.ReachesBelowZero)))
+        if (notes.Count > 0)
         {
             text.AppendLine();
-            text.AppendLine(CultureInfo.InvariantCulture, $"† {ResultWriter.BelowZeroNote}.");
+            foreach (string note in notes)
+            {
+                text.AppendLine(note);
+            }
         }
         for (int d = 0; d < result.Runs.Count; d++)
         {
@@ -244,6 +249,22 @@ public static class ComparisonWriter
         return text.ToString();
     }
 
+    /// <summary>
+    /// A comparison row for reading: one unit for the whole row (chosen by its largest value), each
+    /// cell mean ± half-width with the digits its interval supports and its marks; notes for the marks.
+    /// </summary>
+    public static (string Unit, IReadOnlyList<string> Texts) ReadableRow(ComparisonRow row, ISet<string> notes)
+    {
+        double largest = row.Values.Select(v => Math.Abs(Readable.Magnitude(v))).DefaultIfEmpty(0).Max();
+        var scale = Readable.Scale(row.Unit, largest);
+        var texts = row.Values.Select(value =>
+        {
+            var cell = Readable.Format(value, scale, row.Metric);
+            return cell.Text + ResultWriter.Marks(value, cell, notes);
+        }).ToList();
+        return (scale.Unit, texts);
+    }
+
     /// <summary>A cell: mean ± half-width, or n/a when the deployment has no such measure.</summary>
     public static string Cell(VirtSim.Kernel.Statistics.ConfidenceInterval cell) =>
         !double.IsFinite(cell.Mean) ? "n/a"
@@ -254,7 +275,64 @@ public static class ComparisonWriter
 
     private static void WriteCsv(ComparisonResult result, string path)
     {
-        using var csv = CsvWriter.ToFile(path);
+        using var stream = File.Create(path);
+        WriteCsv(result, stream);
+    }
+
+    /// <summary>The comparison's rows as JSON, SI units (for <c>--format json</c>): per measure, per deployment, the mean and 95% interval.</summary>
+    public static void WriteJson(ComparisonResult result, Stream stream)
+    {
+        using var json = new System.Text.Json.Utf8JsonWriter(stream, new System.Text.Json.JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteString("comparison", result.Comparison.Name);
+        json.WriteNumber("replications", result.Runs[0].Replications.Count);
+        json.WriteNumber("seed", result.Runs[0].Scenario.Seed);
+        json.WriteNumber("confidence_level", 0.95);
+        json.WriteString("virtsim_version", VirtSimVersion.Version);
+        json.WriteStartArray("deployments");
+        foreach (var (name, kind, _) in result.Comparison.Deployments)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", name);
+            json.WriteString("kind", kind.ToString().ToLowerInvariant());
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteStartArray("rows");
+        foreach (var row in result.Rows)
+        {
+            json.WriteStartObject();
+            json.WriteString("measure", row.Metric);
+            json.WriteString("unit", row.Unit);
+            json.WriteStartObject("values");
+            for (int d = 0; d < row.Values.Count; d++)
+            {
+                var cell = row.Values[d];
+                json.WriteStartObject(result.Comparison.Deployments[d].Name);
+                foreach (var (key, x) in new[] { ("mean", cell.Mean), ("ci95_low", ResultWriter.ReachesBelowZero(cell) ? 0 : cell.Low), ("ci95_high", cell.High) })
+                {
+                    if (double.IsFinite(x))
+                    {
+                        json.WriteNumber(key, x);
+                    }
+                    else
+                    {
+                        json.WriteNull(key);
+                    }
+                }
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>What <c>comparison.csv</c> holds, into <paramref name="stream"/> (for <c>--format csv</c>).</summary>
+    public static void WriteCsv(ComparisonResult result, Stream stream)
+    {
+        using var csv = CsvWriter.Create(stream);
         csv.WriteHeader(["measure", "unit", "deployment", "kind", "mean", "ci95_low", "ci95_high", "replications"]);
         foreach (var row in result.Rows)
         {

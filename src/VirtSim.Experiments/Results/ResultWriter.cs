@@ -94,6 +94,12 @@ public static class ResultWriter
     private static void WriteSummary(RunResult result, string path)
     {
         using var stream = File.Create(path);
+        WriteSummary(result, stream);
+    }
+
+    /// <summary>Writes what <c>summary.json</c> holds into <paramref name="stream"/> (for <c>--format json</c>).</summary>
+    public static void WriteSummary(RunResult result, Stream stream)
+    {
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         var scenario = result.Scenario;
         json.WriteStartObject();
@@ -133,6 +139,85 @@ public static class ResultWriter
         }
         json.WriteEndArray();
         json.WriteEndObject();
+    }
+
+    /// <summary>Each metric's mean and 95% interval as CSV, SI units (for <c>--format csv</c>).</summary>
+    public static void WriteSummaryCsv(RunResult result, Stream stream)
+    {
+        using var csv = CsvWriter.Create(stream);
+        csv.WriteHeader(["metric", "unit", "mean", "ci95_low", "ci95_high", "replications"]);
+        foreach (var metric in result.Summary)
+        {
+            csv.WriteField(metric.Name);
+            csv.WriteField(metric.Unit);
+            csv.WriteNumberOrEmpty(metric.Interval.Mean);
+            csv.WriteNumberOrEmpty(ReachesBelowZero(metric.Interval) ? 0 : metric.Interval.Low);
+            csv.WriteNumberOrEmpty(metric.Interval.High);
+            csv.WriteField(metric.Interval.Count, "D");
+            csv.EndRecord();
+        }
+    }
+
+    /// <summary>The run's metrics as Markdown, grouped (see <see cref="ResultGroups"/>), each in a unit that suits it (for <c>--format md</c>).</summary>
+    public static string Markdown(RunResult result)
+    {
+        var text = new System.Text.StringBuilder();
+        var scenario = result.Scenario;
+        text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"# {scenario.Name}");
+        text.AppendLine();
+        if (scenario.Description.Length > 0)
+        {
+            text.AppendLine(scenario.Description);
+            text.AppendLine();
+        }
+        text.AppendLine(System.Globalization.CultureInfo.InvariantCulture,
+            $"{result.Replications.Count} replications, seed {scenario.Seed}; mean and half-width of the 95% confidence interval.");
+        var groups = ResultGroups.Of(result.Summary, out int omitted);
+        var notes = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var group in groups)
+        {
+            text.AppendLine();
+            if (groups.Count > 1)
+            {
+                text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"## {group.Title}");
+                text.AppendLine();
+            }
+            text.AppendLine("| Metric | Mean | ± 95% | Unit |");
+            text.AppendLine("|---|---:|---:|---|");
+            foreach (var (name, metric) in group.Rows)
+            {
+                var cell = Readable.Format(metric.Interval, metric.Unit, metric.Name);
+                string marks = Marks(metric.Interval, cell, notes);
+                text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"| {name} | {cell.Mean} | {cell.HalfWidth}{marks} | {cell.Unit} |");
+            }
+        }
+        text.AppendLine();
+        foreach (string note in notes)
+        {
+            text.AppendLine(note);
+        }
+        if (omitted > 0)
+        {
+            text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"{omitted} metrics that do not apply to this run are left out; summary.json has them all.");
+        }
+        return text.ToString();
+    }
+
+    /// <summary>The marks after a half-width (†: clipped at zero; ‡: the sketch's resolution), each note added once to <paramref name="notes"/>.</summary>
+    public static string Marks(VirtSim.Kernel.Statistics.ConfidenceInterval interval, Readable.Cell cell, ISet<string> notes)
+    {
+        string marks = "";
+        if (ReachesBelowZero(interval))
+        {
+            marks += " †";
+            notes.Add($"† {BelowZeroNote}.");
+        }
+        if (cell.AtResolution)
+        {
+            marks += " ‡";
+            notes.Add($"‡ {Readable.SketchNote}.");
+        }
+        return marks;
     }
 
     /// <summary>

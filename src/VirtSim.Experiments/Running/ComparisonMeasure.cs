@@ -48,16 +48,16 @@ public static class ComparisonMeasures
     public static readonly ComparisonMeasure Energy = new("energy", "kWh", "energy of the hosts used (n/a for the provider's functions)", Better.Lower);
 
     /// <summary>Cost per hour.</summary>
-    public static readonly ComparisonMeasure CostPerHour = new("cost per hour", "money/h", "the hosts' price, or the provider's bill, per hour", Better.Lower);
+    public static readonly ComparisonMeasure CostPerHour = new("cost per hour", "USD/h", "the hosts' price, or the provider's bill, per hour", Better.Lower);
 
     /// <summary>Cost per million requests.</summary>
-    public static readonly ComparisonMeasure CostPerMillion = new("cost per million requests", "money", "cost over requests served, per million", Better.Lower);
+    public static readonly ComparisonMeasure CostPerMillion = new("cost per million requests", "USD", "cost over requests served, per million", Better.Lower);
 
     /// <summary>A job's makespan.</summary>
     public static readonly ComparisonMeasure Makespan = new("makespan", "s", "for a job: from the start until the last request ended", Better.Lower);
 
     /// <summary>A job's cost.</summary>
-    public static readonly ComparisonMeasure JobCost = new("job cost", "money", "for a job: the hosts' price for the makespan, or the function's bill", Better.Lower);
+    public static readonly ComparisonMeasure JobCost = new("job cost", "USD", "for a job: the hosts' price for the makespan, or the function's bill", Better.Lower);
 }
 
 /// <summary>One row of a comparison: a measure and its interval under each deployment (in order).</summary>

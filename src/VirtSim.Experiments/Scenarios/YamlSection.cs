@@ -51,7 +51,7 @@ internal sealed class YamlSection
         {
             if (!allowed.Contains(key))
             {
-                string hint = Closest(key, allowed) is { } near ? $"; did you mean '{near}'?" : "";
+                string hint = Suggest.Closest(key, allowed) is { } near ? $"; did you mean '{near}'?" : "";
                 throw new ScenarioException(_file, (int)keyNode.Start.Line, (int)keyNode.Start.Column,
                     YamlValue.Prefixed(Path, $"unknown key '{key}' (expected one of {string.Join(", ", allowed)}){hint}"));
             }
@@ -67,42 +67,6 @@ internal sealed class YamlSection
 
     private string Child(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
 
-    private static string? Closest(string key, IReadOnlyCollection<string> allowed)
-    {
-        string? best = null;
-        int bestDistance = 3;
-        foreach (string candidate in allowed)
-        {
-            int d = Distance(key, candidate);
-            if (d < bestDistance)
-            {
-                best = candidate;
-                bestDistance = d;
-            }
-        }
-        return best;
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var row = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++)
-        {
-            row[j] = j;
-        }
-        for (int i = 1; i <= a.Length; i++)
-        {
-            int diagonal = row[0];
-            row[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int above = row[j];
-                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
-                diagonal = above;
-            }
-        }
-        return row[b.Length];
-    }
 
     /// <summary>Nesting deeper than this is refused before the tree is built (building it recurses).</summary>
     public const int MaxDepth = 100;

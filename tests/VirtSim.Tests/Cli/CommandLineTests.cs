@@ -20,7 +20,7 @@ public class CommandLineTests : WithWorkFolder
         string outDir = Path.Combine(Work, "out");
         var (code, stdout, stderr) = Virtsim("run", Path.Combine(Repository.Examples, "mm1.yaml"), "--replications", "3", "--out", outDir);
         Assert.That(code, Is.Zero, stderr);
-        Assert.That(stdout, Does.Contain("response_time_mean").And.Contain("95% CI").And.Contain("3 replications"));
+        Assert.That(stdout, Does.Contain("response_time_mean").And.Contain("± 95%").And.Contain("3 replications"));
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
         var mean = summary.RootElement.GetProperty("metrics").GetProperty("response_time_mean");
         Assert.That(mean.GetProperty("unit").GetString(), Is.EqualTo("s"));
@@ -107,6 +107,45 @@ public class CommandLineTests : WithWorkFolder
         var (code, stdout, _) = Virtsim("run", "--help");
         Assert.That(code, Is.Zero);
         Assert.That(stdout, Does.Contain("EXAMPLES").And.Contain("virtsim run scenarios/examples/mm1.yaml"));
+    }
+
+    [Test]
+    public void FormatsOnStandardOutputCarryTheSameNumbersAsTheFiles()
+    {
+        string mm1 = Path.Combine(Repository.Examples, "mm1.yaml");
+        string outDir = Path.Combine(Work, "out");
+        var (code, json, errors) = Virtsim("run", mm1, "--replications", "3", "--out", outDir, "--format", "json");
+        Assert.That(code, Is.Zero, errors);
+        // Standard output is the summary alone (messages went to standard error), equal to summary.json.
+        Assert.That(json.TrimEnd(), Is.EqualTo(File.ReadAllText(Path.Combine(outDir, "summary.json")).TrimEnd()));
+        Assert.That(errors, Does.Contain("Wrote"));
+
+        (code, string csv, errors) = Virtsim("run", mm1, "--replications", "3", "--out", outDir, "--format", "csv");
+        Assert.That(code, Is.Zero, errors);
+        var lines = csv.TrimEnd().Split('\n');
+        Assert.That(lines[0].TrimEnd('\r'), Is.EqualTo("metric,unit,mean,ci95_low,ci95_high,replications"));
+        using (var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json"))))
+        {
+            var metrics = summary.RootElement.GetProperty("metrics");
+            Assert.That(lines.Length - 1, Is.EqualTo(metrics.EnumerateObject().Count()));
+            var fields = lines.Single(l => l.StartsWith("response_time_mean,", StringComparison.Ordinal)).Split(',');
+            Assert.That(double.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture),
+                Is.EqualTo(metrics.GetProperty("response_time_mean").GetProperty("mean").GetDouble()));
+        }
+
+        (code, string md, _) = Virtsim("run", mm1, "--replications", "3", "--out", outDir, "--format", "md");
+        Assert.That(code, Is.Zero);
+        Assert.That(md, Does.StartWith("# mm1").And.Contain("| Metric | Mean | ± 95% | Unit |").And.Contain("| response_time_mean |").And.Contain(" s |").And.Contain(" % |"));
+    }
+
+    [Test]
+    public void AnUnknownFormatIsRefusedWithASuggestion()
+    {
+        var (code, output, errors) = Virtsim("run", Path.Combine(Repository.Examples, "mm1.yaml"), "--format", "jsno", "--out", Path.Combine(Work, "o"));
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(errors, Does.Contain("--format takes table, md, csv or json, not 'jsno'; did you mean 'json'?"));
+        Assert.That(output, Is.Empty);
+        Assert.That(Directory.Exists(Path.Combine(Work, "o")), Is.False);
     }
 }
 

@@ -176,7 +176,7 @@ public class SweepTests
         Assert.That(series.Select(s => s.LegendText), Is.EqualTo(new[] { "vms (VMs)", "containers (containers)", "functions (functions)" }));
         Assert.That(series.Select(s => s.Data.GetScatterPoints().Count), Is.All.EqualTo(3));
         Assert.That(plot.Axes.Bottom.Label.Text, Is.EqualTo("Arrival rate [requests/s]"));
-        Assert.That(plot.Axes.Left.Label.Text, Is.EqualTo("Cost [money/h]"));
+        Assert.That(plot.Axes.Left.Label.Text, Is.EqualTo("Cost [USD/h]"));
         Assert.That(plot.Axes.Title.Label.Text, Does.StartWith("Cost against load"));
         var latency = VirtSim.Experiments.Results.ComparisonPlots.LatencyAgainstLoad(sweep);
         Assert.That(latency.Axes.Left.Label.Text, Is.EqualTo("Response time [s]"));
