@@ -115,7 +115,7 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
         }
         foreach (var c in crossovers)
         {
-            console.MarkupLineInterpolated($"Crossover in {c.Measure}: {c.Lower} is lower below {c.Rate:G4} requests/s, {c.Higher} above");
+            console.MarkupLineInterpolated($"Crossover in {c.Describe()}");
         }
         if (crossovers.Count == 0)
         {

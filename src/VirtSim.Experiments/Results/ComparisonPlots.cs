@@ -11,62 +11,9 @@ namespace VirtSim.Experiments.Results;
 /// and as PNG files. ScottPlot draws with SkiaSharp and needs a font on the machine (Debian's
 /// fonts-dejavu-core); without one it silently draws no text.
 /// </summary>
-public static class ComparisonPlots
+public static partial class ComparisonPlots
 {
     static ComparisonPlots() => NativeSkia.Register();
-
-    /// <summary>The latency percentiles used by <see cref="LatencyAgainstLoad"/>, with the line pattern of each.</summary>
-    public static IReadOnlyList<(ComparisonMeasure Measure, string Label, LinePattern Pattern)> LatencyPercentiles { get; } =
-        [(ComparisonMeasures.LatencyP50, "p50", LinePattern.Dotted), (ComparisonMeasures.LatencyP95, "p95", LinePattern.Dashed), (ComparisonMeasures.LatencyP99, "p99", LinePattern.Solid)];
-
-    /// <summary>
-    /// The 50th, 95th and 99th percentile latency of each deployment against the arrival rate:
-    /// one colour per deployment, one line pattern per percentile.
-    /// </summary>
-    public static Plot LatencyAgainstLoad(SweepResult sweep)
-    {
-        ArgumentNullException.ThrowIfNull(sweep);
-        var plot = new Plot();
-        var palette = new ScottPlot.Palettes.Category10();
-        double[] rates = [.. sweep.Rates];
-        for (int d = 0; d < sweep.Comparison.Deployments.Count; d++)
-        {
-            var (name, kind, _) = sweep.Comparison.Deployments[d];
-            foreach (var (measure, label, pattern) in LatencyPercentiles)
-            {
-                var scatter = plot.Add.Scatter(rates, sweep.Series(measure, d));
-                scatter.Color = palette.GetColor(d);
-                scatter.LinePattern = pattern;
-                scatter.LegendText = $"{name} ({kind}) {label}";
-            }
-        }
-        plot.Title($"Latency percentiles against load: {sweep.Comparison.Name}");
-        plot.XLabel("Arrival rate [requests/s]");
-        plot.YLabel("Response time [s]");
-        plot.ShowLegend(Edge.Right);
-        return plot;
-    }
-
-    /// <summary>The cost per hour of each deployment against the arrival rate.</summary>
-    public static Plot CostAgainstLoad(SweepResult sweep) =>
-        AgainstLoad(sweep, ComparisonMeasures.CostPerHour, "Cost against load", "Cost [USD/h]");
-
-    private static Plot AgainstLoad(SweepResult sweep, ComparisonMeasure measure, string title, string yLabel)
-    {
-        var plot = new Plot();
-        double[] rates = [.. sweep.Rates];
-        for (int d = 0; d < sweep.Comparison.Deployments.Count; d++)
-        {
-            var (name, kind, _) = sweep.Comparison.Deployments[d];
-            var scatter = plot.Add.Scatter(rates, sweep.Series(measure, d));
-            scatter.LegendText = $"{name} ({kind})";
-        }
-        plot.Title($"{title}: {sweep.Comparison.Name}");
-        plot.XLabel("Arrival rate [requests/s]");
-        plot.YLabel(yLabel);
-        plot.ShowLegend();
-        return plot;
-    }
 
     /// <summary>
     /// The phases drawn on the start-up timeline, in legend order: a VM's before it runs, a pod's
@@ -143,7 +90,7 @@ public static class ComparisonPlots
             var series = plot.Add.Bars(bars[StartupPhases[p]]);
             series.Horizontal = true;
             series.Color = palette.GetColor(p);
-            series.LegendText = StartupPhases[p];
+            series.LegendText = PhaseInWords(StartupPhases[p]);
         }
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. lanes]);
         plot.Axes.InvertY();
@@ -153,6 +100,9 @@ public static class ComparisonPlots
         plot.ShowLegend(Edge.Right);
         return plot;
     }
+
+    /// <summary>A phase's code name in words for a legend: <c>LoadingOs</c> is "loading OS".</summary>
+    public static string PhaseInWords(string phase) => TraceWriter.Words(phase).Replace(" os", " OS", StringComparison.Ordinal);
 
     /// <summary>
     /// The first <see cref="LanesPerKind"/> VMs or pods of a timeline in order of request, each
@@ -174,56 +124,86 @@ public static class ComparisonPlots
     }
 
     /// <summary>
-    /// Instances running over time in the first replication: a function's instances (busy and
-    /// kept warm) as the monitor sampled them; pods counted from their phase changes (one more
-    /// when its containers run, one fewer when it stops); VMs likewise (one fewer when one crashes
-    /// or is destroyed). Null when no deployment has any.
+    /// Instances running over time in the first replication: a function's busy and kept-warm
+    /// instances as two lines, as the monitor sampled them; pods counted from their phase changes
+    /// (one more when its containers run, one fewer when it stops); VMs likewise (one fewer when
+    /// one crashes or is destroyed). The warm-up is shaded; counts have whole-number ticks from
+    /// zero. Null when no deployment has any.
     /// </summary>
     public static Plot? InstancesOverTime(ComparisonResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
         bool any = false;
+        double warmup = 0, top = 1;
+        void Line(double[] times, double[] counts, string legend, int deployment, LinePattern pattern, bool lighter = false)
+        {
+            var line = plot.Add.Scatter(times.Select(t => t / 60).ToArray(), counts);
+            line.ConnectStyle = ConnectStyle.StepHorizontal;
+            line.MarkerSize = 0;
+            line.LineWidth = 2;
+            // Kept-warm instances lighter as well as dotted, so they stay apart where dashes are not drawn (SVG).
+            line.Color = lighter ? palette.GetColor(deployment).WithAlpha(0.5) : palette.GetColor(deployment);
+            line.LinePattern = pattern;
+            line.LegendText = legend;
+            top = Math.Max(top, counts.Max());
+            any = true;
+        }
         for (int d = 0; d < result.Runs.Count; d++)
         {
             var (name, kind, _) = result.Comparison.Deployments[d];
             var replication = result.Runs[d].Replications[0];
             var scenario = result.Runs[d].Scenario;
             double end = scenario.Warmup + scenario.Duration;
-            var (times, counts) = replication.FunctionInstances is { Count: > 0 } samples
-                    ? FunctionSeries(samples, scenario.Datacenter?.Functions?.Functions.Sum(f => f.Provisioned) ?? 0)
-                : replication.PodTimeline is { Count: > 0 } pods
+            warmup = Math.Max(warmup, scenario.Warmup);
+            if (replication.FunctionInstances is { Count: > 0 } samples)
+            {
+                // Busy and kept warm apart: the keep-alive trade-off is the second line.
+                int provisioned = scenario.Datacenter?.Functions?.Functions.Sum(f => f.Provisioned) ?? 0;
+                var (times, busy, warm) = FunctionSeries(samples, provisioned);
+                Line(times, busy, $"{name} ({kind}), busy", d, LinePattern.Solid);
+                Line(times, warm, $"{name} ({kind}), kept warm", d, LinePattern.Dotted, lighter: true);
+                continue;
+            }
+            var (t, counts) = replication.PodTimeline is { Count: > 0 } pods
                     ? RunningSeries(pods, r => r.Pod, r => r.Phase == nameof(PodPhase.Running), r => r.Phase == nameof(PodPhase.Stopped), r => r.Time, end)
                 : replication.Timeline is { Count: > 0 } timeline
                     ? RunningSeries(timeline, r => r.Vm, r => r.Phase == nameof(VmPhase.Running),
                         r => r.Phase is nameof(VmPhase.Crashed) or nameof(VmPhase.Destroyed), r => r.Time, end)
                 : (null, null);
-            if (times is null || counts is null)
+            if (t is not null && counts is not null)
             {
-                continue;
+                Line(t, counts, $"{name} ({kind})", d, d % 2 == 0 ? LinePattern.Solid : LinePattern.Dashed);
             }
-            var line = plot.Add.Scatter(times.Select(t => t / 60).ToArray(), counts);
-            line.ConnectStyle = ConnectStyle.StepHorizontal;
-            line.MarkerSize = 0;
-            line.LegendText = $"{name} ({kind})";
-            any = true;
         }
         if (!any)
         {
             return null;
         }
+        if (warmup > 0)
+        {
+            // Measurements start after the warm-up: shaded, so the eye discounts it.
+            var span = plot.Add.HorizontalSpan(0, warmup / 60);
+            span.FillColor = Colors.Gray.WithAlpha(0.15);
+            span.LineWidth = 0;
+            span.LegendText = "warm-up (not measured)";
+        }
         plot.Title($"Instances over time: {result.Comparison.Name} (replication 1)");
         plot.XLabel("Time since the run began [min]");
         plot.YLabel("Instances running [count]");
+        // Counts: whole-number ticks, from zero.
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.Axes.SetLimitsY(0, Math.Ceiling(top * 1.15));
         plot.ShowLegend();
         return plot;
     }
 
-    private static (double[], double[]) FunctionSeries(IReadOnlyList<FunctionInstancesRow> samples, int provisioned)
+    private static (double[] Times, double[] Busy, double[] Warm) FunctionSeries(IReadOnlyList<FunctionInstancesRow> samples, int provisioned)
     {
-        // The monitor samples from its first interval on; at the start only provisioned instances exist.
+        // The monitor samples from its first interval on; at the start only provisioned instances exist, idle.
         var rows = samples.Where(r => r.Function == ComparisonReader.Workload).OrderBy(r => r.Time).ToList();
-        return ([0, .. rows.Select(r => r.Time)], [provisioned, .. rows.Select(r => (double)(r.Busy + r.Idle))]);
+        return ([0, .. rows.Select(r => r.Time)], [0, .. rows.Select(r => (double)r.Busy)], [provisioned, .. rows.Select(r => (double)r.Idle)]);
     }
 
     private static (double[], double[]) RunningSeries<T>(IReadOnlyList<T> timeline, Func<T, int> id, Func<T, bool> starts,

@@ -101,7 +101,7 @@ public static class ComparisonReport
             foreach (var c in crossovers)
             {
                 page.AppendLine(CultureInfo.InvariantCulture,
-                    $"<li>{Encode(c.Measure)}: {Encode(c.Lower)} is lower below {c.Rate:G4} requests/s, {Encode(c.Higher)} above.</li>");
+                    $"<li>{Encode(c.Describe())}.</li>");
             }
             page.AppendLine("</ul>");
         }

@@ -33,6 +33,9 @@ public static class ComparisonWriter
     /// <summary>The cost plot's file name.</summary>
     public const string CostPlotFile = "cost-vs-load.png";
 
+    /// <summary>The SVG beside a plot's PNG: the same name ending in <c>.svg</c>.</summary>
+    public static string SvgOf(string png) => Path.ChangeExtension(png, ".svg");
+
     /// <summary>
     /// Writes a sweep into <paramref name="directory"/>: its Markdown, CSV, plots and report
     /// (which shows <paramref name="scenarioText"/>, the file it came from); all at once, or nothing.
@@ -76,10 +79,14 @@ public static class ComparisonWriter
                     }
                 }
             }
-            byte[] latency = ComparisonPlots.Png(ComparisonPlots.LatencyAgainstLoad(sweep));
-            byte[] cost = ComparisonPlots.Png(ComparisonPlots.CostAgainstLoad(sweep));
+            var latencyPlot = ComparisonPlots.LatencyAgainstLoad(sweep);
+            var costPlot = ComparisonPlots.CostAgainstLoad(sweep);
+            byte[] latency = ComparisonPlots.Png(latencyPlot);
+            byte[] cost = ComparisonPlots.Png(costPlot);
             File.WriteAllBytes(Path.Combine(staging, LatencyPlotFile), latency);
+            File.WriteAllText(Path.Combine(staging, SvgOf(LatencyPlotFile)), ComparisonPlots.Svg(latencyPlot));
             File.WriteAllBytes(Path.Combine(staging, CostPlotFile), cost);
+            File.WriteAllText(Path.Combine(staging, SvgOf(CostPlotFile)), ComparisonPlots.Svg(costPlot));
             File.WriteAllText(Path.Combine(staging, ComparisonReport.File),
                 ComparisonReport.Html(sweep, crossovers, [("Latency percentiles against load", latency), ("Cost per hour against load", cost)], scenarioText));
         }, cancellation);
@@ -105,7 +112,7 @@ public static class ComparisonWriter
         }
         foreach (var c in crossovers)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"- {c.Measure}: {c.Lower} is lower below {Number(c.Rate)} requests/s, {c.Higher} above.");
+            text.AppendLine(CultureInfo.InvariantCulture, $"- {c.Describe()}.");
         }
         text.AppendLine();
         text.AppendLine("## Where latency breaks");
@@ -176,12 +183,14 @@ public static class ComparisonWriter
             {
                 byte[] png = ComparisonPlots.Png(startup);
                 File.WriteAllBytes(Path.Combine(staging, StartupPlotFile), png);
+                File.WriteAllText(Path.Combine(staging, SvgOf(StartupPlotFile)), ComparisonPlots.Svg(startup));
                 plots.Add(("Start-up timeline: VM phases, pod layer pulls and function cold starts (first replication)", png));
             }
             if (ComparisonPlots.InstancesOverTime(result) is { } instances)
             {
                 byte[] png = ComparisonPlots.Png(instances);
                 File.WriteAllBytes(Path.Combine(staging, InstancesPlotFile), png);
+                File.WriteAllText(Path.Combine(staging, SvgOf(InstancesPlotFile)), ComparisonPlots.Svg(instances));
                 plots.Add(("Instances over time (first replication)", png));
             }
             File.WriteAllText(Path.Combine(staging, ComparisonReport.File), ComparisonReport.Html(result, plots, scenarioText));

@@ -12,6 +12,10 @@ public sealed record SweepResult(Comparison Comparison, IReadOnlyList<double> Ra
     /// <summary>The means of <paramref name="measure"/> for deployment <paramref name="deployment"/>, one per rate.</summary>
     public double[] Series(ComparisonMeasure measure, int deployment) =>
         Points.Select(p => p.Row(measure).Values[deployment].Mean).ToArray();
+
+    /// <summary>The 95% interval of a deployment's measure at each rate.</summary>
+    public VirtSim.Kernel.Statistics.ConfidenceInterval[] Intervals(ComparisonMeasure measure, int deployment) =>
+        Points.Select(p => p.Row(measure).Values[deployment]).ToArray();
 }
 
 /// <summary>Where one deployment overtakes another as the load grows.</summary>
@@ -19,7 +23,13 @@ public sealed record SweepResult(Comparison Comparison, IReadOnlyList<double> Ra
 /// <param name="Lower">The deployment lower on that measure below the crossover.</param>
 /// <param name="Higher">The deployment lower on it above the crossover.</param>
 /// <param name="Rate">The arrival rate, per second, where they cross.</param>
-public sealed record Crossover(string Measure, string Lower, string Higher, double Rate);
+/// <param name="Significant">Whether the intervals tell the order apart on both sides: at some swept rate below the crossing the lower one's 95% interval lies wholly below the other's, and at some rate above wholly above; if not, the crossing may be chance.</param>
+public sealed record Crossover(string Measure, string Lower, string Higher, double Rate, bool Significant = true)
+{
+    /// <summary>One sentence: which is lower below the crossing, and whether the intervals tell them apart.</summary>
+    public string Describe() => FormattableString.Invariant(
+        $"{Measure}: {Lower} is lower below {Rate:G4} requests/s, {Higher} above{(Significant ? "" : " (not significant: the 95% intervals do not tell the order apart on both sides)")}");
+}
 
 /// <summary>Where a deployment's latency breaks under a load sweep (see <see cref="SweepRunner.LatencyBreaks"/>).</summary>
 /// <param name="Deployment">The deployment.</param>
@@ -110,12 +120,25 @@ public static class SweepRunner
                         // Below the crossing, the one whose curve starts lower wins.
                         int i = sweep.Rates.TakeWhile(x => x < rate).Count() - 1;
                         bool aLowerBelow = ya[Math.Max(i, 0)] < yb[Math.Max(i, 0)];
-                        found.Add(new Crossover(measure.Name, aLowerBelow ? names[a] : names[b], aLowerBelow ? names[b] : names[a], rate));
+                        var (lower, higher) = aLowerBelow ? (a, b) : (b, a);
+                        // Significant when the order is told apart by the intervals on both sides:
+                        // at some rate below the crossing the one is wholly below the other, and above it wholly above.
+                        bool below = Enumerable.Range(0, Math.Max(i, 0) + 1).Any(p => Below(sweep, measure, lower, higher, p));
+                        bool above = Enumerable.Range(i + 1, sweep.Rates.Count - i - 1).Any(p => Below(sweep, measure, higher, lower, p));
+                        found.Add(new Crossover(measure.Name, names[lower], names[higher], rate, below && above));
                     }
                 }
             }
         }
         return found;
+    }
+
+    /// <summary>Whether deployment <paramref name="a"/>'s 95% interval of <paramref name="measure"/> lies wholly below <paramref name="b"/>'s at sweep point <paramref name="point"/>.</summary>
+    private static bool Below(SweepResult sweep, ComparisonMeasure measure, int a, int b, int point)
+    {
+        var values = sweep.Points[point].Row(measure).Values;
+        var (x, y) = (values[a], values[b]);
+        return double.IsFinite(x.HalfWidth) && double.IsFinite(y.HalfWidth) && x.High < y.Low;
     }
 
     /// <summary>

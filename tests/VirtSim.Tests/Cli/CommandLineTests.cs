@@ -168,7 +168,7 @@ public class CompareCommandTests
             int code = VirtSim.Cli.VirtSimApp.Run(["compare", Path.Combine(Repository.Examples, "compare-web-api.yaml"), "--replications", "2", "--out", outDir], console, errors);
             Assert.That(code, Is.Zero, errors.ToString());
             Assert.That(output.ToString(), Does.Contain("latency p99").And.Contain("functions"));
-            Assert.That(Directory.GetFiles(outDir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "comparison.md", "comparison.csv", "report.html", "startup-timeline.png", "instances-over-time.png", ".virtsim-results" }));
+            Assert.That(Directory.GetFiles(outDir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "comparison.md", "comparison.csv", "report.html", "startup-timeline.png", "startup-timeline.svg", "instances-over-time.png", "instances-over-time.svg", ".virtsim-results" }));
             Assert.That(Directory.GetDirectories(outDir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "vms", "containers", "functions" }));
             Assert.That(File.Exists(Path.Combine(outDir, "functions", "summary.json")), Is.True);
         }

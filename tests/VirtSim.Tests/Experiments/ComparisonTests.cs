@@ -175,21 +175,36 @@ public class SweepTests
         var series = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().ToList();
         Assert.That(series.Select(s => s.LegendText), Is.EqualTo(new[] { "vms (VMs)", "containers (containers)", "functions (functions)" }));
         Assert.That(series.Select(s => s.Data.GetScatterPoints().Count), Is.All.EqualTo(3));
+        Assert.That(series.Select(s => (s.MarkerShape, s.LinePattern.Name)).Distinct().Count(), Is.EqualTo(3), "lines that coincide stay told apart");
+        var patterns = series.Select(s => s.LinePattern.Name).ToList();
+        Assert.That(VirtSim.Experiments.Results.ComparisonPlots.Svg(plot), Does.StartWith("<svg").Or.StartWith("<?xml"));
+        Assert.That(series.Select(s => s.LinePattern.Name), Is.EqualTo(patterns), "drawn solid for the SVG only, then restored");
+        Assert.That(patterns.Distinct().Count(), Is.GreaterThan(1));
+        Assert.That(plot.GetPlottables().OfType<ScottPlot.Plottables.FillY>().Count(), Is.EqualTo(3), "a 95% band per deployment");
+        Assert.That(plot.Axes.Left.Range.Min, Is.Zero, "a cost axis from zero");
         Assert.That(plot.Axes.Bottom.Label.Text, Is.EqualTo("Arrival rate [requests/s]"));
         Assert.That(plot.Axes.Left.Label.Text, Is.EqualTo("Cost [USD/h]"));
         Assert.That(plot.Axes.Title.Label.Text, Does.StartWith("Cost against load"));
-        var latency = VirtSim.Experiments.Results.ComparisonPlots.LatencyAgainstLoad(sweep);
-        Assert.That(latency.Axes.Left.Label.Text, Is.EqualTo("Response time [s]"));
-        var lines = latency.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().ToDictionary(s => s.LegendText, s => s.Data.GetScatterPoints());
-        Assert.That(lines, Has.Count.EqualTo(9), "three percentiles of three deployments");
+        // The cost crossover drawn where it is, labelled once for the two deployments it shares.
+        var crossing = plot.GetPlottables().OfType<ScottPlot.Plottables.VerticalLine>().Single();
+        Assert.That(crossing.X, Is.EqualTo(cost[0].Rate).Within(1e-9));
+        Assert.That(plot.GetPlottables().OfType<ScottPlot.Plottables.Text>().Single().LabelText, Does.StartWith("functions lower below"));
+
+        var latency = VirtSim.Experiments.Results.ComparisonPlots.LatencyAgainstLoad(sweep).Subplots.GetPlots();
+        Assert.That(latency, Has.Length.EqualTo(3), "one panel per percentile");
+        Assert.That(latency.Select(p => p.Axes.Title.Label.Text), Has.All.StartWith("Latency, "));
+        Assert.That(latency.Select(p => p.Axes.Left.Range.Min), Has.All.Zero);
+        var lines = latency.Select(p => p.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().ToDictionary(s => s.LegendText, s => s.Data.GetScatterPoints())).ToList();
         foreach (string deployment in new[] { "vms (VMs)", "containers (containers)", "functions (functions)" })
         {
-            var (p50, p95, p99) = (lines[$"{deployment} p50"], lines[$"{deployment} p95"], lines[$"{deployment} p99"]);
+            var (p50, p95, p99) = (lines[0][deployment], lines[1][deployment], lines[2][deployment]);
             for (int i = 0; i < 3; i++)
             {
                 Assert.That(p50[i].Y, Is.LessThanOrEqualTo(p95[i].Y).And.GreaterThan(0), deployment);
                 Assert.That(p95[i].Y, Is.LessThanOrEqualTo(p99[i].Y), deployment);
             }
         }
+        // The containers' break is marked and labelled on the p99 panel.
+        Assert.That(latency[2].GetPlottables().OfType<ScottPlot.Plottables.Text>().Select(t => t.LabelText), Has.Some.StartsWith("containers breaks near"));
     }
 }

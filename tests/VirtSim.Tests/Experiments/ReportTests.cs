@@ -50,7 +50,8 @@ public class ReportTests
         }
         Assert.That(root.GetProperty("images").GetInt32(), Is.EqualTo(2));
         var decoded = root.GetProperty("decoded").EnumerateArray().Select(d => (d[0].GetInt32(), d[1].GetInt32())).ToList();
-        Assert.That(decoded, Is.EqualTo(new[] { (900, 560), (900, 560) }), "both plots decode at their size");
+        // Latency in three panels of 360 pixels each, cost in one plot.
+        Assert.That(decoded, Is.EqualTo(new[] { (900, 3 * 360), (900, 560) }), "both plots decode at their size");
         Assert.That(root.GetProperty("external").GetInt32(), Is.Zero, "self-contained: nothing loaded from elsewhere");
     }
 
@@ -133,7 +134,11 @@ public class StartupTimelineTests
         var result = ComparisonRunner.Run(comparison, new RunOptions(Replications: 1, Timeline: true));
         var plot = ComparisonPlots.StartupTimeline(result);
         Assert.That(plot, Is.Not.Null);
-        var series = plot!.GetPlottables().OfType<ScottPlot.Plottables.BarPlot>().ToDictionary(b => b.LegendText, b => b.Bars);
+        // The legend speaks words ("transferring image"); the checks below name the model's phases.
+        var series = plot!.GetPlottables().OfType<ScottPlot.Plottables.BarPlot>()
+            .ToDictionary(b => ComparisonPlots.StartupPhases.Single(p => ComparisonPlots.PhaseInWords(p) == b.LegendText), b => b.Bars);
+        Assert.That(plot.GetPlottables().OfType<ScottPlot.Plottables.BarPlot>().Select(b => b.LegendText),
+            Has.Some.EqualTo("loading OS").And.None.Matches("[A-Z][a-z]+[A-Z]"), "no code names in the legend");
         Assert.That(plot.Axes.Title.Label.Text, Does.StartWith("Start-up timeline"));
         Assert.That(plot.Axes.Bottom.Label.Text, Is.EqualTo("Time since requested [s]"));
         Assert.That(series.Keys, Is.SubsetOf(ComparisonPlots.StartupPhases));
@@ -181,7 +186,14 @@ public class InstancesOverTimeTests
         Assert.That(plot!.Axes.Bottom.Label.Text, Is.EqualTo("Time since the run began [min]"));
         Assert.That(plot.Axes.Left.Label.Text, Is.EqualTo("Instances running [count]"));
         var lines = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().ToDictionary(s => s.LegendText, s => s.Data.GetScatterPoints());
-        Assert.That(lines.Keys, Is.EquivalentTo(new[] { "vms (VMs)", "containers (containers)", "functions (functions)" }));
+        Assert.That(lines.Keys, Is.EquivalentTo(new[] { "vms (VMs)", "containers (containers)", "functions (functions), busy", "functions (functions), kept warm" }),
+            "a function's busy and kept-warm instances apart");
+        // The warm-up shaded (5 minutes), counts in whole numbers from zero.
+        var span = plot.GetPlottables().OfType<ScottPlot.Plottables.HorizontalSpan>().Single();
+        Assert.That((span.X1, span.X2), Is.EqualTo((0.0, 5.0)));
+        Assert.That(span.LegendText, Does.Contain("warm-up"));
+        Assert.That(plot.Axes.Left.Range.Min, Is.Zero);
+        Assert.That(((ScottPlot.TickGenerators.NumericAutomatic)plot.Axes.Left.TickGenerator).IntegerTicksOnly, Is.True);
 
         // The file asks for two VM replicas: none at the start, two once booted (~30 s), to the end.
         var vms = lines["vms (VMs)"];
@@ -197,10 +209,12 @@ public class InstancesOverTimeTests
         Assert.That(pods.First(p => p.Y == 2).X * 60, Is.InRange(0.5, 5));
 
         // Quiet spells longer than the 1-minute keep-alive leave no instance at all.
-        var functions = lines["functions (functions)"];
-        Assert.That((functions[0].X, functions[0].Y), Is.EqualTo((0.0, 0.0)), "nothing provisioned: no instance before the first call");
-        Assert.That(functions.Min(p => p.Y), Is.Zero);
-        Assert.That(functions.Max(p => p.Y), Is.GreaterThanOrEqualTo(1));
+        var busy = lines["functions (functions), busy"];
+        var warm = lines["functions (functions), kept warm"];
+        Assert.That((busy[0].X, busy[0].Y, warm[0].Y), Is.EqualTo((0.0, 0.0, 0.0)), "nothing provisioned: no instance before the first call");
+        Assert.That(busy.Zip(warm).Min(p => p.First.Y + p.Second.Y), Is.Zero, "quiet spells leave no instance at all");
+        Assert.That(busy.Max(p => p.Y), Is.GreaterThanOrEqualTo(1));
+        Assert.That(warm.Max(p => p.Y), Is.GreaterThanOrEqualTo(1), "instances kept warm after their call: the keep-alive");
     }
 }
 
@@ -214,5 +228,32 @@ public class ReportDefaultsTests
         Assert.That(rows["function runtime and code initialization"], Is.EqualTo("0.25 s + 0.25 s"));
         Assert.That(rows["function instance storage / network on the provider"], Is.EqualTo("125 MB/s / 600 Mb/s"));
         Assert.That(rows["function instance vCPUs on engines"], Is.EqualTo("one per 1769 MiB of memory"));
+    }
+}
+
+public class PlotFilesTests
+{
+    [Test]
+    public void EveryPlotHasAnSvgBesideItsPngThatParsesAndCarriesItsWords()
+    {
+        var comparison = ShortComparison.Load("compare-load-sweep.yaml", duration: 120, warmup: 30) with { SweepRates = [10, 150] };
+        var sweep = SweepRunner.Run(comparison, new RunOptions(Replications: 2));
+        string folder = Path.Combine(Path.GetTempPath(), $"virtsim-plots-{Guid.NewGuid():N}");
+        try
+        {
+            ComparisonWriter.Write(sweep, SweepRunner.Crossovers(sweep), folder, "");
+            foreach (string png in new[] { ComparisonWriter.LatencyPlotFile, ComparisonWriter.CostPlotFile })
+            {
+                string svg = Path.Combine(folder, ComparisonWriter.SvgOf(png));
+                Assert.That(File.Exists(Path.Combine(folder, png)) && File.Exists(svg), png);
+                var document = System.Xml.Linq.XDocument.Load(svg);
+                Assert.That(document.Root!.Name.LocalName, Is.EqualTo("svg"));
+                Assert.That(document.ToString(), Does.Contain("Arrival rate"), "text is drawn as text");
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }
