@@ -10,7 +10,16 @@ namespace VirtSim.Tests.Experiments;
 /// </summary>
 public partial class NotebookTests
 {
-    private const string BuildFolder = "../src/VirtSim.Cli/bin/Debug/net10.0/";
+    /// <summary>How every notebook loads the library: the package, from the local feed <c>scripts/pack</c> fills and registers.</summary>
+    private const string FeedReference = "#r \\\"nuget: VirtSim.Experiments, *-*\\\"";
+
+    /// <summary>Packs the library into artifacts/ as the notebooks' instructions say (once for these tests).</summary>
+    [OneTimeSetUp]
+    public void Pack()
+    {
+        var (exitCode, output, errors) = ExternalProcess.Run(Path.Combine(Repository.Root, "scripts", "pack"), [], TimeSpan.FromMinutes(8), Repository.Root);
+        Assert.That(exitCode, Is.Zero, $"scripts/pack failed:\n{output}{errors}");
+    }
 
     [Test]
     public void TheComparisonNotebookRunsAndShowsItsTablePlotsAndExercise()
@@ -66,8 +75,8 @@ public partial class NotebookTests
     private sealed record Cell(IReadOnlyList<Output> Outputs);
 
     /// <summary>
-    /// Runs a copy of <paramref name="notebook"/> beside it (so its relative paths hold) that
-    /// loads this build's assemblies instead of the Debug build's; returns its code cells' outputs.
+    /// Runs <paramref name="notebook"/> in Jupyter from its folder (so its relative paths hold), as
+    /// a student would after <c>scripts/pack</c>; returns its code cells' outputs.
     /// </summary>
     private static List<Cell> Execute(string notebook)
     {
@@ -75,15 +84,14 @@ public partial class NotebookTests
         Assert.That(jupyter, Is.Not.Null, "this test needs Debian's Jupyter (apt-get install -y jupyter-nbconvert jupyter-client); .ci/run installs it");
         RestoreKernel();
         string folder = Path.Combine(Repository.Root, "notebooks");
-        string build = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
-        string copy = Path.Combine(folder, $".test-{Guid.NewGuid():N}.ipynb");
         string work = Path.Combine(Path.GetTempPath(), $"virtsim-notebook-{Guid.NewGuid():N}");
         string kernels = Path.Combine(work, "kernels", ".net-csharp");
         Directory.CreateDirectory(kernels);
         File.Copy(Path.Combine(folder, "kernel", "kernel.json"), Path.Combine(kernels, "kernel.json"));
         string source = File.ReadAllText(Path.Combine(folder, notebook));
-        Assert.That(source, Does.Contain(BuildFolder), "the notebook loads the Debug build");
-        File.WriteAllText(copy, source.Replace(BuildFolder, build.Replace("\\", "\\\\", StringComparison.Ordinal), StringComparison.Ordinal));
+        Assert.That(source, Does.Contain(FeedReference), "the notebook loads the packed library from the local feed");
+        Assert.That(source, Does.Not.Contain("bin/Debug"), "not a build folder");
+        string copy = Path.Combine(folder, notebook);
         string output = Path.Combine(work, "out.ipynb");
         try
         {
@@ -99,7 +107,6 @@ public partial class NotebookTests
         }
         finally
         {
-            File.Delete(copy);
             Directory.Delete(work, recursive: true);
         }
     }
