@@ -72,6 +72,9 @@ public static class VirtSimApp
                 .WithExample("compare", "scenarios/examples/compare-web-api.yaml", "--replications", "3", "--out", "results/web-api")
                 .WithExample("compare", "scenarios/examples/compare-load-sweep.yaml")
                 .WithExample("compare", "scenarios/examples/compare-batch.yaml");
+            config.AddCommand<MergeCommand>("merge")
+                .WithDescription("Join the parts of a run split into shards (run --shard I/N --out DIR) into the results of the whole run, the same bytes one process writes.")
+                .WithExample("merge", "parts/", "--out", "results/mm1");
             config.AddCommand<MetricsCommand>("metrics")
                 .WithDescription("List every metric with its unit, which way is better and what it means, and every row of a comparison.")
                 .WithExample("metrics")
@@ -95,6 +98,9 @@ public static class VirtSimApp
                 return BadInput;
             case OutputFolderException output:
                 errors.WriteLine(output.Message);
+                return BadInput;
+            case ShardMergeException merge:
+                errors.WriteLine(merge.Message);
                 return BadInput;
             case BudgetExceededException budget:
                 errors.WriteLine($"virtsim: error: {budget.Message}; nothing was written");

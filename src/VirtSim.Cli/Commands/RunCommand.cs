@@ -44,6 +44,13 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
         [Description("Also write replication 0's timeline to FILE in the Trace Event Format, for ui.perfetto.dev or chrome://tracing: a track per host, VM, pod and node, VM and pod phases, layer pulls, cold starts. Implies --timeline.")]
         public string? Trace { get; init; }
 
+        /// <summary>Run one shard of the replications.</summary>
+        [CommandOption("--shard <I/N>")]
+        [Description("Run only shard I of N (replications whose index leaves I when divided by N) and write its part to --out DIR as shard-I-of-N.json; virtsim merge DIR joins the parts into the results of the whole run, byte for byte. For Slurm arrays and Kubernetes Indexed Jobs (deploy/).")]
+        public string? Shard { get; init; }
+
+        internal Shard? ShardValue => Shard is null ? null : VirtSim.Experiments.Running.Shard.Parse(Shard);
+
         /// <summary>How the results are printed.</summary>
         [CommandOption("--format <FORMAT>")]
         [Description("How the results are printed on standard output: table (grouped, units that suit each number), md (Markdown), csv or json (every metric, SI units, every digit) [[default: table]]. Messages go to standard error in the last three.")]
@@ -76,7 +83,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
             MaxEvents is null ? RunBudget.DefaultMaxEvents : (long)double.Parse(MaxEvents, NumberStyles.Float, CultureInfo.InvariantCulture),
             MaxMemory is null ? null : (long)ParseSize(MaxMemory)!.Value);
 
-        internal RunOptions Options => new(ReplicationsValue, SeedValue, ParallelismValue, Timeline || Trace is not null, Budget);
+        internal RunOptions Options => new(ReplicationsValue, SeedValue, ParallelismValue, Timeline || Trace is not null, Budget, ShardValue);
 
         /// <summary>Refuses a --trace file that cannot be written, before anything runs.</summary>
         internal void CheckTrace()
@@ -115,6 +122,18 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
             {
                 return ValidationResult.Error($"--seed takes a whole number from 0 to {ulong.MaxValue}, not '{Seed}'");
             }
+            if (Shard is not null && ShardValue is null)
+            {
+                return ValidationResult.Error($"--shard takes I/N with 0 ≤ I < N, such as 0/4, not '{Shard}'");
+            }
+            if (Shard is not null && Out is null)
+            {
+                return ValidationResult.Error("--shard needs --out DIR: the folder every shard writes its part into, for virtsim merge DIR");
+            }
+            if (Shard is not null && Trace is not null)
+            {
+                return ValidationResult.Error("--trace is written by a whole run; run it without --shard");
+            }
             if (Format is not null and not ("table" or "md" or "markdown" or "csv" or "json"))
             {
                 return ValidationResult.Error($"--format takes table, md, csv or json, not '{Format}'{Suggest.DidYouMean(Format, ["table", "md", "csv", "json"])}");
@@ -152,6 +171,10 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
         var scenario = ScenarioLoader.LoadFile(settings.File);
         var options = settings.Options;
         CheckBudget(settings.File, scenario, options);
+        if (settings.ShardValue is { } shard)
+        {
+            return RunShard(settings, scenario, options, shard, cancellationToken);
+        }
         string output = settings.OutputFor(settings.File);
         settings.CheckTrace();
         // The folder is checked (and its staging folder made) before anything runs.
@@ -172,6 +195,23 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
         return 0;
     }
 
+    private int RunShard(Settings settings, Scenario scenario, RunOptions options, Shard shard, CancellationToken cancellationToken)
+    {
+        if (ShardFiles.Problem(settings.Out!, shard, settings.Force) is { } problem)
+        {
+            throw new OutputFolderException(settings.Out!, problem);
+        }
+        string text = File.ReadAllText(settings.File);
+        int replications = options.Replications ?? scenario.Replications;
+        int mine = shard.Of(replications).Count();
+        var result = RunProgress.Show(console, $"{scenario.Name}: shard {shard}", Math.Max(mine, 1),
+            progress => ExperimentRunner.Run(scenario, options, progress, cancellationToken));
+        string path = ShardFiles.Write(result, shard, replications, settings.File, text, settings.Out!);
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{scenario.Name}: shard {shard} ran {mine} of {replications} replications, {result.Replications.Sum(r => r.Events):N0} events; wrote {path}"));
+        return 0;
+    }
+
     /// <summary>Refuses a scenario that would need more events or memory than the budget, naming the file.</summary>
     internal static void CheckBudget(string file, Scenario scenario, RunOptions options)
     {
@@ -186,7 +226,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
         }
     }
 
-    private void Show(RunResult result, string output, IReadOnlyList<string> files, OutputFormat format)
+    internal void Show(RunResult result, string output, IReadOnlyList<string> files, OutputFormat format)
     {
         var scenario = result.Scenario;
         string wrote = $"Wrote {string.Join(", ", files.Select(f => Path.Combine(output, f)))}";

@@ -12,8 +12,9 @@ namespace VirtSim.Experiments.Running;
 /// <param name="Parallelism">Replications run at once; null uses every core.</param>
 /// <param name="Timeline">Record the phases of every VM of replication 0.</param>
 /// <param name="Budget">Events and memory the run may use; null takes <see cref="RunBudget.Default"/>.</param>
+/// <param name="Shard">Run only this shard's replications (see <see cref="Running.Shard"/>); null runs them all.</param>
 public sealed record RunOptions(int? Replications = null, ulong? Seed = null, int? Parallelism = null, bool Timeline = false,
-    RunBudget? Budget = null);
+    RunBudget? Budget = null, Shard? Shard = null);
 
 /// <summary>
 /// Runs the replications of a scenario, in parallel across cores. Each replication has its own
@@ -40,10 +41,12 @@ public static class ExperimentRunner
             scenario = scenario with { Seed = seed };
         }
         var budget = options.Budget ?? RunBudget.Default;
-        int concurrent = Math.Min(count, options.Parallelism ?? Environment.ProcessorCount);
+        // A shard runs its own replications (each with the seed its index gives) and no others.
+        int[] indexes = options.Shard is { } shard ? [.. shard.Of(count)] : [.. Enumerable.Range(0, count)];
+        int concurrent = Math.Max(1, Math.Min(indexes.Length, options.Parallelism ?? Environment.ProcessorCount));
         budget.Check(scenario, concurrent);
-        var results = new ReplicationResult[count];
-        using var monitor = new RunMonitor(count, scenario.Warmup + scenario.Duration, budget.MemoryLimit, progress, cancellation);
+        var results = new ReplicationResult[indexes.Length];
+        using var monitor = new RunMonitor(indexes.Length, scenario.Warmup + scenario.Duration, budget.MemoryLimit, progress, cancellation);
         var parallel = new ParallelOptions
         {
             MaxDegreeOfParallelism = options.Parallelism ?? Environment.ProcessorCount,
@@ -51,9 +54,10 @@ public static class ExperimentRunner
         };
         try
         {
-            Parallel.For(0, count, parallel, index =>
+            Parallel.For(0, indexes.Length, parallel, slot =>
             {
-                results[index] = RunOne(scenario, index, options.Timeline && index == 0, monitor.Token, budget.MaxEvents, monitor);
+                int index = indexes[slot];
+                results[slot] = RunOne(scenario, index, options.Timeline && index == 0, monitor.Token, budget.MaxEvents, monitor, slot);
             });
         }
         catch (AggregateException failure)
@@ -84,10 +88,10 @@ public static class ExperimentRunner
     /// <summary>Runs replication <paramref name="index"/> alone, as a shard of a larger run would.</summary>
     public static ReplicationResult RunOne(Scenario scenario, int index, bool timeline = false, CancellationToken cancellation = default,
         long maxEvents = RunBudget.DefaultMaxEvents)
-        => RunOne(scenario, index, timeline, cancellation, maxEvents, null);
+        => RunOne(scenario, index, timeline, cancellation, maxEvents, null, index);
 
     private static ReplicationResult RunOne(Scenario scenario, int index, bool timeline, CancellationToken cancellation, long maxEvents,
-        RunMonitor? monitor)
+        RunMonitor? monitor, int slot)
     {
         ulong seed = RandomStreams.ReplicationSeed(scenario.Seed, index);
         var sim = new Simulation(seed);
@@ -112,9 +116,9 @@ public static class ExperimentRunner
             ScheduleWarmup(sim, scenario, station.ResetStatistics);
             measure = station.Measure;
         }
-        monitor?.Started(index, sim);
+        monitor?.Started(slot, sim);
         var stop = sim.Run(until: scenario.Warmup + scenario.Duration, maxEvents: maxEvents, cancellation: cancellation);
-        monitor?.Finished(index);
+        monitor?.Finished(slot);
         cancellation.ThrowIfCancellationRequested();
         if (stop == StopReason.EventLimitReached)
         {

@@ -1,0 +1,53 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using VirtSim.Experiments.Results;
+
+namespace VirtSim.Cli.Commands;
+
+/// <summary><c>virtsim merge DIR...</c>: joins the parts of a sharded run into its results.</summary>
+public sealed class MergeCommand(IAnsiConsole console) : Command<MergeCommand.Settings>
+{
+    /// <summary>Options of <c>virtsim merge</c>.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        /// <summary>Folders (or files) holding the shards' parts.</summary>
+        [CommandArgument(0, "<DIR>")]
+        [Description("Folders (or shard files) holding the parts that virtsim run --shard I/N --out DIR wrote")]
+        public string[] Parts { get; init; } = [];
+
+        /// <summary>Where the merged results go.</summary>
+        [CommandOption("--out <DIR>")]
+        [Description("Folder for the results, as virtsim run writes them (summary.json, replications.csv, the timelines) [[default: results/<scenario name>]]")]
+        public string? Out { get; init; }
+
+        /// <summary>Replace VirtSim's results in a folder that also holds other files.</summary>
+        [CommandOption("--force")]
+        [Description("Write into an --out folder that holds files VirtSim did not write; even then only VirtSim's own results there are replaced.")]
+        public bool Force { get; init; }
+
+        /// <summary>How the results are printed.</summary>
+        [CommandOption("--format <FORMAT>")]
+        [Description("table, md, csv or json, as for run [[default: table]]")]
+        public string? Format { get; init; }
+
+        /// <inheritdoc />
+        public override ValidationResult Validate() =>
+            Format is not null and not ("table" or "md" or "markdown" or "csv" or "json")
+                ? ValidationResult.Error($"--format takes table, md, csv or json, not '{Format}'")
+                : ValidationResult.Success();
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var result = ShardFiles.Merge(settings.Parts);
+        string output = settings.Out ?? Path.Combine("results", result.Scenario.Name);
+        using var folder = OutputFolder.Prepare(output, settings.Force);
+        var files = ResultWriter.Write(result, folder, cancellationToken);
+        var run = new RunCommand(console);
+        var format = new RunCommand.Settings { Format = settings.Format }.FormatValue;
+        run.Show(result, output, files, format);
+        return 0;
+    }
+}

@@ -1,0 +1,208 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using VirtSim.Experiments.Running;
+using VirtSim.Experiments.Scenarios;
+
+namespace VirtSim.Experiments.Results;
+
+/// <summary>
+/// The partial results of one shard (<c>shard-0003-of-0010.json</c>) and their merge into the
+/// results of the whole run. A shard file holds the scenario file's text, the seed and the number
+/// of replications of the whole run, and its replications with every measurement to the last bit
+/// (and replication 0's timeline when it is the shard's); merging the files of all shards gives a
+/// <see cref="RunResult"/> equal to one process's, so <see cref="ResultWriter"/> writes the same bytes.
+/// </summary>
+public static class ShardFiles
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        // NaN stands for "no value" in a measurement; every double round-trips exactly.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new MeasurementConverter() },
+    };
+
+    /// <summary>A measurement as <c>["name", "unit", value]</c>: what the results need of it, without its catalogue entry.</summary>
+    private sealed class MeasurementConverter : JsonConverter<VirtSim.Datacenter.Metrics.Measurement>
+    {
+        public override VirtSim.Datacenter.Metrics.Measurement Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                throw new JsonException("a measurement is [name, unit, value]");
+            }
+            reader.Read();
+            string name = reader.GetString() ?? throw new JsonException("a measurement needs a name");
+            reader.Read();
+            string unit = reader.GetString() ?? throw new JsonException("a measurement needs a unit");
+            reader.Read();
+            double value = reader.TokenType == JsonTokenType.String ? double.Parse(reader.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : reader.GetDouble();
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.EndArray)
+            {
+                throw new JsonException("a measurement is [name, unit, value]");
+            }
+            return new VirtSim.Datacenter.Metrics.Measurement(name, unit, value);
+        }
+
+        public override void Write(Utf8JsonWriter writer, VirtSim.Datacenter.Metrics.Measurement value, JsonSerializerOptions options)
+        {
+            writer.WriteStartArray();
+            writer.WriteStringValue(value.Name);
+            writer.WriteStringValue(value.Unit);
+            if (double.IsFinite(value.Value))
+            {
+                writer.WriteNumberValue(value.Value);
+            }
+            else
+            {
+                writer.WriteStringValue(value.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            writer.WriteEndArray();
+        }
+    }
+
+    /// <summary>What one shard file holds.</summary>
+    /// <param name="Format">The file format's version.</param>
+    /// <param name="File">The scenario file as the shard was given it (its name names the scenario when the file does not).</param>
+    /// <param name="Text">The scenario file's text.</param>
+    /// <param name="Seed">The master seed of the whole run.</param>
+    /// <param name="Replications">Replications of the whole run.</param>
+    /// <param name="Index">This shard's index.</param>
+    /// <param name="Count">How many shards in all.</param>
+    /// <param name="Version">The VirtSim version that ran it.</param>
+    /// <param name="Results">This shard's replications.</param>
+    public sealed record Part(int Format, string File, string Text, ulong Seed, int Replications, int Index, int Count, string Version,
+        IReadOnlyList<ReplicationResult> Results);
+
+    /// <summary>The file name of shard <paramref name="shard"/>.</summary>
+    public static string FileName(Shard shard) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"shard-{shard.Index:D4}-of-{shard.Count:D4}.json");
+
+    /// <summary>Says what stops shard files from being written into <paramref name="folder"/>, or null.</summary>
+    public static string? Problem(string folder, Shard shard, bool force)
+    {
+        string full = Path.GetFullPath(folder);
+        if (File.Exists(full))
+        {
+            return "is a file; --out names the folder the shards write their parts into";
+        }
+        string path = Path.Combine(full, FileName(shard));
+        if (File.Exists(path) && !force && !IsPart(path))
+        {
+            return $"holds {FileName(shard)}, which VirtSim did not write; --force replaces it";
+        }
+        return null;
+    }
+
+    private static bool IsPart(string path)
+    {
+        var buffer = new byte[64];
+        using var stream = File.OpenRead(path);
+        int read = stream.Read(buffer, 0, buffer.Length);
+        return Encoding.UTF8.GetString(buffer, 0, read).StartsWith("{\"Format\":", StringComparison.Ordinal);
+    }
+
+    /// <summary>Writes the part of <paramref name="result"/> that <paramref name="shard"/> ran into <paramref name="folder"/>, whole or not at all.</summary>
+    public static string Write(RunResult result, Shard shard, int replications, string file, string text, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        Directory.CreateDirectory(folder);
+        string path = Path.Combine(folder, FileName(shard));
+        var part = new Part(1, file, text, result.Scenario.Seed, replications, shard.Index, shard.Count, VirtSimVersion.Version, result.Replications);
+        string temporary = $"{path}.{Environment.ProcessId}.partial";
+        try
+        {
+            File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(part, Json));
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+        return path;
+    }
+
+    /// <summary>
+    /// Joins the shard files found in <paramref name="folders"/> (files or folders) into the run
+    /// they are parts of. Every shard of one run must be there once; anything else is a
+    /// <see cref="ShardMergeException"/> saying what is wrong.
+    /// </summary>
+    public static RunResult Merge(IReadOnlyList<string> folders)
+    {
+        var files = new List<string>();
+        foreach (string given in folders)
+        {
+            if (Directory.Exists(given))
+            {
+                files.AddRange(Directory.GetFiles(given, "shard-*-of-*.json").Order(StringComparer.Ordinal));
+            }
+            else if (File.Exists(given))
+            {
+                files.Add(given);
+            }
+            else
+            {
+                throw new ShardMergeException(given, "no such file or folder");
+            }
+        }
+        if (files.Count == 0)
+        {
+            throw new ShardMergeException(string.Join(", ", folders), "holds no shard files (shard-NNNN-of-NNNN.json, written by virtsim run --shard i/N --out DIR)");
+        }
+        var parts = new List<(string Path, Part Part)>();
+        foreach (string file in files)
+        {
+            try
+            {
+                var part = JsonSerializer.Deserialize<Part>(File.ReadAllBytes(file), Json)
+                    ?? throw new JsonException("empty");
+                parts.Add((file, part));
+            }
+            catch (JsonException e)
+            {
+                throw new ShardMergeException(file, $"is not a shard file VirtSim wrote ({e.Message})");
+            }
+        }
+        var (firstPath, first) = parts[0];
+        foreach (var (path, part) in parts)
+        {
+            if (part.Text != first.Text || part.Seed != first.Seed || part.Replications != first.Replications || part.Count != first.Count)
+            {
+                throw new ShardMergeException(path, $"belongs to another run than {firstPath} (scenario text, seed, replications or shard count differ)");
+            }
+            if (part.Version != first.Version)
+            {
+                throw new ShardMergeException(path, $"was written by VirtSim {part.Version}, {firstPath} by {first.Version}; run every shard with one version");
+            }
+        }
+        var byIndex = new Dictionary<int, string>();
+        foreach (var (path, part) in parts)
+        {
+            if (!byIndex.TryAdd(part.Index, path))
+            {
+                throw new ShardMergeException(path, $"is shard {part.Index} of {part.Count} again (also in {byIndex[part.Index]})");
+            }
+        }
+        var missing = Enumerable.Range(0, first.Count).Where(i => !byIndex.ContainsKey(i)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new ShardMergeException(string.Join(", ", folders),
+                $"lacks shard {string.Join(", ", missing.Take(10))}{(missing.Count > 10 ? ", …" : "")} of {first.Count}; run those (--shard i/{first.Count}) and merge again");
+        }
+        var replications = parts.SelectMany(p => p.Part.Results).OrderBy(r => r.Index).ToList();
+        if (!replications.Select(r => r.Index).SequenceEqual(Enumerable.Range(0, first.Replications)))
+        {
+            throw new ShardMergeException(firstPath, $"the shards hold replications other than 0 to {first.Replications - 1}");
+        }
+        var scenario = ScenarioLoader.Parse(first.File, first.Text) with { Seed = first.Seed };
+        return new RunResult(scenario, replications);
+    }
+}
+
+/// <summary>Shard files that cannot be merged: which file or folder, and why.</summary>
+public sealed class ShardMergeException(string where, string problem) : Exception($"{where}: error: {problem}")
+{
+    /// <summary>The file or folder at fault.</summary>
+    public string Where { get; } = where;
+}
