@@ -12,7 +12,7 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
     /// <inheritdoc />
     public override int Execute(CommandContext context, RunCommand.Settings settings, CancellationToken cancellationToken)
     {
-        var comparison = ComparisonReader.LoadFile(settings.File);
+        var comparison = ComparisonReader.LoadFile(settings.File, settings.Overrides);
         string scenarioText = File.ReadAllText(settings.File);
         var options = settings.Options;
         foreach (var scenario in SweepRunner.EveryScenario(comparison))

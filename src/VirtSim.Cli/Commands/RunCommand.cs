@@ -118,6 +118,10 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
         /// <inheritdoc />
         public override ValidationResult Validate()
         {
+            if (base.Validate() is { Successful: false } overrides)
+            {
+                return overrides;
+            }
             if (Seed is not null && !ulong.TryParse(Seed, NumberStyles.None, CultureInfo.InvariantCulture, out _))
             {
                 return ValidationResult.Error($"--seed takes a whole number from 0 to {ulong.MaxValue}, not '{Seed}'");
@@ -168,7 +172,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var scenario = ScenarioLoader.LoadFile(settings.File);
+        var scenario = ScenarioLoader.LoadFile(settings.File, settings.Overrides);
         var options = settings.Options;
         CheckBudget(settings.File, scenario, options);
         if (settings.ShardValue is { } shard)
@@ -206,7 +210,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
         int mine = shard.Of(replications).Count();
         var result = RunProgress.Show(console, $"{scenario.Name}: shard {shard}", Math.Max(mine, 1),
             progress => ExperimentRunner.Run(scenario, options, progress, cancellationToken));
-        string path = ShardFiles.Write(result, shard, replications, settings.File, text, settings.Out!);
+        string path = ShardFiles.Write(result, shard, replications, settings.File, text, settings.Out!, settings.Overrides);
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{scenario.Name}: shard {shard} ran {mine} of {replications} replications, {result.Replications.Sum(r => r.Events):N0} events; wrote {path}"));
         return 0;

@@ -13,7 +13,7 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ScenarioSett
     {
         if (ScenarioLoader.IsComparisonFile(settings.File))
         {
-            var comparison = ComparisonReader.LoadFile(settings.File);
+            var comparison = ComparisonReader.LoadFile(settings.File, settings.Overrides);
             foreach (var scenario in SweepRunner.EveryScenario(comparison))
             {
                 RunCommand.CheckBudget(settings.File, scenario, new RunOptions());
@@ -21,7 +21,7 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ScenarioSett
             console.MarkupLineInterpolated($"[green]ok[/] {settings.File}: comparison '{comparison.Name}' of {string.Join(", ", comparison.Deployments.Select(d => d.Name))}");
             return 0;
         }
-        var loaded = ScenarioLoader.LoadFile(settings.File);
+        var loaded = ScenarioLoader.LoadFile(settings.File, settings.Overrides);
         RunCommand.CheckBudget(settings.File, loaded, new RunOptions());
         console.MarkupLineInterpolated($"[green]ok[/] {settings.File}: scenario '{loaded.Name}', {loaded.Replications} replications, seed {loaded.Seed}");
         return 0;

@@ -72,8 +72,9 @@ public static class ShardFiles
     /// <param name="Count">How many shards in all.</param>
     /// <param name="Version">The VirtSim version that ran it.</param>
     /// <param name="Results">This shard's replications.</param>
+    /// <param name="Sets">The values changed on the command line (<c>--set PATH=VALUE</c>), in order.</param>
     public sealed record Part(int Format, string File, string Text, ulong Seed, int Replications, int Index, int Count, string Version,
-        IReadOnlyList<ReplicationResult> Results);
+        IReadOnlyList<ReplicationResult> Results, IReadOnlyList<string>? Sets = null);
 
     /// <summary>The file name of shard <paramref name="shard"/>.</summary>
     public static string FileName(Shard shard) =>
@@ -104,12 +105,14 @@ public static class ShardFiles
     }
 
     /// <summary>Writes the part of <paramref name="result"/> that <paramref name="shard"/> ran into <paramref name="folder"/>, whole or not at all.</summary>
-    public static string Write(RunResult result, Shard shard, int replications, string file, string text, string folder)
+    public static string Write(RunResult result, Shard shard, int replications, string file, string text, string folder,
+        IReadOnlyList<Override>? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         Directory.CreateDirectory(folder);
         string path = Path.Combine(folder, FileName(shard));
-        var part = new Part(1, file, text, result.Scenario.Seed, replications, shard.Index, shard.Count, VirtSimVersion.Version, result.Replications);
+        var part = new Part(1, file, text, result.Scenario.Seed, replications, shard.Index, shard.Count, VirtSimVersion.Version, result.Replications,
+            [.. (overrides ?? []).Select(o => o.ToString())]);
         string temporary = $"{path}.{Environment.ProcessId}.partial";
         try
         {
@@ -167,9 +170,10 @@ public static class ShardFiles
         var (firstPath, first) = parts[0];
         foreach (var (path, part) in parts)
         {
-            if (part.Text != first.Text || part.Seed != first.Seed || part.Replications != first.Replications || part.Count != first.Count)
+            if (part.Text != first.Text || part.Seed != first.Seed || part.Replications != first.Replications || part.Count != first.Count
+                || !(part.Sets ?? []).SequenceEqual(first.Sets ?? []))
             {
-                throw new ShardMergeException(path, $"belongs to another run than {firstPath} (scenario text, seed, replications or shard count differ)");
+                throw new ShardMergeException(path, $"belongs to another run than {firstPath} (scenario text, --set values, seed, replications or shard count differ)");
             }
             if (part.Version != first.Version)
             {
@@ -195,7 +199,9 @@ public static class ShardFiles
         {
             throw new ShardMergeException(firstPath, $"the shards hold replications other than 0 to {first.Replications - 1}");
         }
-        var scenario = ScenarioLoader.Parse(first.File, first.Text) with { Seed = first.Seed };
+        var overrides = (first.Sets ?? []).Select(text => Override.Parse(text, out _)
+            ?? throw new ShardMergeException(firstPath, $"holds a --set value that is not PATH=VALUE: '{text}'")).ToList();
+        var scenario = ScenarioLoader.Parse(first.File, first.Text, overrides) with { Seed = first.Seed };
         return new RunResult(scenario, replications);
     }
 }

@@ -39,17 +39,29 @@ public static class ComparisonReader
     /// <summary>The name every deployment gives the workload, and so the prefix of its metrics.</summary>
     public const string Workload = "workload";
 
-    /// <summary>Loads the comparison in <paramref name="path"/>.</summary>
-    public static Comparison LoadFile(string path) => Parse(path, ScenarioLoader.ReadText(path));
+    /// <summary>Loads the comparison in <paramref name="path"/>, with <paramref name="overrides"/> (<c>--set</c>) put in.</summary>
+    public static Comparison LoadFile(string path, IReadOnlyList<Override>? overrides = null) => Parse(path, ScenarioLoader.ReadText(path), overrides);
 
     /// <summary>
     /// Parses comparison <paramref name="text"/>, naming <paramref name="path"/> in messages (a
     /// notebook may name it as it likes); relative paths in it (traces) are read beside <paramref name="path"/>.
     /// </summary>
-    public static Comparison Parse(string path, string text)
+    public static Comparison Parse(string path, string text, IReadOnlyList<Override>? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var rootValue = YamlSection.LoadRoot(path, text);
+        try
+        {
+            return Read(path, text, overrides);
+        }
+        catch (ScenarioException e) when (overrides is not null && Override.Blame(e, overrides, YamlSection.LineCount(text)) is { } blamed)
+        {
+            throw blamed;
+        }
+    }
+
+    private static Comparison Read(string path, string text, IReadOnlyList<Override>? overrides)
+    {
+        var rootValue = YamlSection.LoadRoot(path, text, overrides);
         var root = rootValue.AsSection("name", "description", "seed", "replications", "warmup", "duration",
             "datacenter", "images", "container_images", "workload", "compare", "sweep");
         var header = ScenarioLoader.ReadHeader(root, path);

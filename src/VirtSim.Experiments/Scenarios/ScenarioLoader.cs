@@ -12,8 +12,8 @@ public static class ScenarioLoader
         ["ps"] = QueueDiscipline.ProcessorSharing,
     };
 
-    /// <summary>Loads the scenario in <paramref name="path"/>.</summary>
-    public static Scenario LoadFile(string path) => Parse(path, ReadText(path));
+    /// <summary>Loads the scenario in <paramref name="path"/>, with <paramref name="overrides"/> (<c>--set</c>) put in.</summary>
+    public static Scenario LoadFile(string path, IReadOnlyList<Override>? overrides = null) => Parse(path, ReadText(path), overrides);
 
     /// <summary>Whether the file's root has a <c>compare</c> section: a comparison, not a scenario.</summary>
     internal static bool IsComparison(YamlValue root) =>
@@ -64,17 +64,24 @@ public static class ScenarioLoader
         null);
 
     /// <summary>Parses scenario <paramref name="text"/>, naming <paramref name="file"/> in messages.</summary>
-    public static Scenario Parse(string file, string text)
+    public static Scenario Parse(string file, string text, IReadOnlyList<Override>? overrides = null)
     {
-        var rootValue = YamlSection.LoadRoot(file, text);
-        var scenario = Map(rootValue, file);
-        // The reader maps; the specs say what cannot be simulated, at the line that says it.
-        var errors = scenario.Station?.Validate() ?? scenario.Datacenter?.Validate() ?? [];
-        if (rootValue.FirstError(errors) is { } error)
+        try
         {
-            throw error;
+            var rootValue = YamlSection.LoadRoot(file, text, overrides);
+            var scenario = Map(rootValue, file);
+            // The reader maps; the specs say what cannot be simulated, at the line that says it.
+            var errors = scenario.Station?.Validate() ?? scenario.Datacenter?.Validate() ?? [];
+            if (rootValue.FirstError(errors) is { } error)
+            {
+                throw error;
+            }
+            return scenario;
         }
-        return scenario;
+        catch (ScenarioException e) when (overrides is not null && Override.Blame(e, overrides, YamlSection.LineCount(text)) is { } blamed)
+        {
+            throw blamed;
+        }
     }
 
     private static Scenario Map(YamlValue rootValue, string file)

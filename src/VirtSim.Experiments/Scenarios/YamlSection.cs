@@ -74,7 +74,7 @@ internal sealed class YamlSection
     /// <summary>Values a file may hold once its aliases are expanded: bounds "billion laughs" alias bombs.</summary>
     public const long MaxValues = 1_000_000;
 
-    internal static YamlValue LoadRoot(string file, string text)
+    internal static YamlValue LoadRoot(string file, string text, IReadOnlyList<Override>? overrides = null)
     {
         var stream = new YamlStream();
         // The same text is read twice: once to check its shape, once to build the tree.
@@ -103,8 +103,16 @@ internal sealed class YamlSection
             }
             throw new ScenarioException(file, (int)e.Start.Line, (int)e.Start.Column, $"broken YAML: {reason}");
         }
-        return Root(file, stream);
+        var root = Root(file, stream);
+        if (overrides is { Count: > 0 })
+        {
+            Override.Apply(file, root.Node, overrides, LineCount(text));
+        }
+        return root;
     }
+
+    /// <summary>Lines in <paramref name="text"/>: the values of overrides stand below them.</summary>
+    internal static int LineCount(string text) => text.Count(c => c == '\n') + 1;
 
     /// <summary>
     /// Reads the file's events once, without building anything, and refuses nesting deeper than
