@@ -175,6 +175,10 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
         var scenario = ScenarioLoader.LoadFile(settings.File, settings.Overrides);
         var options = settings.Options;
         CheckBudget(settings.File, scenario, options);
+        if (ScenarioLoader.ReadSweep(settings.File, File.ReadAllText(settings.File), settings.Overrides) is { } sweep)
+        {
+            return RunSweep(settings, sweep.Sweep, sweep.Points, options, cancellationToken);
+        }
         if (settings.ShardValue is { } shard)
         {
             return RunShard(settings, scenario, options, shard, cancellationToken);
@@ -196,6 +200,58 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
         {
             TraceWritten(console, settings);
         }
+        return 0;
+    }
+
+    private int RunSweep(Settings settings, ParameterSweep sweep, IReadOnlyList<Scenario> points, RunOptions options, CancellationToken cancellationToken)
+    {
+        if (settings.Shard is not null || settings.Trace is not null)
+        {
+            throw new ScenarioException(settings.File, 0, 0, "this file sweeps (it has a sweep section); --shard and --trace are for one run: run one point with --set");
+        }
+        foreach (var point in points)
+        {
+            CheckBudget(settings.File, point, options);
+        }
+        string output = settings.OutputFor(settings.File);
+        using var folder = OutputFolder.Prepare(output, settings.Force);
+        int replications = options.Replications ?? points[0].Replications;
+        var result = RunProgress.Show(console, $"{points[0].Name}: sweep of {points.Count} points", points.Count * replications,
+            progress => ParameterSweepRunner.Run(sweep, points, options with { Timeline = false }, progress, cancellationToken));
+        var known = result.Runs[0].Summary.Select(m => m.Name).ToList();
+        foreach (string metric in sweep.Metrics ?? [])
+        {
+            if (!known.Contains(metric))
+            {
+                throw new ScenarioException(settings.File, 0, 0,
+                    $"sweep: metrics: this scenario measures no '{metric}'{Suggest.DidYouMean(metric, known)} (virtsim metrics lists them)");
+            }
+        }
+        var files = ParameterSweepWriter.Write(result, folder, cancellationToken);
+        console.MarkupLineInterpolated($"[bold]{points[0].Name}[/] sweep of {points.Count} points ({sweep.Design switch { SweepDesign.Grid => "grid", _ => $"Latin hypercube, seed {sweep.Seed}" }}), {replications} replications each");
+        var shown = sweep.Metrics is { Count: > 0 } chosen ? chosen : [known[0]];
+        var table = new Table();
+        foreach (var parameter in sweep.Parameters)
+        {
+            table.AddColumn(Markup.Escape(parameter.Path));
+        }
+        foreach (string metric in shown)
+        {
+            table.AddColumn(new TableColumn(Markup.Escape(metric)).RightAligned());
+        }
+        for (int p = 0; p < result.Points.Count; p++)
+        {
+            var cells = result.Points[p].Select(o => Markup.Escape(o.Value)).ToList();
+            foreach (string metric in shown)
+            {
+                var summary = result.Runs[p].Summary.Single(m => m.Name == metric);
+                var cell = Readable.Format(summary.Interval, summary.Unit, summary.Name);
+                cells.Add(Markup.Escape($"{cell.Text} {cell.Unit}"));
+            }
+            table.AddRow([.. cells]);
+        }
+        console.Write(table);
+        console.MarkupLineInterpolated($"Wrote {string.Join(", ", files.Where(f => !f.EndsWith(".svg", StringComparison.Ordinal)).Select(f => Path.Combine(output, f)))} (and an SVG beside each PNG)");
         return 0;
     }
 

@@ -23,6 +23,15 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ScenarioSett
         }
         var loaded = ScenarioLoader.LoadFile(settings.File, settings.Overrides);
         RunCommand.CheckBudget(settings.File, loaded, new RunOptions());
+        if (ScenarioLoader.ReadSweep(settings.File, File.ReadAllText(settings.File), settings.Overrides) is { } sweep)
+        {
+            foreach (var point in sweep.Points)
+            {
+                RunCommand.CheckBudget(settings.File, point, new RunOptions());
+            }
+            console.MarkupLineInterpolated($"[green]ok[/] {settings.File}: scenario '{loaded.Name}', a sweep of {sweep.Points.Count} points, {loaded.Replications} replications each, seed {loaded.Seed}");
+            return 0;
+        }
         console.MarkupLineInterpolated($"[green]ok[/] {settings.File}: scenario '{loaded.Name}', {loaded.Replications} replications, seed {loaded.Seed}");
         return 0;
     }

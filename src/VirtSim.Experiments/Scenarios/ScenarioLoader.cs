@@ -15,6 +15,35 @@ public static class ScenarioLoader
     /// <summary>Loads the scenario in <paramref name="path"/>, with <paramref name="overrides"/> (<c>--set</c>) put in.</summary>
     public static Scenario LoadFile(string path, IReadOnlyList<Override>? overrides = null) => Parse(path, ReadText(path), overrides);
 
+    /// <summary>
+    /// The <c>sweep:</c> section of scenario <paramref name="text"/> with each point's scenario (the
+    /// file with that point's values set after <paramref name="overrides"/>); every point is read
+    /// before anything runs, so a value no point can take is an error now. Null when the file has no sweep.
+    /// </summary>
+    public static (ParameterSweep Sweep, IReadOnlyList<Scenario> Points)? ReadSweep(string file, string text, IReadOnlyList<Override>? overrides = null)
+    {
+        var rootValue = YamlSection.LoadRoot(file, text, overrides);
+        if (IsComparison(rootValue) || rootValue.Node is not YamlDotNet.RepresentationModel.YamlMappingNode mapping
+            || !mapping.Children.TryGetValue(new YamlDotNet.RepresentationModel.YamlScalarNode("sweep"), out var node))
+        {
+            return null;
+        }
+        var sweep = ParameterSweep.Read(new YamlValue(file, "sweep", node));
+        var scenarios = new List<Scenario>();
+        foreach (var point in sweep.EveryPoint())
+        {
+            try
+            {
+                scenarios.Add(Parse(file, text, [.. overrides ?? [], .. point]));
+            }
+            catch (ScenarioException e) when (e.Problem.StartsWith("--set ", StringComparison.Ordinal))
+            {
+                throw new ScenarioException(file, 0, 0, "sweep: " + e.Problem["--set ".Length..]);
+            }
+        }
+        return (sweep, scenarios);
+    }
+
     /// <summary>Whether the file's root has a <c>compare</c> section: a comparison, not a scenario.</summary>
     internal static bool IsComparison(YamlValue root) =>
         root.Node is YamlDotNet.RepresentationModel.YamlMappingNode mapping
@@ -91,7 +120,7 @@ public static class ScenarioLoader
             throw rootValue.Error("this file compares deployments (it has a compare section): run it with virtsim compare");
         }
         var root = rootValue.AsSection("name", "description", "seed", "replications", "warmup", "duration", "station",
-            "datacenter", "images", "vms", "services", "batches", "container_images", "pods", "functions", "platform");
+            "datacenter", "images", "vms", "services", "batches", "container_images", "pods", "functions", "platform", "sweep");
         var (name, description, seed, replications, warmup, duration, _, _) = ReadHeader(root, file);
         var stationValue = root.Optional("station");
         var datacenterValue = root.Optional("datacenter");

@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using CsvHelper;
+using ScottPlot;
+using VirtSim.Experiments.Running;
+
+namespace VirtSim.Experiments.Results;
+
+/// <summary>
+/// Writes a sweep's results: <c>sweep.csv</c>, tidy (a row per point and metric: the point's
+/// values, the metric, its unit, mean and 95% interval), and for each chosen metric a plot
+/// against each swept value (PNG and SVG), with its band.
+/// </summary>
+public static partial class ParameterSweepWriter
+{
+    /// <summary>The tidy results file.</summary>
+    public const string CsvFile = "sweep.csv";
+
+    /// <summary>Writes <paramref name="result"/> into a prepared <paramref name="folder"/>; returns the files' names.</summary>
+    public static IReadOnlyList<string> Write(ParameterSweepResult result, OutputFolder folder, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(folder);
+        IReadOnlyList<string> written = [];
+        folder.Commit(staging => written = WriteInto(result, staging), cancellation);
+        return written;
+    }
+
+    private static List<string> WriteInto(ParameterSweepResult result, string staging)
+    {
+        var written = new List<string> { CsvFile };
+        using (var stream = File.Create(Path.Combine(staging, CsvFile)))
+        {
+            WriteCsv(result, stream);
+        }
+        foreach (var (name, plot) in Plots(result))
+        {
+            File.WriteAllBytes(Path.Combine(staging, name + ".png"), plot.GetImageBytes(900, 560, ImageFormat.Png));
+            File.WriteAllText(Path.Combine(staging, name + ".svg"), ComparisonPlots.Svg(plot));
+            written.Add(name + ".png");
+            written.Add(name + ".svg");
+        }
+        return written;
+    }
+
+    /// <summary>The tidy CSV: a row per point and metric.</summary>
+    public static void WriteCsv(ParameterSweepResult result, Stream stream)
+    {
+        using var csv = CsvWriter.Create(stream);
+        csv.WriteHeader(["point", .. result.Sweep.Parameters.Select(p => p.Path), "metric", "unit", "mean", "ci95_low", "ci95_high", "replications"]);
+        for (int p = 0; p < result.Points.Count; p++)
+        {
+            foreach (var metric in result.Runs[p].Summary)
+            {
+                csv.WriteField(p, "D");
+                foreach (var value in result.Points[p])
+                {
+                    csv.WriteField(value.Value);
+                }
+                csv.WriteField(metric.Name);
+                csv.WriteField(metric.Unit);
+                csv.WriteNumberOrEmpty(metric.Interval.Mean);
+                csv.WriteNumberOrEmpty(ResultWriter.ReachesBelowZero(metric.Interval) ? 0 : metric.Interval.Low);
+                csv.WriteNumberOrEmpty(metric.Interval.High);
+                csv.WriteField(metric.Interval.Count, "D");
+                csv.EndRecord();
+            }
+        }
+    }
+
+    [GeneratedRegex(@"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex Quantity();
+
+    [GeneratedRegex("[^A-Za-z0-9_]+")]
+    private static partial Regex NotInName();
+
+    /// <summary>
+    /// A plot of each chosen metric against each swept value: the value's number on the x axis
+    /// (its unit in the label), one line per combination of the other parameters' values (at most
+    /// eight), each with its 95% band. Named <c>sweep-METRIC-vs-PATH</c>.
+    /// </summary>
+    public static IEnumerable<(string Name, Plot Plot)> Plots(ParameterSweepResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var names = result.Sweep.Metrics is { Count: > 0 } chosen ? chosen : [result.Runs[0].Summary[0].Name];
+        var palette = new ScottPlot.Palettes.Category10();
+        foreach (string metricName in names)
+        {
+            for (int k = 0; k < result.Sweep.Parameters.Count; k++)
+            {
+                var parameter = result.Sweep.Parameters[k];
+                var numbers = parameter.Values.Select(v => Quantity().Match(v)).ToList();
+                bool numeric = numbers.All(m => m.Success) && numbers.Select(m => m.Groups[2].Value).Distinct().Count() == 1;
+                string unit = numeric ? numbers[0].Groups[2].Value : "";
+                double X(string value) => numeric
+                    ? double.Parse(Quantity().Match(value).Groups[1].Value, CultureInfo.InvariantCulture)
+                    : parameter.Values.ToList().IndexOf(value);
+                var lines = Enumerable.Range(0, result.Points.Count)
+                    .GroupBy(p => string.Join(", ", result.Points[p].Where((_, j) => j != k)))
+                    .Take(8).ToList();
+                var plot = new Plot();
+                string metricUnit = "";
+                double top = 0;
+                for (int l = 0; l < lines.Count; l++)
+                {
+                    var points = lines[l].Select(p => (X: X(result.Points[p][k].Value), Metric: result.Runs[p].Summary.SingleOrDefault(m => m.Name == metricName)))
+                        .Where(q => q.Metric is not null && double.IsFinite(q.Metric.Interval.Mean)).OrderBy(q => q.X).ToList();
+                    if (points.Count == 0)
+                    {
+                        continue;
+                    }
+                    metricUnit = points[0].Metric!.Unit;
+                    double[] x = [.. points.Select(q => q.X)];
+                    var color = palette.GetColor(l);
+                    if (points.All(q => double.IsFinite(q.Metric!.Interval.HalfWidth)))
+                    {
+                        var band = plot.Add.FillY(x, [.. points.Select(q => Math.Max(0, q.Metric!.Interval.Low))], [.. points.Select(q => q.Metric!.Interval.High)]);
+                        band.FillColor = color.WithAlpha(0.18);
+                        band.LineWidth = 0;
+                        top = Math.Max(top, points.Max(q => q.Metric!.Interval.High));
+                    }
+                    var line = plot.Add.Scatter(x, [.. points.Select(q => q.Metric!.Interval.Mean)]);
+                    line.Color = color;
+                    line.MarkerSize = 7;
+                    line.LineWidth = 2;
+                    line.LegendText = lines[l].Key.Length == 0 ? metricName : lines[l].Key;
+                    top = Math.Max(top, points.Max(q => q.Metric!.Interval.Mean));
+                }
+                plot.Axes.SetLimitsY(0, top > 0 ? top * 1.1 : 1);
+                plot.Title($"{metricName} against {parameter.Path}");
+                plot.XLabel(numeric ? $"{parameter.Path} [{(unit.Length == 0 ? "number" : unit.StartsWith('/') ? "1" + unit : unit)}]" : $"{parameter.Path} ({string.Join(", ", parameter.Values)})");
+                plot.YLabel($"{metricName} [{metricUnit}]");
+                if (lines.Count > 1)
+                {
+                    plot.ShowLegend(Edge.Right);
+                }
+                yield return ($"sweep-{NotInName().Replace(metricName, "_")}-vs-{NotInName().Replace(parameter.Path, "_").Trim('_')}", plot);
+            }
+        }
+    }
+}
