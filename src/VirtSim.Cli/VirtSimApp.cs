@@ -99,6 +99,9 @@ public static class VirtSimApp
             case OutputFolderException output:
                 errors.WriteLine(output.Message);
                 return BadInput;
+            case UnknownMetricException metric:
+                errors.WriteLine($"virtsim: error: {metric.Message}");
+                return BadInput;
             case ShardMergeException merge:
                 errors.WriteLine(merge.Message);
                 return BadInput;

@@ -181,14 +181,22 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
         }
         if (settings.ShardValue is { } shard)
         {
+            if (scenario.Precision is not null && options.Replications is null)
+            {
+                throw new ScenarioException(settings.File, 0, 0,
+                    "this scenario runs replications until a precision is reached, which one shard cannot judge alone; shard it with a fixed number (--replications N)");
+            }
             return RunShard(settings, scenario, options, shard, cancellationToken);
         }
         string output = settings.OutputFor(settings.File);
         settings.CheckTrace();
         // The folder is checked (and its staging folder made) before anything runs.
         using var folder = OutputFolder.Prepare(output, settings.Force);
-        int replications = options.Replications ?? scenario.Replications;
-        var result = RunProgress.Show(console, $"{scenario.Name}: replications", replications,
+        int replications = options.Replications ?? scenario.Precision?.Max ?? scenario.Replications;
+        string what = options.Replications is null && scenario.Precision is { } p
+            ? string.Create(CultureInfo.InvariantCulture, $"replications until ±{p.Relative * 100:G3}% (at most {p.Max})")
+            : "replications";
+        var result = RunProgress.Show(console, $"{scenario.Name}: {what}", replications,
             progress => ExperimentRunner.Run(scenario, options, progress, cancellationToken));
         var files = ResultWriter.Write(result, folder, cancellationToken);
         if (settings.Trace is { } trace)

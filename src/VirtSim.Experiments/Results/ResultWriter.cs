@@ -115,6 +115,23 @@ public static class ResultWriter
         {
             json.WriteString("virtsim_commit", commit);
         }
+        if (scenario.Precision is { } precision)
+        {
+            // How the number of replications was decided, and whether the target was met.
+            json.WriteStartObject("precision");
+            json.WriteStartArray("metrics");
+            foreach (string name in precision.Metrics)
+            {
+                json.WriteStringValue(name);
+            }
+            json.WriteEndArray();
+            json.WriteNumber("relative", precision.Relative);
+            json.WriteNumber("min", precision.Min);
+            json.WriteNumber("max", precision.Max);
+            json.WriteBoolean("met", precision.Metrics.All(name =>
+                result.Summary.FirstOrDefault(m => m.Name == name) is { } m && precision.Met(m.Interval.Mean, m.Interval.HalfWidth)));
+            json.WriteEndObject();
+        }
         json.WriteStartObject("metrics");
         foreach (var metric in result.Summary)
         {

@@ -34,15 +34,80 @@ public static class ExperimentRunner
     {
         ArgumentNullException.ThrowIfNull(scenario);
         options ??= new RunOptions();
-        int count = options.Replications ?? scenario.Replications;
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         if (options.Seed is { } seed)
         {
             scenario = scenario with { Seed = seed };
         }
         var budget = options.Budget ?? RunBudget.Default;
+        if (options.Replications is null && scenario.Precision is { } precision)
+        {
+            if (options.Shard is not null)
+            {
+                throw new ArgumentException("A run to a precision decides its replications as it goes; shard it with a fixed number of replications.", nameof(options));
+            }
+            return new RunResult(scenario, RunToPrecision(scenario, precision, options, budget, progress, cancellation));
+        }
+        int count = options.Replications ?? scenario.Replications;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         // A shard runs its own replications (each with the seed its index gives) and no others.
         int[] indexes = options.Shard is { } shard ? [.. shard.Of(count)] : [.. Enumerable.Range(0, count)];
+        return new RunResult(scenario, RunIndexes(scenario, indexes, options, budget, progress, cancellation));
+    }
+
+    /// <summary>
+    /// Replications in batches until every metric of <paramref name="precision"/> is known to its
+    /// relative precision or <see cref="PrecisionTarget.Max"/> are run (see <see cref="PrecisionTarget"/>).
+    /// Each decision depends only on the replications run so far, whose seeds depend only on their
+    /// indexes: the same replications are run at any parallelism.
+    /// </summary>
+    private static ReplicationResult[] RunToPrecision(Scenario scenario, PrecisionTarget precision, RunOptions options, RunBudget budget,
+        IProgress<double>? progress, CancellationToken cancellation)
+    {
+        var results = new List<ReplicationResult>();
+        int target = precision.Min;
+        while (true)
+        {
+            int[] batch = [.. Enumerable.Range(results.Count, target - results.Count)];
+            double before = results.Count;
+            results.AddRange(RunIndexes(scenario, batch, options, budget, progress is null ? null : new OffsetProgress(progress, before), cancellation));
+            int n = results.Count;
+            if (n >= precision.Max)
+            {
+                return [.. results];
+            }
+            int needed = n;
+            foreach (string metric in precision.Metrics)
+            {
+                var values = results.Select(r => Value(r, metric)).Where(double.IsFinite).ToList();
+                var interval = VirtSim.Kernel.Statistics.ConfidenceInterval.Of(values);
+                if (!precision.Met(interval.Mean, interval.HalfWidth))
+                {
+                    needed = Math.Max(needed, precision.Needed(n, interval.Mean, interval.HalfWidth));
+                }
+            }
+            if (needed == n)
+            {
+                return [.. results];
+            }
+            target = needed;
+        }
+    }
+
+    private static double Value(ReplicationResult replication, string metric)
+    {
+        foreach (var measurement in replication.Measurements)
+        {
+            if (measurement.Name == metric)
+            {
+                return measurement.Value;
+            }
+        }
+        throw new UnknownMetricException(metric, replication.Measurements.Select(m => m.Name).ToList());
+    }
+
+    private static ReplicationResult[] RunIndexes(Scenario scenario, int[] indexes, RunOptions options, RunBudget budget,
+        IProgress<double>? progress, CancellationToken cancellation)
+    {
         int concurrent = Math.Max(1, Math.Min(indexes.Length, options.Parallelism ?? Environment.ProcessorCount));
         budget.Check(scenario, concurrent);
         var results = new ReplicationResult[indexes.Length];
@@ -78,7 +143,7 @@ public static class ExperimentRunner
             throw MemoryExceeded(used, budget);
         }
         monitor.Report();
-        return new RunResult(scenario, results);
+        return results;
     }
 
     private static BudgetExceededException MemoryExceeded(long used, RunBudget budget) =>
@@ -140,4 +205,12 @@ public static class ExperimentRunner
             sim.Schedule(scenario.Warmup, reset);
         }
     }
+}
+
+/// <summary>A metric named (in a precision target) that the scenario does not measure.</summary>
+public sealed class UnknownMetricException(string metric, IReadOnlyList<string> known)
+    : ArgumentException($"precision: metrics: this scenario measures no '{metric}'{VirtSim.Experiments.Scenarios.Suggest.DidYouMean(metric, known)} (virtsim metrics lists them)")
+{
+    /// <summary>The name that is not a metric of the scenario.</summary>
+    public string Metric { get; } = metric;
 }

@@ -27,6 +27,18 @@ public static class Stability
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(replications);
         var warnings = new List<string>();
+        if (scenario.Precision is { } precision && replications.Count >= precision.Max)
+        {
+            foreach (string name in precision.Metrics)
+            {
+                var values = replications.SelectMany(r => r.Measurements).Where(m => m.Name == name).Select(m => m.Value).Where(double.IsFinite).ToList();
+                var interval = VirtSim.Kernel.Statistics.ConfidenceInterval.Of(values);
+                if (!precision.Met(interval.Mean, interval.HalfWidth))
+                {
+                    warnings.Add(Invariant($"{name} was asked for to ±{precision.Relative * 100:G3}% but its 95% half-width is still {interval.HalfWidth / Math.Abs(interval.Mean) * 100:G3}% of its mean after the most replications allowed ({precision.Max}); raise precision.max or accept the wider interval"));
+                }
+            }
+        }
         if (scenario.Station is { Capacity: null } station)
         {
             double load = station.Service.Mean / station.Interarrival.Mean / station.Servers;

@@ -12,6 +12,7 @@ namespace VirtSim.Experiments.Scenarios;
 /// <param name="Duration">Simulated time measured after the warm-up, in seconds.</param>
 /// <param name="Station">The queueing station to simulate, or null.</param>
 /// <param name="Datacenter">The datacenter to simulate, or null; exactly one of the two is given.</param>
+/// <param name="Precision">Replications until these metrics are known to a relative precision, instead of <paramref name="Replications"/>; null for a fixed number.</param>
 public sealed record Scenario(
     string Name,
     string Description,
@@ -20,4 +21,5 @@ public sealed record Scenario(
     double Warmup,
     double Duration,
     StationSpec? Station,
-    DatacenterSpec? Datacenter = null);
+    DatacenterSpec? Datacenter = null,
+    PrecisionTarget? Precision = null);

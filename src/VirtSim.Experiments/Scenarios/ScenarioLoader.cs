@@ -99,6 +99,11 @@ public static class ScenarioLoader
         {
             var rootValue = YamlSection.LoadRoot(file, text, overrides);
             var scenario = Map(rootValue, file);
+            if (rootValue.Node is YamlDotNet.RepresentationModel.YamlMappingNode mapping
+                && mapping.Children.TryGetValue(new YamlDotNet.RepresentationModel.YamlScalarNode("precision"), out var precision))
+            {
+                scenario = scenario with { Precision = PrecisionTarget.Read(new YamlValue(file, "precision", precision)) };
+            }
             // The reader maps; the specs say what cannot be simulated, at the line that says it.
             var errors = scenario.Station?.Validate() ?? scenario.Datacenter?.Validate() ?? [];
             if (rootValue.FirstError(errors) is { } error)
@@ -120,8 +125,8 @@ public static class ScenarioLoader
             throw rootValue.Error("this file compares deployments (it has a compare section): run it with virtsim compare");
         }
         var root = rootValue.AsSection("name", "description", "seed", "replications", "warmup", "duration", "station",
-            "datacenter", "images", "vms", "services", "batches", "container_images", "pods", "functions", "platform", "sweep");
-        var (name, description, seed, replications, warmup, duration, _, _) = ReadHeader(root, file);
+            "datacenter", "images", "vms", "services", "batches", "container_images", "pods", "functions", "platform", "sweep", "precision");
+        var (name, description, seed, replications, warmup, duration, _, _, _) = ReadHeader(root, file);
         var stationValue = root.Optional("station");
         var datacenterValue = root.Optional("datacenter");
         if (stationValue is not null && datacenterValue is not null)
