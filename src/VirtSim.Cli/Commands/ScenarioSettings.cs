@@ -15,7 +15,7 @@ public class ScenarioSettings : CommandSettings
 
     /// <summary>Changes to values of the file.</summary>
     [CommandOption("--set <PATH=VALUE>")]
-    [Description("Change one value of the file for this run, by its path; repeatable. Keys by dots, list items by name or index: --set workload.arrivals.rate=80/s, --set functions[api].keep_alive=5min, --set datacenter.hosts[web].count=8. Every check of the file applies to the value.")]
+    [Description("Change one value of the file for this run, by its path; repeatable. Keys by dots, list items by name or index: --set workload.arrivals.rate=80/s, --set functions[[api]].keep_alive=5min, --set datacenter.hosts[[web]].count=8. Every check of the file applies to the value.")]
     public string[] Set { get; init; } = [];
 
     /// <summary>The overrides, parsed (valid once <see cref="Validate"/> passed).</summary>

@@ -109,6 +109,19 @@ public class CommandLineTests : WithWorkFolder
         Assert.That(stdout, Does.Contain("EXAMPLES").And.Contain("virtsim run scenarios/examples/mm1.yaml"));
     }
 
+    [TestCase("run")]
+    [TestCase("compare")]
+    [TestCase("merge")]
+    [TestCase("validate")]
+    [TestCase("metrics")]
+    public void EveryCommandsHelpRenders(string command)
+    {
+        // Help text is Spectre markup: a bracket in a description must be doubled, or help fails.
+        var (code, stdout, errors) = Virtsim(command, "--help");
+        Assert.That(code, Is.Zero, errors);
+        Assert.That(stdout, Does.Contain("USAGE"));
+    }
+
     [Test]
     public void FormatsOnStandardOutputCarryTheSameNumbersAsTheFiles()
     {
