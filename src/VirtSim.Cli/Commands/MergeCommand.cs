@@ -41,13 +41,22 @@ public sealed class MergeCommand(IAnsiConsole console) : Command<MergeCommand.Se
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var result = ShardFiles.Merge(settings.Parts);
+        var (run, sweep) = ShardFiles.MergeAny(settings.Parts);
+        if (sweep is not null)
+        {
+            string sweepOutput = settings.Out ?? Path.Combine("results", sweep.Runs[0].Scenario.Name);
+            using var sweepFolder = OutputFolder.Prepare(sweepOutput, settings.Force);
+            var written = ParameterSweepWriter.Write(sweep, sweepFolder, cancellationToken);
+            console.WriteLine($"Merged a sweep of {sweep.Points.Count} points; wrote {string.Join(", ", written.Select(f => Path.Combine(sweepOutput, f)))}");
+            return 0;
+        }
+        var result = run!;
         string output = settings.Out ?? Path.Combine("results", result.Scenario.Name);
         using var folder = OutputFolder.Prepare(output, settings.Force);
         var files = ResultWriter.Write(result, folder, cancellationToken);
-        var run = new RunCommand(console);
+        var command = new RunCommand(console);
         var format = new RunCommand.Settings { Format = settings.Format }.FormatValue;
-        run.Show(result, output, files, format);
+        command.Show(result, output, files, format);
         return 0;
     }
 }

@@ -213,13 +213,31 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
 
     private int RunSweep(Settings settings, ParameterSweep sweep, IReadOnlyList<Scenario> points, RunOptions options, CancellationToken cancellationToken)
     {
-        if (settings.Shard is not null || settings.Trace is not null)
+        if (settings.Trace is not null)
         {
-            throw new ScenarioException(settings.File, 0, 0, "this file sweeps (it has a sweep section); --shard and --trace are for one run: run one point with --set");
+            throw new ScenarioException(settings.File, 0, 0, "this file sweeps (it has a sweep section); --trace is for one run: run one point with --set");
         }
         foreach (var point in points)
         {
             CheckBudget(settings.File, point, options);
+        }
+        if (settings.ShardValue is { } shard)
+        {
+            // A shard of a sweep runs whole points: point p is shard p mod N's, with all its
+            // replications (or its whole sequential procedure): no shard needs another's results.
+            if (ShardFiles.Problem(settings.Out!, shard, settings.Force) is { } problem)
+            {
+                throw new OutputFolderException(settings.Out!, problem);
+            }
+            string text = File.ReadAllText(settings.File);
+            var mine = Enumerable.Range(0, points.Count).Where(p => p % shard.Count == shard.Index).ToList();
+            int each = options.Replications ?? points[0].Precision?.Max ?? points[0].Replications;
+            var runs = RunProgress.Show(console, $"{points[0].Name}: sweep shard {shard}", Math.Max(1, mine.Count * each),
+                progress => ParameterSweepRunner.RunPoints(points, mine, options with { Timeline = false }, progress, cancellationToken));
+            string path = ShardFiles.WriteSweep(runs, shard, options.Seed ?? points[0].Seed, options.Replications, settings.File, text, settings.Out!, settings.Overrides);
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{points[0].Name}: sweep shard {shard} ran {mine.Count} of {points.Count} points; wrote {path}"));
+            return 0;
         }
         string output = settings.OutputFor(settings.File);
         using var folder = OutputFolder.Prepare(output, settings.Force);

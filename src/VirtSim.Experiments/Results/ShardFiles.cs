@@ -73,8 +73,14 @@ public static class ShardFiles
     /// <param name="Version">The VirtSim version that ran it.</param>
     /// <param name="Results">This shard's replications.</param>
     /// <param name="Sets">The values changed on the command line (<c>--set PATH=VALUE</c>), in order.</param>
+    /// <param name="Points">For a sweep: the points this shard ran, each with all its replications (<paramref name="Results"/> is then empty).</param>
     public sealed record Part(int Format, string File, string Text, ulong Seed, int Replications, int Index, int Count, string Version,
-        IReadOnlyList<ReplicationResult> Results, IReadOnlyList<string>? Sets = null);
+        IReadOnlyList<ReplicationResult> Results, IReadOnlyList<string>? Sets = null, IReadOnlyList<PointPart>? Points = null);
+
+    /// <summary>One point of a sweep, as a shard ran it.</summary>
+    /// <param name="Point">Its index in the sweep.</param>
+    /// <param name="Results">All its replications.</param>
+    public sealed record PointPart(int Point, IReadOnlyList<ReplicationResult> Results);
 
     /// <summary>The file name of shard <paramref name="shard"/>.</summary>
     public static string FileName(Shard shard) =>
@@ -126,12 +132,38 @@ public static class ShardFiles
         return path;
     }
 
+    /// <summary>Writes the points of a sweep that <paramref name="shard"/> ran into <paramref name="folder"/>, whole or not at all.</summary>
+    public static string WriteSweep(IReadOnlyList<(int Point, RunResult Run)> runs, Shard shard, ulong seed, int? replications, string file, string text,
+        string folder, IReadOnlyList<Override>? overrides = null)
+    {
+        Directory.CreateDirectory(folder);
+        string path = Path.Combine(folder, FileName(shard));
+        var part = new Part(1, file, text, seed, replications ?? 0, shard.Index, shard.Count, VirtSimVersion.Version, [],
+            [.. (overrides ?? []).Select(o => o.ToString())], [.. runs.Select(r => new PointPart(r.Point, r.Run.Replications))]);
+        string temporary = $"{path}.{Environment.ProcessId}.partial";
+        try
+        {
+            File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(part, Json));
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+        return path;
+    }
+
     /// <summary>
     /// Joins the shard files found in <paramref name="folders"/> (files or folders) into the run
     /// they are parts of. Every shard of one run must be there once; anything else is a
     /// <see cref="ShardMergeException"/> saying what is wrong.
     /// </summary>
-    public static RunResult Merge(IReadOnlyList<string> folders)
+    public static RunResult Merge(IReadOnlyList<string> folders) =>
+        MergeAny(folders) is { Run: { } run } ? run
+        : throw new ShardMergeException(string.Join(", ", folders), "holds the parts of a sweep; merge them with MergeAny");
+
+    /// <summary>Joins shard files into the run, or the sweep, they are parts of (one of the two is set).</summary>
+    public static (RunResult? Run, ParameterSweepResult? Sweep) MergeAny(IReadOnlyList<string> folders)
     {
         var files = new List<string>();
         foreach (string given in folders)
@@ -194,15 +226,27 @@ public static class ShardFiles
             throw new ShardMergeException(string.Join(", ", folders),
                 $"lacks shard {string.Join(", ", missing.Take(10))}{(missing.Count > 10 ? ", …" : "")} of {first.Count}; run those (--shard i/{first.Count}) and merge again");
         }
+        var overrides = (first.Sets ?? []).Select(text => Override.Parse(text, out _)
+            ?? throw new ShardMergeException(firstPath, $"holds a --set value that is not PATH=VALUE: '{text}'")).ToList();
+        if (first.Points is not null)
+        {
+            var (sweep, scenarios) = ScenarioLoader.ReadSweep(first.File, first.Text, overrides)
+                ?? throw new ShardMergeException(firstPath, "holds points of a sweep, but its scenario has no sweep section");
+            var points = parts.SelectMany(p => p.Part.Points ?? []).OrderBy(p => p.Point).ToList();
+            if (!points.Select(p => p.Point).SequenceEqual(Enumerable.Range(0, scenarios.Count)))
+            {
+                throw new ShardMergeException(firstPath, $"the shards hold points other than 0 to {scenarios.Count - 1}");
+            }
+            var runs = points.Select(p => new RunResult(scenarios[p.Point] with { Seed = first.Seed }, p.Results)).ToList();
+            return (null, new ParameterSweepResult(sweep, sweep.EveryPoint(), runs));
+        }
         var replications = parts.SelectMany(p => p.Part.Results).OrderBy(r => r.Index).ToList();
         if (!replications.Select(r => r.Index).SequenceEqual(Enumerable.Range(0, first.Replications)))
         {
             throw new ShardMergeException(firstPath, $"the shards hold replications other than 0 to {first.Replications - 1}");
         }
-        var overrides = (first.Sets ?? []).Select(text => Override.Parse(text, out _)
-            ?? throw new ShardMergeException(firstPath, $"holds a --set value that is not PATH=VALUE: '{text}'")).ToList();
         var scenario = ScenarioLoader.Parse(first.File, first.Text, overrides) with { Seed = first.Seed };
-        return new RunResult(scenario, replications);
+        return (new RunResult(scenario, replications), null);
     }
 }
 

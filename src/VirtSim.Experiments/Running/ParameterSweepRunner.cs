@@ -22,16 +22,30 @@ public static class ParameterSweepRunner
     {
         ArgumentNullException.ThrowIfNull(sweep);
         ArgumentNullException.ThrowIfNull(scenarios);
+        var runs = RunPoints(scenarios, Enumerable.Range(0, scenarios.Count), options, progress, cancellation);
+        return new ParameterSweepResult(sweep, sweep.EveryPoint(), [.. runs.Select(r => r.Run)]);
+    }
+
+    /// <summary>
+    /// Runs the points <paramref name="points"/> (indexes into <paramref name="scenarios"/>) of a sweep,
+    /// each whole: all its replications (or its whole sequential procedure, for a precision) in
+    /// this process. A shard of a sweep runs its points so, which needs no coordinator.
+    /// </summary>
+    public static IReadOnlyList<(int Point, RunResult Run)> RunPoints(IReadOnlyList<Scenario> scenarios, IEnumerable<int> points, RunOptions? options = null,
+        IProgress<double>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(scenarios);
         options ??= new RunOptions();
-        var runs = new List<RunResult>(scenarios.Count);
+        options = options with { Shard = null };
+        var runs = new List<(int, RunResult)>();
         double done = 0;
-        foreach (var scenario in scenarios)
+        foreach (int point in points)
         {
-            var run = ExperimentRunner.Run(scenario, options, progress is null ? null : new OffsetProgress(progress, done), cancellation);
+            var run = ExperimentRunner.Run(scenarios[point], options, progress is null ? null : new OffsetProgress(progress, done), cancellation);
             // Only what the outputs need is kept: memory stays flat in the number of points.
-            runs.Add(run with { Replications = [.. run.Replications.Select(r => r with { Timeline = null, Utilization = null, FunctionInstances = null, PodTimeline = null, ColdStarts = null, LayerPulls = null })] });
+            runs.Add((point, run with { Replications = [.. run.Replications.Select(r => r with { Timeline = null, Utilization = null, FunctionInstances = null, PodTimeline = null, ColdStarts = null, LayerPulls = null })] }));
             done += run.Replications.Count;
         }
-        return new ParameterSweepResult(sweep, sweep.EveryPoint(), runs);
+        return runs;
     }
 }

@@ -67,4 +67,38 @@ public class ShardTests : WithWorkFolder
         Assert.That(code, Is.EqualTo(2));
         Assert.That(errors, Does.Contain(message));
     }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void ASweepShardedByPointMergesToTheBytesOfOneProcess(bool toPrecision)
+    {
+        // Points go whole to shards (point p to shard p mod N): with a precision, each point's
+        // sequential procedure runs in one shard, and the merge still equals one process.
+        string text = File.ReadAllText(Path.Combine(Repository.Examples, "mm1-load-sweep.yaml")).Replace("duration: 5h", "duration: 1h", StringComparison.Ordinal);
+        if (toPrecision)
+        {
+            text += "precision:\n  metrics: [response_time_mean]\n  relative: 10%\n  min: 3\n  max: 40\n";
+        }
+        string file = Path.Combine(Work, "sweep.yaml");
+        File.WriteAllText(file, text);
+        string[] replications = toPrecision ? [] : ["--replications", "3"];
+        string parts = Path.Combine(Work, "parts");
+        for (int i = 0; i < 4; i++)
+        {
+            var (code, output, errors) = Virtsim(["run", file, .. replications, "--shard", $"{i}/4", "--out", parts]);
+            Assert.That(code, Is.Zero, errors);
+            Assert.That(output, Does.Contain($"sweep shard {i}/4 ran {(i < 2 ? 2 : 1)} of 6 points"));
+        }
+        var merged = Virtsim("merge", parts, "--out", Path.Combine(Work, "merged"));
+        Assert.That(merged.Code, Is.Zero, merged.Err);
+        var single = Virtsim(["run", file, .. replications, "--out", Path.Combine(Work, "single")]);
+        Assert.That(single.Code, Is.Zero, single.Err);
+        var expected = Files(Path.Combine(Work, "single"));
+        Assert.That(Files(Path.Combine(Work, "merged")).Keys, Is.EquivalentTo(expected.Keys));
+        Assert.That(expected.Keys, Does.Contain("sweep.csv"));
+        foreach (var (name, bytes) in expected)
+        {
+            Assert.That(File.ReadAllBytes(Path.Combine(Work, "merged", name)), Is.EqualTo(bytes), name);
+        }
+    }
 }
