@@ -15,6 +15,14 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
         var comparison = ComparisonReader.LoadFile(settings.File, settings.Overrides);
         string scenarioText = File.ReadAllText(settings.File);
         var options = settings.Options;
+        if (settings.Shard is not null)
+        {
+            throw new ScenarioException(settings.File, 0, 0, "--shard is for virtsim run (a run or a sweep of a scenario); a comparison is not sharded yet");
+        }
+        if (ComparisonReader.ReadSweep(settings.File, scenarioText, settings.Overrides) is { } parameterSweep)
+        {
+            return SweepValues(settings, parameterSweep.Sweep, parameterSweep.Points, options, cancellationToken);
+        }
         foreach (var scenario in SweepRunner.EveryScenario(comparison))
         {
             RunCommand.CheckBudget(settings.File, scenario, options);
@@ -87,6 +95,71 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
         {
             console.MarkupLineInterpolated($"Wrote the trace {settings.Trace}; open it at https://ui.perfetto.dev");
         }
+        return 0;
+    }
+
+    private int SweepValues(RunCommand.Settings settings, ParameterSweep sweep, IReadOnlyList<Comparison> points, RunOptions options,
+        CancellationToken cancellationToken)
+    {
+        if (settings.Trace is not null)
+        {
+            throw new ScenarioException(settings.File, 0, 0, "this comparison sweeps; --trace is for one comparison: run one point with --set");
+        }
+        foreach (var scenario in points.SelectMany(SweepRunner.EveryScenario))
+        {
+            RunCommand.CheckBudget(settings.File, scenario, options);
+        }
+        var known = ComparisonRunner.MeasureNames.Concat(ComparisonRunner.JobMeasureNames).ToList();
+        foreach (string measure in sweep.Metrics ?? [])
+        {
+            if (!known.Contains(measure))
+            {
+                throw new ScenarioException(settings.File, 0, 0, $"sweep: metrics: a comparison has no row '{measure}'{Suggest.DidYouMean(measure, [.. known])} (rows: {string.Join(", ", known)})");
+            }
+        }
+        string output = settings.OutputFor(settings.File);
+        using var folder = OutputFolder.Prepare(output, settings.Force);
+        int total = points.Count * points[0].Deployments.Sum(d => options.Replications ?? d.Scenario.Replications);
+        var result = RunProgress.Show(console, $"{points[0].Name}: sweep of {points.Count} points", total,
+            progress => ParameterSweepRunner.RunComparisons(sweep, points, options, progress, cancellationToken));
+        var files = ParameterSweepWriter.Write(result, folder, cancellationToken);
+        console.MarkupLineInterpolated($"[bold]{points[0].Name}[/] sweep of {points.Count} points over {string.Join(", ", sweep.Parameters.Select(p => p.Path))}");
+        var shown = sweep.Metrics is { Count: > 0 } chosen ? chosen : ParameterSweepWriter.DefaultComparisonMeasures;
+        foreach (string measure in shown)
+        {
+            var table = new Table();
+            foreach (var parameter in sweep.Parameters)
+            {
+                table.AddColumn(Markup.Escape(parameter.Path));
+            }
+            foreach (var (name, kind, _) in points[0].Deployments)
+            {
+                table.AddColumn(new TableColumn(Markup.Escape($"{name} ({kind})")).RightAligned());
+            }
+            var notes = new SortedSet<string>(StringComparer.Ordinal);
+            // One unit for the whole table, chosen by its largest value, so a column reads down.
+            var rows = Enumerable.Range(0, points.Count).Select(p => result.Results[p].Rows.Single(r => r.Metric == measure)).ToList();
+            double largest = rows.SelectMany(r => r.Values).Select(v => Math.Abs(Readable.Magnitude(v))).DefaultIfEmpty(0).Max();
+            var scale = Readable.Scale(rows[0].Unit, largest);
+            table.AddColumn(new TableColumn("unit"));
+            // At most 40 rows on the terminal; sweep.csv has every point.
+            foreach (int p in Enumerable.Range(0, points.Count).Where(p => points.Count <= 40 || p % (int)Math.Ceiling(points.Count / 40.0) == 0))
+            {
+                var cells = rows[p].Values.Select(v =>
+                {
+                    var cell = Readable.Format(v, scale, measure);
+                    return cell.Text + ResultWriter.Marks(v, cell, notes);
+                });
+                table.AddRow([.. result.Points[p].Select(o => Markup.Escape(o.Value)), .. cells.Select(Markup.Escape), Markup.Escape(scale.Unit)]);
+            }
+            table.Title = new TableTitle(Markup.Escape(measure));
+            console.Write(table);
+            foreach (string note in notes)
+            {
+                console.WriteLine(note);
+            }
+        }
+        console.MarkupLineInterpolated($"Wrote {string.Join(", ", files.Where(f => !f.EndsWith(".svg", StringComparison.Ordinal)).Select(f => Path.Combine(output, f)))} (and an SVG beside each PNG)");
         return 0;
     }
 

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using CsvHelper;
 using ScottPlot;
 using VirtSim.Experiments.Running;
+using VirtSim.Experiments.Scenarios;
 
 namespace VirtSim.Experiments.Results;
 
@@ -66,6 +67,147 @@ public static partial class ParameterSweepWriter
                 csv.EndRecord();
             }
         }
+    }
+
+    /// <summary>Writes a comparison sweep into a prepared <paramref name="folder"/>: <c>sweep.csv</c> (a row per point, measure and deployment) and the plots.</summary>
+    public static IReadOnlyList<string> Write(ComparisonSweepResult result, OutputFolder folder, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(folder);
+        IReadOnlyList<string> written = [];
+        folder.Commit(staging =>
+        {
+            var files = new List<string> { CsvFile };
+            using (var stream = File.Create(Path.Combine(staging, CsvFile)))
+            {
+                WriteCsv(result, stream);
+            }
+            foreach (var (name, plot) in Plots(result))
+            {
+                File.WriteAllBytes(Path.Combine(staging, name + ".png"), plot.GetImageBytes(900, 560, ImageFormat.Png));
+                File.WriteAllText(Path.Combine(staging, name + ".svg"), ComparisonPlots.Svg(plot));
+                files.Add(name + ".png");
+                files.Add(name + ".svg");
+            }
+            written = files;
+        }, cancellation);
+        return written;
+    }
+
+    /// <summary>The tidy CSV of a comparison sweep: a row per point, measure and deployment.</summary>
+    public static void WriteCsv(ComparisonSweepResult result, Stream stream)
+    {
+        using var csv = CsvWriter.Create(stream);
+        csv.WriteHeader(["point", .. result.Sweep.Parameters.Select(p => p.Path), "measure", "unit", "deployment", "kind", "mean", "ci95_low", "ci95_high", "replications"]);
+        for (int p = 0; p < result.Points.Count; p++)
+        {
+            var comparison = result.Results[p];
+            foreach (var row in comparison.Rows)
+            {
+                for (int d = 0; d < row.Values.Count; d++)
+                {
+                    var (name, kind, _) = comparison.Comparison.Deployments[d];
+                    var cell = row.Values[d];
+                    csv.WriteField(p, "D");
+                    foreach (var value in result.Points[p])
+                    {
+                        csv.WriteField(value.Value);
+                    }
+                    csv.WriteField(row.Metric);
+                    csv.WriteField(row.Unit);
+                    csv.WriteField(name);
+                    csv.WriteField(kind);
+                    csv.WriteNumberOrEmpty(cell.Mean);
+                    csv.WriteNumberOrEmpty(ResultWriter.ReachesBelowZero(cell) ? 0 : cell.Low);
+                    csv.WriteNumberOrEmpty(cell.High);
+                    csv.WriteField(cell.Count, "D");
+                    csv.EndRecord();
+                }
+            }
+        }
+    }
+
+    /// <summary>The measures a comparison sweep plots when its file names none.</summary>
+    public static IReadOnlyList<string> DefaultComparisonMeasures { get; } = ["latency p99", "cost per hour"];
+
+    /// <summary>Each chosen measure against each swept value, one line (with its band) per deployment and combination of the other values (at most eight).</summary>
+    public static IEnumerable<(string Name, Plot Plot)> Plots(ComparisonSweepResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var names = result.Sweep.Metrics is { Count: > 0 } chosen ? chosen : DefaultComparisonMeasures;
+        var deployments = result.Results[0].Comparison.Deployments;
+        foreach (string measure in names)
+        {
+            for (int k = 0; k < result.Sweep.Parameters.Count; k++)
+            {
+                var series = new List<(string Legend, List<(double X, VirtSim.Kernel.Statistics.ConfidenceInterval Y)> Points)>();
+                var axis = Axis(result.Sweep.Parameters[k]);
+                var groups = Enumerable.Range(0, result.Points.Count).GroupBy(p => string.Join(", ", result.Points[p].Where((_, j) => j != k))).ToList();
+                foreach (var group in groups)
+                {
+                    for (int d = 0; d < deployments.Count; d++)
+                    {
+                        string legend = group.Key.Length == 0 ? $"{deployments[d].Name} ({deployments[d].Kind})" : $"{deployments[d].Name}, {group.Key}";
+                        var points = group.Select(p => (axis.X(result.Points[p][k].Value), result.Results[p].Rows.SingleOrDefault(r => r.Metric == measure)?.Values[d]))
+                            .Where(q => q.Item2 is { } c && double.IsFinite(c.Mean)).Select(q => (q.Item1, q.Item2!.Value)).OrderBy(q => q.Item1).ToList();
+                        if (points.Count > 0 && series.Count < 8)
+                        {
+                            series.Add((legend, points));
+                        }
+                    }
+                }
+                string unit = result.Results[0].Rows.SingleOrDefault(r => r.Metric == measure)?.Unit ?? "";
+                yield return ($"sweep-{NotInName().Replace(measure, "_")}-vs-{NotInName().Replace(result.Sweep.Parameters[k].Path, "_").Trim('_')}",
+                    Draw($"{measure} against {result.Sweep.Parameters[k].Path}", axis.Label, $"{measure} [{unit}]", series));
+            }
+        }
+    }
+
+    private static (Func<string, double> X, string Label) Axis(SweepParameter parameter)
+    {
+        var numbers = parameter.Values.Select(v => Quantity().Match(v)).ToList();
+        bool numeric = numbers.All(m => m.Success) && numbers.Select(m => m.Groups[2].Value).Distinct().Count() == 1;
+        string unit = numeric ? numbers[0].Groups[2].Value : "";
+        return numeric
+            ? (v => double.Parse(Quantity().Match(v).Groups[1].Value, CultureInfo.InvariantCulture),
+                $"{parameter.Path} [{(unit.Length == 0 ? "number" : unit.StartsWith('/') ? "1" + unit : unit)}]")
+            : (v => parameter.Values.ToList().IndexOf(v), $"{parameter.Path} ({string.Join(", ", parameter.Values)})");
+    }
+
+    private static Plot Draw(string title, string xLabel, string yLabel, List<(string Legend, List<(double X, VirtSim.Kernel.Statistics.ConfidenceInterval Y)> Points)> series)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        MarkerShape[] markers = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond];
+        LinePattern[] patterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed];
+        double top = 0;
+        for (int l = 0; l < series.Count; l++)
+        {
+            var (legend, points) = series[l];
+            double[] x = [.. points.Select(q => q.X)];
+            var color = palette.GetColor(l);
+            if (points.All(q => double.IsFinite(q.Y.HalfWidth)))
+            {
+                var band = plot.Add.FillY(x, [.. points.Select(q => Math.Max(0, q.Y.Low))], [.. points.Select(q => q.Y.High)]);
+                band.FillColor = color.WithAlpha(0.18);
+                band.LineWidth = 0;
+                top = Math.Max(top, points.Max(q => q.Y.High));
+            }
+            var line = plot.Add.Scatter(x, [.. points.Select(q => q.Y.Mean)]);
+            line.Color = color;
+            line.MarkerShape = markers[l % markers.Length];
+            line.LinePattern = patterns[l % patterns.Length];
+            line.MarkerSize = points.Count > 60 ? 0 : 7;
+            line.LineWidth = 2;
+            line.LegendText = legend;
+            top = Math.Max(top, points.Max(q => q.Y.Mean));
+        }
+        plot.Axes.SetLimitsY(0, top > 0 ? top * 1.1 : 1);
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+        plot.ShowLegend(Edge.Right);
+        return plot;
     }
 
     [GeneratedRegex(@"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$", RegexOptions.CultureInvariant)]

@@ -39,6 +39,44 @@ public static class ComparisonReader
     /// <summary>The name every deployment gives the workload, and so the prefix of its metrics.</summary>
     public const string Workload = "workload";
 
+    private static bool HasParameters(YamlValue sweep) =>
+        sweep.Node is YamlDotNet.RepresentationModel.YamlMappingNode mapping
+        && mapping.Children.ContainsKey(new YamlDotNet.RepresentationModel.YamlScalarNode("parameters"));
+
+    /// <summary>
+    /// The <c>sweep: {parameters: ...}</c> of comparison <paramref name="text"/> with each point's
+    /// comparison (the file with that point's values set), every point read before anything runs;
+    /// null when the file sweeps nothing or only arrival rates (<c>sweep: {rates: ...}</c>).
+    /// </summary>
+    public static (ParameterSweep Sweep, IReadOnlyList<Comparison> Points)? ReadSweep(string path, string text, IReadOnlyList<Override>? overrides = null)
+    {
+        var rootValue = YamlSection.LoadRoot(path, text, overrides);
+        if (rootValue.Node is not YamlDotNet.RepresentationModel.YamlMappingNode mapping
+            || !mapping.Children.TryGetValue(new YamlDotNet.RepresentationModel.YamlScalarNode("sweep"), out var node))
+        {
+            return null;
+        }
+        var value = new YamlValue(path, "sweep", node);
+        if (!HasParameters(value))
+        {
+            return null;
+        }
+        var sweep = ParameterSweep.Read(value);
+        var points = new List<Comparison>();
+        foreach (var point in sweep.EveryPoint())
+        {
+            try
+            {
+                points.Add(Parse(path, text, [.. overrides ?? [], .. point]));
+            }
+            catch (ScenarioException e) when (e.Problem.StartsWith("--set ", StringComparison.Ordinal))
+            {
+                throw new ScenarioException(path, 0, 0, "sweep: " + e.Problem["--set ".Length..]);
+            }
+        }
+        return (sweep, points);
+    }
+
     /// <summary>Loads the comparison in <paramref name="path"/>, with <paramref name="overrides"/> (<c>--set</c>) put in.</summary>
     public static Comparison LoadFile(string path, IReadOnlyList<Override>? overrides = null) => Parse(path, ScenarioLoader.ReadText(path), overrides);
 
@@ -107,7 +145,7 @@ public static class ComparisonReader
             throw compareValue.Error("expected at least two deployments to compare");
         }
         var rates = new List<double>();
-        if (root.Optional("sweep") is { } sweepValue)
+        if (root.Optional("sweep") is { } sweepValue && !HasParameters(sweepValue))
         {
             if (job is not null)
             {

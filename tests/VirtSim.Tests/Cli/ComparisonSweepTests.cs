@@ -1,0 +1,48 @@
+using System.Globalization;
+
+namespace VirtSim.Tests.Cli;
+
+/// <summary>
+/// A comparison swept over any value (<c>sweep: {parameters: ...}</c> in a comparison file): each
+/// point's rows are those of a plain comparison with the point's values set, whether points run
+/// side by side (one core each) or one after another.
+/// </summary>
+public class ComparisonSweepTests : WithWorkFolder
+{
+    private static (int Code, string Out, string Err) Virtsim(params string[] args) => Cli.Virtsim.Run(args);
+
+    private static readonly string[] Short = ["--replications", "1", "--set", "duration=4min", "--set", "warmup=1min"];
+
+    [Test]
+    public void APointsRowsAreThoseOfAPlainComparisonWithItsValuesSet()
+    {
+        string file = Path.Combine(Repository.Examples, "compare-web-api.yaml");
+        string sweep = "sweep={parameters: [{path: workload.arrivals.rate, values: [10/s, 30/s, 60/s]}], metrics: [latency p99]}";
+        var side = Virtsim(["compare", file, .. Short, "--set", sweep, "--out", Path.Combine(Work, "side")]);
+        Assert.That(side.Code, Is.Zero, side.Err);
+        Assert.That(side.Out, Does.Contain("sweep of 3 points"));
+        var serial = Virtsim(["compare", file, .. Short, "--set", sweep, "--parallelism", "1", "--out", Path.Combine(Work, "serial")]);
+        Assert.That(serial.Code, Is.Zero, serial.Err);
+        Assert.That(File.ReadAllBytes(Path.Combine(Work, "side", "sweep.csv")), Is.EqualTo(File.ReadAllBytes(Path.Combine(Work, "serial", "sweep.csv"))),
+            "points side by side or in turn: the same bytes");
+
+        // The point at 30/s against a plain comparison at 30/s: its comparison.csv rows, value for value.
+        var plain = Virtsim(["compare", file, .. Short, "--set", "workload.arrivals.rate=30/s", "--out", Path.Combine(Work, "plain")]);
+        Assert.That(plain.Code, Is.Zero, plain.Err);
+        var expected = File.ReadAllLines(Path.Combine(Work, "plain", "comparison.csv")).Skip(1).ToList();
+        var actual = File.ReadAllLines(Path.Combine(Work, "side", "sweep.csv")).Skip(1)
+            .Where(l => l.StartsWith("1,30/s,", StringComparison.Ordinal)).Select(l => l["1,30/s,".Length..]).ToList();
+        Assert.That(actual, Is.EqualTo(expected));
+        Assert.That(File.Exists(Path.Combine(Work, "side", "sweep-latency_p99-vs-workload_arrivals_rate.png")));
+    }
+
+    [Test]
+    public void AnUnknownMeasureIsRefusedWithASuggestion()
+    {
+        string file = Path.Combine(Repository.Examples, "compare-web-api.yaml");
+        var (code, _, errors) = Virtsim(["compare", file, .. Short, "--set", "sweep={parameters: [{path: workload.arrivals.rate, values: [10/s, 20/s]}], metrics: [cost per hur]}",
+            "--out", Path.Combine(Work, "o")]);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(errors, Does.Contain("a comparison has no row 'cost per hur'; did you mean 'cost per hour'?"));
+    }
+}
