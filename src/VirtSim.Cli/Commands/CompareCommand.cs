@@ -15,13 +15,13 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
         var comparison = ComparisonReader.LoadFile(settings.File, settings.Overrides);
         string scenarioText = File.ReadAllText(settings.File);
         var options = settings.Options;
-        if (settings.Shard is not null)
-        {
-            throw new ScenarioException(settings.File, 0, 0, "--shard is for virtsim run (a run or a sweep of a scenario); a comparison is not sharded yet");
-        }
         if (ComparisonReader.ReadSweep(settings.File, scenarioText, settings.Overrides) is { } parameterSweep)
         {
             return SweepValues(settings, parameterSweep.Sweep, parameterSweep.Points, options, cancellationToken);
+        }
+        if (settings.Shard is not null)
+        {
+            throw new ScenarioException(settings.File, 0, 0, "--shard splits a comparison's sweep of parameters by point; a single comparison (or a sweep of rates) is not sharded: shard its scenarios with virtsim run");
         }
         foreach (var scenario in SweepRunner.EveryScenario(comparison))
         {
@@ -117,12 +117,29 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
                 throw new ScenarioException(settings.File, 0, 0, $"sweep: metrics: a comparison has no row '{measure}'{Suggest.DidYouMean(measure, [.. known])} (rows: {string.Join(", ", known)})");
             }
         }
+        if (settings.ShardValue is { } shard)
+        {
+            // Point p runs whole in shard p mod N: no shard needs another's results.
+            if (ShardFiles.Problem(settings.Out!, shard, settings.Force) is { } problem)
+            {
+                throw new OutputFolderException(settings.Out!, problem);
+            }
+            string text = File.ReadAllText(settings.File);
+            var mine = Enumerable.Range(0, points.Count).Where(p => p % shard.Count == shard.Index).ToList();
+            int perPoint = points[0].Deployments.Sum(d => options.Replications ?? d.Scenario.Replications);
+            var ran = RunProgress.Show(console, $"{points[0].Name}: sweep shard {shard}", Math.Max(1, mine.Count * perPoint),
+                progress => ParameterSweepRunner.RunComparisonPoints(points, mine, options, progress, cancellationToken));
+            string path = ShardFiles.WriteComparisonSweep(ran, shard, options.Seed ?? points[0].Deployments[0].Scenario.Seed, options.Replications,
+                settings.File, text, settings.Out!, settings.Overrides);
+            console.WriteLine($"{points[0].Name}: sweep shard {shard} ran {mine.Count} of {points.Count} points; wrote {path}");
+            return 0;
+        }
         string output = settings.OutputFor(settings.File);
         using var folder = OutputFolder.Prepare(output, settings.Force);
         int total = points.Count * points[0].Deployments.Sum(d => options.Replications ?? d.Scenario.Replications);
         var result = RunProgress.Show(console, $"{points[0].Name}: sweep of {points.Count} points", total,
             progress => ParameterSweepRunner.RunComparisons(sweep, points, options, progress, cancellationToken));
-        var files = ParameterSweepWriter.Write(result, folder, cancellationToken);
+        var files = ParameterSweepWriter.Write(result, folder, File.ReadAllText(settings.File), cancellationToken);
         console.MarkupLineInterpolated($"[bold]{points[0].Name}[/] sweep of {points.Count} points over {string.Join(", ", sweep.Parameters.Select(p => p.Path))}");
         var shown = sweep.Metrics is { Count: > 0 } chosen ? chosen : ParameterSweepWriter.DefaultComparisonMeasures;
         foreach (string measure in shown)

@@ -41,12 +41,20 @@ public sealed class MergeCommand(IAnsiConsole console) : Command<MergeCommand.Se
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var (run, sweep) = ShardFiles.MergeAny(settings.Parts);
+        var (run, sweep, comparisonSweep, text) = ShardFiles.MergeAny(settings.Parts);
+        if (comparisonSweep is not null)
+        {
+            string comparisonOutput = settings.Out ?? Path.Combine("results", comparisonSweep.Results[0].Comparison.Name);
+            using var comparisonFolder = OutputFolder.Prepare(comparisonOutput, settings.Force);
+            var written = ParameterSweepWriter.Write(comparisonSweep, comparisonFolder, text, cancellationToken);
+            console.WriteLine($"Merged a comparison's sweep of {comparisonSweep.Points.Count} points; wrote {string.Join(", ", written.Select(f => Path.Combine(comparisonOutput, f)))}");
+            return 0;
+        }
         if (sweep is not null)
         {
             string sweepOutput = settings.Out ?? Path.Combine("results", sweep.Runs[0].Scenario.Name);
             using var sweepFolder = OutputFolder.Prepare(sweepOutput, settings.Force);
-            var written = ParameterSweepWriter.Write(sweep, sweepFolder, cancellationToken);
+            var written = ParameterSweepWriter.Write(sweep, sweepFolder, text, cancellationToken);
             console.WriteLine($"Merged a sweep of {sweep.Points.Count} points; wrote {string.Join(", ", written.Select(f => Path.Combine(sweepOutput, f)))}");
             return 0;
         }

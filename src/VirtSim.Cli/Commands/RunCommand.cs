@@ -253,7 +253,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
                     $"sweep: metrics: this scenario measures no '{metric}'{Suggest.DidYouMean(metric, known)} (virtsim metrics lists them)");
             }
         }
-        var files = ParameterSweepWriter.Write(result, folder, cancellationToken);
+        var files = ParameterSweepWriter.Write(result, folder, File.ReadAllText(settings.File), cancellationToken);
         console.MarkupLineInterpolated($"[bold]{points[0].Name}[/] sweep of {points.Count} points ({sweep.Design switch { SweepDesign.Grid => "grid", _ => $"Latin hypercube, seed {sweep.Seed}" }}), {replications} replications each");
         var shown = sweep.Metrics is { Count: > 0 } chosen ? chosen : [known[0]];
         var table = new Table();

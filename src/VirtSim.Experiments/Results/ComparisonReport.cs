@@ -1,3 +1,4 @@
+using VirtSim.Experiments.Scenarios;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -121,6 +122,30 @@ public static class ComparisonReport
             header.AddRange(comparison.Deployments.Select(d => $"{d.Name} ({d.Kind})"));
             Table(page, measure.Name, header, sweep.Points.Select((point, p) =>
                 (IEnumerable<string>)[sweep.Rates[p].ToString("G4", CultureInfo.InvariantCulture), .. point.Row(measure).Values.Select(ComparisonWriter.Cell)]));
+        }
+        return End(page, scenarioText);
+    }
+
+    /// <summary>
+    /// The report of a sweep over any values (of a scenario or of a comparison): what was swept,
+    /// the plots, and a table per chosen metric (a row per point), every number with its interval.
+    /// </summary>
+    public static string SweepHtml(string name, string description, ParameterSweep sweep, int points,
+        IReadOnlyList<(string Metric, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows)> tables,
+        IReadOnlyList<(string Caption, byte[] Png)> plots, string scenarioText)
+    {
+        ArgumentNullException.ThrowIfNull(sweep);
+        ArgumentNullException.ThrowIfNull(tables);
+        var page = Begin($"{name}: sweep of {points} points", description);
+        Paragraph(page, sweep.Design == SweepDesign.Grid
+            ? $"Every combination of {string.Join("; ", sweep.Parameters.Select(p => $"{p.Path} in {string.Join(", ", p.Values)}"))}."
+            : $"A Latin hypercube sample of {points} points (seed {sweep.Seed}) over {string.Join("; ", sweep.Parameters.Select(p => $"{p.Path} in {string.Join(", ", p.Values.Take(20))}{(p.Values.Count > 20 ? ", ..." : "")}"))}.");
+        Paragraph(page, "Every point runs the same seed (common random numbers); cells are the mean and the half-width of its 95% confidence interval. sweep.csv holds every point and metric.");
+        Figures(page, plots);
+        foreach (var (metric, columns, rows) in tables)
+        {
+            page.AppendLine(CultureInfo.InvariantCulture, $"<h2>{Encode(metric)}</h2>");
+            Table(page, metric, columns, rows);
         }
         return End(page, scenarioText);
     }

@@ -18,29 +18,45 @@ public static partial class ParameterSweepWriter
     public const string CsvFile = "sweep.csv";
 
     /// <summary>Writes <paramref name="result"/> into a prepared <paramref name="folder"/>; returns the files' names.</summary>
-    public static IReadOnlyList<string> Write(ParameterSweepResult result, OutputFolder folder, CancellationToken cancellation = default)
+    public static IReadOnlyList<string> Write(ParameterSweepResult result, OutputFolder folder, string scenarioText = "",
+        CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(folder);
         IReadOnlyList<string> written = [];
-        folder.Commit(staging => written = WriteInto(result, staging), cancellation);
+        folder.Commit(staging => written = WriteInto(result, staging, scenarioText), cancellation);
         return written;
     }
 
-    private static List<string> WriteInto(ParameterSweepResult result, string staging)
+    private static List<string> WriteInto(ParameterSweepResult result, string staging, string scenarioText)
     {
         var written = new List<string> { CsvFile };
         using (var stream = File.Create(Path.Combine(staging, CsvFile)))
         {
             WriteCsv(result, stream);
         }
+        var figures = new List<(string, byte[])>();
         foreach (var (name, plot) in Plots(result))
         {
-            File.WriteAllBytes(Path.Combine(staging, name + ".png"), plot.GetImageBytes(900, 560, ImageFormat.Png));
+            byte[] png = plot.GetImageBytes(900, 560, ImageFormat.Png);
+            File.WriteAllBytes(Path.Combine(staging, name + ".png"), png);
             File.WriteAllText(Path.Combine(staging, name + ".svg"), ComparisonPlots.Svg(plot));
             written.Add(name + ".png");
             written.Add(name + ".svg");
+            figures.Add((plot.Axes.Title.Label.Text, png));
         }
+        var scenario = result.Runs[0].Scenario;
+        var names = result.Sweep.Metrics is { Count: > 0 } chosen ? chosen : [result.Runs[0].Summary[0].Name];
+        var tables = names.Select(metric => (metric, (IReadOnlyList<string>)[.. result.Sweep.Parameters.Select(p => p.Path), "mean ± 95%", "unit"],
+            (IReadOnlyList<IReadOnlyList<string>>)[.. Enumerable.Range(0, result.Points.Count).Select(p =>
+            {
+                var summary = result.Runs[p].Summary.Single(m => m.Name == metric);
+                var cell = Readable.Format(summary.Interval, summary.Unit, summary.Name);
+                return (IReadOnlyList<string>)[.. result.Points[p].Select(o => o.Value), cell.Text, cell.Unit];
+            })])).ToList();
+        File.WriteAllText(Path.Combine(staging, ComparisonReport.File),
+            ComparisonReport.SweepHtml(scenario.Name, scenario.Description, result.Sweep, result.Points.Count, tables, figures, scenarioText));
+        written.Add(ComparisonReport.File);
         return written;
     }
 
@@ -70,7 +86,8 @@ public static partial class ParameterSweepWriter
     }
 
     /// <summary>Writes a comparison sweep into a prepared <paramref name="folder"/>: <c>sweep.csv</c> (a row per point, measure and deployment) and the plots.</summary>
-    public static IReadOnlyList<string> Write(ComparisonSweepResult result, OutputFolder folder, CancellationToken cancellation = default)
+    public static IReadOnlyList<string> Write(ComparisonSweepResult result, OutputFolder folder, string scenarioText = "",
+        CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(folder);
@@ -82,13 +99,31 @@ public static partial class ParameterSweepWriter
             {
                 WriteCsv(result, stream);
             }
+            var figures = new List<(string, byte[])>();
             foreach (var (name, plot) in Plots(result))
             {
-                File.WriteAllBytes(Path.Combine(staging, name + ".png"), plot.GetImageBytes(900, 560, ImageFormat.Png));
+                byte[] png = plot.GetImageBytes(900, 560, ImageFormat.Png);
+                File.WriteAllBytes(Path.Combine(staging, name + ".png"), png);
                 File.WriteAllText(Path.Combine(staging, name + ".svg"), ComparisonPlots.Svg(plot));
                 files.Add(name + ".png");
                 files.Add(name + ".svg");
+                figures.Add((plot.Axes.Title.Label.Text, png));
             }
+            var comparison = result.Results[0].Comparison;
+            var measures = result.Sweep.Metrics is { Count: > 0 } chosen ? chosen : DefaultComparisonMeasures;
+            var tables = measures.Select(measure =>
+            {
+                var rows = Enumerable.Range(0, result.Points.Count).Select(p => result.Results[p].Rows.Single(r => r.Metric == measure)).ToList();
+                double largest = rows.SelectMany(r => r.Values).Select(v => Math.Abs(Readable.Magnitude(v))).DefaultIfEmpty(0).Max();
+                var scale = Readable.Scale(rows[0].Unit, largest);
+                IReadOnlyList<string> columns = [.. result.Sweep.Parameters.Select(p => p.Path), .. comparison.Deployments.Select(d => $"{d.Name} ({d.Kind})"), "unit"];
+                IReadOnlyList<IReadOnlyList<string>> cells = [.. Enumerable.Range(0, result.Points.Count).Select(p =>
+                    (IReadOnlyList<string>)[.. result.Points[p].Select(o => o.Value), .. rows[p].Values.Select(v => Readable.Format(v, scale, measure).Text), scale.Unit])];
+                return (measure, columns, cells);
+            }).ToList();
+            File.WriteAllText(Path.Combine(staging, ComparisonReport.File),
+                ComparisonReport.SweepHtml(comparison.Name, comparison.Description, result.Sweep, result.Points.Count, tables, figures, scenarioText));
+            files.Add(ComparisonReport.File);
             written = files;
         }, cancellation);
         return written;

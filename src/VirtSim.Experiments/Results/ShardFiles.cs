@@ -79,8 +79,31 @@ public static class ShardFiles
 
     /// <summary>One point of a sweep, as a shard ran it.</summary>
     /// <param name="Point">Its index in the sweep.</param>
-    /// <param name="Results">All its replications.</param>
-    public sealed record PointPart(int Point, IReadOnlyList<ReplicationResult> Results);
+    /// <param name="Results">All its replications (a scenario's sweep).</param>
+    /// <param name="Deployments">For a comparison's sweep: each deployment's replications, in the file's order.</param>
+    public sealed record PointPart(int Point, IReadOnlyList<ReplicationResult> Results, IReadOnlyList<IReadOnlyList<ReplicationResult>>? Deployments = null);
+
+    /// <summary>Writes the points of a comparison's sweep that <paramref name="shard"/> ran into <paramref name="folder"/>, whole or not at all.</summary>
+    public static string WriteComparisonSweep(IReadOnlyList<(int Point, ComparisonResult Result)> points, Shard shard, ulong seed, int? replications,
+        string file, string text, string folder, IReadOnlyList<Override>? overrides = null)
+    {
+        Directory.CreateDirectory(folder);
+        string path = Path.Combine(folder, FileName(shard));
+        var part = new Part(1, file, text, seed, replications ?? 0, shard.Index, shard.Count, VirtSimVersion.Version, [],
+            [.. (overrides ?? []).Select(o => o.ToString())],
+            [.. points.Select(p => new PointPart(p.Point, [], [.. p.Result.Runs.Select(r => r.Replications)]))]);
+        string temporary = $"{path}.{Environment.ProcessId}.partial";
+        try
+        {
+            File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(part, Json));
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+        return path;
+    }
 
     /// <summary>The file name of shard <paramref name="shard"/>.</summary>
     public static string FileName(Shard shard) =>
@@ -162,8 +185,11 @@ public static class ShardFiles
         MergeAny(folders) is { Run: { } run } ? run
         : throw new ShardMergeException(string.Join(", ", folders), "holds the parts of a sweep; merge them with MergeAny");
 
-    /// <summary>Joins shard files into the run, or the sweep, they are parts of (one of the two is set).</summary>
-    public static (RunResult? Run, ParameterSweepResult? Sweep) MergeAny(IReadOnlyList<string> folders)
+    /// <summary>
+    /// Joins shard files into the run, or the sweep (of a scenario or a comparison), they are parts
+    /// of (one of the three is set), with the text of the file they ran (for the report).
+    /// </summary>
+    public static (RunResult? Run, ParameterSweepResult? Sweep, ComparisonSweepResult? ComparisonSweep, string Text) MergeAny(IReadOnlyList<string> folders)
     {
         var files = new List<string>();
         foreach (string given in folders)
@@ -228,6 +254,23 @@ public static class ShardFiles
         }
         var overrides = (first.Sets ?? []).Select(text => Override.Parse(text, out _)
             ?? throw new ShardMergeException(firstPath, $"holds a --set value that is not PATH=VALUE: '{text}'")).ToList();
+        if (first.Points is { Count: > 0 } && first.Points[0].Deployments is not null)
+        {
+            var (comparisonSweep, comparisons) = ComparisonReader.ReadSweep(first.File, first.Text, overrides)
+                ?? throw new ShardMergeException(firstPath, "holds points of a comparison's sweep, but its file has no sweep of parameters");
+            var comparisonPoints = parts.SelectMany(p => p.Part.Points ?? []).OrderBy(p => p.Point).ToList();
+            if (!comparisonPoints.Select(p => p.Point).SequenceEqual(Enumerable.Range(0, comparisons.Count)))
+            {
+                throw new ShardMergeException(firstPath, $"the shards hold points other than 0 to {comparisons.Count - 1}");
+            }
+            var results = comparisonPoints.Select(p =>
+            {
+                var comparison = comparisons[p.Point];
+                var runs = comparison.Deployments.Select((d, i) => new RunResult(d.Scenario with { Seed = first.Seed }, p.Deployments![i])).ToList();
+                return ComparisonRunner.Assemble(comparison, runs);
+            }).ToList();
+            return (null, null, new ComparisonSweepResult(comparisonSweep, comparisonSweep.EveryPoint(), results), first.Text);
+        }
         if (first.Points is not null)
         {
             var (sweep, scenarios) = ScenarioLoader.ReadSweep(first.File, first.Text, overrides)
@@ -238,7 +281,7 @@ public static class ShardFiles
                 throw new ShardMergeException(firstPath, $"the shards hold points other than 0 to {scenarios.Count - 1}");
             }
             var runs = points.Select(p => new RunResult(scenarios[p.Point] with { Seed = first.Seed }, p.Results)).ToList();
-            return (null, new ParameterSweepResult(sweep, sweep.EveryPoint(), runs));
+            return (null, new ParameterSweepResult(sweep, sweep.EveryPoint(), runs), null, first.Text);
         }
         var replications = parts.SelectMany(p => p.Part.Results).OrderBy(r => r.Index).ToList();
         if (!replications.Select(r => r.Index).SequenceEqual(Enumerable.Range(0, first.Replications)))
@@ -246,7 +289,7 @@ public static class ShardFiles
             throw new ShardMergeException(firstPath, $"the shards hold replications other than 0 to {first.Replications - 1}");
         }
         var scenario = ScenarioLoader.Parse(first.File, first.Text, overrides) with { Seed = first.Seed };
-        return (new RunResult(scenario, replications), null);
+        return (new RunResult(scenario, replications), null, null, first.Text);
     }
 }
 

@@ -87,6 +87,14 @@ public static class ComparisonRunner
             done += run.Replications.Count;
             runs.Add(run);
         }
+        return Assemble(comparison, runs);
+    }
+
+    /// <summary>The comparison's rows from its deployments' runs (as run here, or merged from shards).</summary>
+    public static ComparisonResult Assemble(Comparison comparison, IReadOnlyList<RunResult> runs)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        ArgumentNullException.ThrowIfNull(runs);
         var rows = new List<ComparisonRow>();
         foreach (var (measure, value) in comparison.JobRequests is null ? Measures : [.. Measures, .. JobMeasures])
         {

@@ -64,15 +64,24 @@ public static class ParameterSweepRunner
         IProgress<double>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(sweep);
+        var results = RunComparisonPoints(comparisons, Enumerable.Range(0, comparisons.Count), options, progress, cancellation);
+        return new ComparisonSweepResult(sweep, sweep.EveryPoint(), [.. results.Select(r => r.Result)]);
+    }
+
+    /// <summary>Runs the points <paramref name="points"/> of a comparison's sweep, each whole (a shard of the sweep runs its points so).</summary>
+    public static IReadOnlyList<(int Point, ComparisonResult Result)> RunComparisonPoints(IReadOnlyList<Comparison> comparisons, IEnumerable<int> points,
+        RunOptions? options = null, IProgress<double>? progress = null, CancellationToken cancellation = default)
+    {
         ArgumentNullException.ThrowIfNull(comparisons);
         options = (options ?? new RunOptions()) with { Timeline = false, Shard = null };
+        int[] chosen = [.. points];
         int replications = options.Replications ?? comparisons[0].Deployments[0].Scenario.Replications;
-        var results = Points(comparisons.Count, replications, options, progress, cancellation, (i, pointOptions, pointProgress) =>
+        var results = Points(chosen.Length, replications, options, progress, cancellation, (i, pointOptions, pointProgress) =>
         {
-            var result = ComparisonRunner.Run(comparisons[i], pointOptions, pointProgress, cancellation);
+            var result = ComparisonRunner.Run(comparisons[chosen[i]], pointOptions, pointProgress, cancellation);
             return result with { Runs = [.. result.Runs.Select(r => r with { Replications = [.. r.Replications.Select(Lean)] })] };
         }, result => result.Runs.Sum(r => r.Replications.Count));
-        return new ComparisonSweepResult(sweep, sweep.EveryPoint(), results);
+        return [.. chosen.Select((point, i) => (point, results[i]))];
     }
 
     private static ReplicationResult Lean(ReplicationResult r) =>

@@ -34,6 +34,8 @@ public class ComparisonSweepTests : WithWorkFolder
             .Where(l => l.StartsWith("1,30/s,", StringComparison.Ordinal)).Select(l => l["1,30/s,".Length..]).ToList();
         Assert.That(actual, Is.EqualTo(expected));
         Assert.That(File.Exists(Path.Combine(Work, "side", "sweep-latency_p99-vs-workload_arrivals_rate.png")));
+        string report = File.ReadAllText(Path.Combine(Work, "side", "report.html"));
+        Assert.That(report, Does.Contain("<h2>latency p99</h2>").And.Contain("<th>functions (functions)</th>").And.Contain("<td>60/s</td>"));
     }
 
     [Test]
@@ -44,5 +46,34 @@ public class ComparisonSweepTests : WithWorkFolder
             "--out", Path.Combine(Work, "o")]);
         Assert.That(code, Is.EqualTo(2));
         Assert.That(errors, Does.Contain("a comparison has no row 'cost per hur'; did you mean 'cost per hour'?"));
+    }
+
+    [Test]
+    public void AComparisonsSweepShardedByPointMergesToTheBytesOfOneProcess()
+    {
+        string file = Path.Combine(Repository.Examples, "compare-web-api.yaml");
+        string sweep = "sweep={parameters: [{path: workload.arrivals.rate, values: [10/s, 30/s, 60/s]}]}";
+        string parts = Path.Combine(Work, "parts");
+        for (int i = 0; i < 2; i++)
+        {
+            var shard = Virtsim(["compare", file, .. Short, "--set", sweep, "--shard", $"{i}/2", "--out", parts]);
+            Assert.That(shard.Code, Is.Zero, shard.Err);
+        }
+        var merged = Virtsim("merge", parts, "--out", Path.Combine(Work, "merged"));
+        Assert.That(merged.Code, Is.Zero, merged.Err);
+        var single = Virtsim(["compare", file, .. Short, "--set", sweep, "--out", Path.Combine(Work, "single")]);
+        Assert.That(single.Code, Is.Zero, single.Err);
+        var names = Directory.GetFiles(Path.Combine(Work, "single")).Select(Path.GetFileName).ToList();
+        Assert.That(names, Does.Contain("sweep.csv"));
+        Assert.That(Directory.GetFiles(Path.Combine(Work, "merged")).Select(Path.GetFileName), Is.EquivalentTo(names));
+        foreach (string? name in names)
+        {
+            Assert.That(File.ReadAllBytes(Path.Combine(Work, "merged", name!)), Is.EqualTo(File.ReadAllBytes(Path.Combine(Work, "single", name!))), name);
+        }
+
+        // A single comparison is not sharded: its shards would each need all deployments.
+        var (code, _, errors) = Virtsim(["compare", file, .. Short, "--shard", "0/2", "--out", Path.Combine(Work, "p2")]);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(errors, Does.Contain("--shard splits a comparison's sweep of parameters by point"));
     }
 }

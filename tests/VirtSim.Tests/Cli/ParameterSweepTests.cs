@@ -53,6 +53,9 @@ public class ParameterSweepTests : WithWorkFolder
         }
         Assert.That(File.Exists(Path.Combine(Work, "sweep", "sweep-response_time_mean-vs-station_arrivals_rate.png")));
         Assert.That(File.Exists(Path.Combine(Work, "sweep", "sweep-utilization-vs-station_arrivals_rate.svg")));
+        // The report: the plots embedded and a table per chosen metric, a row per point.
+        string report = File.ReadAllText(Path.Combine(Work, "sweep", "report.html"));
+        Assert.That(report, Does.Contain("sweep of 6 points").And.Contain("<h2>utilization</h2>").And.Contain("<td>0.4/s</td>").And.Contain("data:image/png;base64,"));
     }
 
     [Test]
