@@ -34,7 +34,7 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
         }
         settings.CheckTrace();
         using var folder = OutputFolder.Prepare(output, settings.Force);
-        int total = comparison.Deployments.Sum(d => options.Replications ?? d.Scenario.Replications);
+        int total = comparison.Deployments.Sum(d => options.Replications ?? d.Scenario.Precision?.Max ?? d.Scenario.Replications);
         if (comparison.SweepRates is { Count: > 0 } rates)
         {
             return Sweep(comparison, options, total * rates.Count, folder, output, scenarioText, cancellationToken);
@@ -126,7 +126,7 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
             }
             string text = File.ReadAllText(settings.File);
             var mine = Enumerable.Range(0, points.Count).Where(p => p % shard.Count == shard.Index).ToList();
-            int perPoint = points[0].Deployments.Sum(d => options.Replications ?? d.Scenario.Replications);
+            int perPoint = points[0].Deployments.Sum(d => options.Replications ?? d.Scenario.Precision?.Max ?? d.Scenario.Replications);
             var ran = RunProgress.Show(console, $"{points[0].Name}: sweep shard {shard}", Math.Max(1, mine.Count * perPoint),
                 progress => ParameterSweepRunner.RunComparisonPoints(points, mine, options, progress, cancellationToken));
             string path = ShardFiles.WriteComparisonSweep(ran, shard, options.Seed ?? points[0].Deployments[0].Scenario.Seed, options.Replications,
@@ -136,7 +136,7 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
         }
         string output = settings.OutputFor(settings.File);
         using var folder = OutputFolder.Prepare(output, settings.Force);
-        int total = points.Count * points[0].Deployments.Sum(d => options.Replications ?? d.Scenario.Replications);
+        int total = points.Count * points[0].Deployments.Sum(d => options.Replications ?? d.Scenario.Precision?.Max ?? d.Scenario.Replications);
         var result = RunProgress.Show(console, $"{points[0].Name}: sweep of {points.Count} points", total,
             progress => ParameterSweepRunner.RunComparisons(sweep, points, options, progress, cancellationToken));
         var files = ParameterSweepWriter.Write(result, folder, File.ReadAllText(settings.File), cancellationToken);

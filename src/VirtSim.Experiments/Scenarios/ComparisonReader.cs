@@ -101,8 +101,9 @@ public static class ComparisonReader
     {
         var rootValue = YamlSection.LoadRoot(path, text, overrides);
         var root = rootValue.AsSection("name", "description", "seed", "replications", "warmup", "duration",
-            "datacenter", "images", "container_images", "workload", "compare", "sweep");
-        var header = ScenarioLoader.ReadHeader(root, path);
+            "datacenter", "images", "container_images", "workload", "compare", "sweep", "precision");
+        // Each deployment runs its replications to the precision, if one is asked for, on its own.
+        var header = ScenarioLoader.ReadHeader(root, path) with { Precision = root.Optional("precision") is { } precision ? PrecisionTarget.Read(precision) : null };
         var dcValue = root.Required("datacenter", "{network: {topology: star, host_link: {bandwidth: 10Gbps}}, hosts: [...]}");
         var shared = DatacenterReader.Read(dcValue, root.Optional("images"), null, null, null, root.Optional("container_images"), null, out var context);
         if (rootValue.FirstError(shared.Validate()) is { } sharedError)

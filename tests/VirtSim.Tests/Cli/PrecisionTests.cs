@@ -81,4 +81,21 @@ public class PrecisionTests : WithWorkFolder
         Assert.That(code, Is.EqualTo(2));
         Assert.That(errors, Does.Contain("one shard cannot judge alone; shard it with a fixed number (--replications N)"));
     }
+
+    [Test]
+    public void EachDeploymentOfAComparisonRunsToThePrecision()
+    {
+        string file = Path.Combine(Repository.Examples, "compare-web-api.yaml");
+        var (code, _, errors) = Virtsim("compare", file, "--set", "duration=4min", "--set", "warmup=1min",
+            "--set", "precision={metrics: [workload.response_time_mean], relative: 5%, min: 3, max: 40}", "--out", Path.Combine(Work, "cmp"));
+        Assert.That(code, Is.Zero, errors);
+        foreach (string deployment in new[] { "vms", "containers", "functions" })
+        {
+            var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(Work, "cmp", deployment, "summary.json"))).RootElement;
+            Assert.That(summary.GetProperty("precision").GetProperty("met").GetBoolean(), deployment);
+            var mean = summary.GetProperty("metrics").GetProperty("workload.response_time_mean");
+            Assert.That(mean.GetProperty("ci95_half_width").GetDouble(), Is.LessThanOrEqualTo(0.05 / 1.05 * mean.GetProperty("mean").GetDouble()), deployment);
+            Assert.That(summary.GetProperty("replications").GetInt32(), Is.InRange(3, 40), deployment);
+        }
+    }
 }
