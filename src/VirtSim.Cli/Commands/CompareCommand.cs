@@ -19,9 +19,33 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
         {
             return SweepValues(settings, parameterSweep.Sweep, parameterSweep.Points, options, cancellationToken);
         }
-        if (settings.Shard is not null)
+        if (settings.ShardValue is { } shard)
         {
-            throw new ScenarioException(settings.File, 0, 0, "--shard splits a comparison's sweep of parameters by point; a single comparison (or a sweep of rates) is not sharded: shard its scenarios with virtsim run");
+            if (comparison.SweepRates is { Count: > 0 })
+            {
+                throw new ScenarioException(settings.File, 0, 0, "a sweep of rates is not sharded; sweep the rate as a parameter (sweep: {parameters: [{path: workload.arrivals.rate, values: [...]}]}), which shards by point");
+            }
+            if (options.Replications is null && comparison.Deployments.Any(d => d.Scenario.Precision is not null))
+            {
+                throw new ScenarioException(settings.File, 0, 0,
+                    "this comparison runs replications until a precision is reached, which one shard cannot judge alone; shard it with a fixed number (--replications N)");
+            }
+            foreach (var scenario in SweepRunner.EveryScenario(comparison))
+            {
+                RunCommand.CheckBudget(settings.File, scenario, options);
+            }
+            if (ShardFiles.Problem(settings.Out!, shard, settings.Force) is { } problem)
+            {
+                throw new OutputFolderException(settings.Out!, problem);
+            }
+            // Every deployment's replications whose index leaves I mod N; replication 0 keeps its timeline for the plots.
+            int perShard = comparison.Deployments.Sum(d => shard.Of(options.Replications ?? d.Scenario.Replications).Count());
+            var part = RunProgress.Show(console, $"{comparison.Name}: shard {shard}", Math.Max(1, perShard),
+                progress => ComparisonRunner.Run(comparison, options with { Timeline = true }, progress, cancellationToken));
+            string path = ShardFiles.WriteComparison(part, shard, options.Seed ?? comparison.Deployments[0].Scenario.Seed, settings.File, scenarioText,
+                settings.Out!, settings.Overrides);
+            console.WriteLine($"{comparison.Name}: shard {shard} ran {perShard} replications over {comparison.Deployments.Count} deployments; wrote {path}");
+            return 0;
         }
         foreach (var scenario in SweepRunner.EveryScenario(comparison))
         {

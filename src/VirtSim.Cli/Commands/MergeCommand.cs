@@ -41,7 +41,15 @@ public sealed class MergeCommand(IAnsiConsole console) : Command<MergeCommand.Se
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var (run, sweep, comparisonSweep, text) = ShardFiles.MergeAny(settings.Parts);
+        var (run, sweep, comparisonSweep, comparison, text) = ShardFiles.Merged(settings.Parts);
+        if (comparison is not null)
+        {
+            string comparisonOutput = settings.Out ?? Path.Combine("results", comparison.Comparison.Name);
+            using var comparisonFolder = OutputFolder.Prepare(comparisonOutput, settings.Force);
+            ComparisonWriter.Write(comparison, comparisonFolder, text, cancellationToken);
+            console.WriteLine($"Merged a comparison of {comparison.Comparison.Deployments.Count} deployments, {comparison.Runs[0].Replications.Count} replications each; wrote {Path.Combine(comparisonOutput, ComparisonReport.File)}, {ComparisonWriter.MarkdownFile}, {ComparisonWriter.CsvFile} and one folder per deployment");
+            return 0;
+        }
         if (comparisonSweep is not null)
         {
             string comparisonOutput = settings.Out ?? Path.Combine("results", comparisonSweep.Results[0].Comparison.Name);

@@ -74,14 +74,38 @@ public static class ShardFiles
     /// <param name="Results">This shard's replications.</param>
     /// <param name="Sets">The values changed on the command line (<c>--set PATH=VALUE</c>), in order.</param>
     /// <param name="Points">For a sweep: the points this shard ran, each with all its replications (<paramref name="Results"/> is then empty).</param>
+    /// <param name="Deployments">For one comparison: each deployment's replications this shard ran, in the file's order.</param>
     public sealed record Part(int Format, string File, string Text, ulong Seed, int Replications, int Index, int Count, string Version,
-        IReadOnlyList<ReplicationResult> Results, IReadOnlyList<string>? Sets = null, IReadOnlyList<PointPart>? Points = null);
+        IReadOnlyList<ReplicationResult> Results, IReadOnlyList<string>? Sets = null, IReadOnlyList<PointPart>? Points = null,
+        IReadOnlyList<IReadOnlyList<ReplicationResult>>? Deployments = null);
 
     /// <summary>One point of a sweep, as a shard ran it.</summary>
     /// <param name="Point">Its index in the sweep.</param>
     /// <param name="Results">All its replications (a scenario's sweep).</param>
     /// <param name="Deployments">For a comparison's sweep: each deployment's replications, in the file's order.</param>
     public sealed record PointPart(int Point, IReadOnlyList<ReplicationResult> Results, IReadOnlyList<IReadOnlyList<ReplicationResult>>? Deployments = null);
+
+    /// <summary>Writes the replications of one comparison that <paramref name="shard"/> ran (every deployment's share) into <paramref name="folder"/>.</summary>
+    public static string WriteComparison(ComparisonResult result, Shard shard, ulong seed, string file, string text, string folder,
+        IReadOnlyList<Override>? overrides = null)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        Directory.CreateDirectory(folder);
+        string path = Path.Combine(folder, FileName(shard));
+        var part = new Part(1, file, text, seed, 0, shard.Index, shard.Count, VirtSimVersion.Version, [],
+            [.. (overrides ?? []).Select(o => o.ToString())], null, [.. result.Runs.Select(r => r.Replications)]);
+        string temporary = $"{path}.{Environment.ProcessId}.partial";
+        try
+        {
+            File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(part, Json));
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+        return path;
+    }
 
     /// <summary>Writes the points of a comparison's sweep that <paramref name="shard"/> ran into <paramref name="folder"/>, whole or not at all.</summary>
     public static string WriteComparisonSweep(IReadOnlyList<(int Point, ComparisonResult Result)> points, Shard shard, ulong seed, int? replications,
@@ -189,7 +213,12 @@ public static class ShardFiles
     /// Joins shard files into the run, or the sweep (of a scenario or a comparison), they are parts
     /// of (one of the three is set), with the text of the file they ran (for the report).
     /// </summary>
-    public static (RunResult? Run, ParameterSweepResult? Sweep, ComparisonSweepResult? ComparisonSweep, string Text) MergeAny(IReadOnlyList<string> folders)
+    public static (RunResult? Run, ParameterSweepResult? Sweep, ComparisonSweepResult? ComparisonSweep, string Text) MergeAny(IReadOnlyList<string> folders) =>
+        Merged(folders) is var m ? (m.Run, m.Sweep, m.ComparisonSweep, m.Text) : default;
+
+    /// <summary>Joins shard files into whatever they are parts of: a run, a sweep, a comparison's sweep or one comparison (one is set).</summary>
+    public static (RunResult? Run, ParameterSweepResult? Sweep, ComparisonSweepResult? ComparisonSweep, ComparisonResult? Comparison, string Text) Merged(
+        IReadOnlyList<string> folders)
     {
         var files = new List<string>();
         foreach (string given in folders)
@@ -269,7 +298,22 @@ public static class ShardFiles
                 var runs = comparison.Deployments.Select((d, i) => new RunResult(d.Scenario with { Seed = first.Seed }, p.Deployments![i])).ToList();
                 return ComparisonRunner.Assemble(comparison, runs);
             }).ToList();
-            return (null, null, new ComparisonSweepResult(comparisonSweep, comparisonSweep.EveryPoint(), results), first.Text);
+            return (null, null, new ComparisonSweepResult(comparisonSweep, comparisonSweep.EveryPoint(), results), null, first.Text);
+        }
+        if (first.Deployments is not null)
+        {
+            var comparison = ComparisonReader.Parse(first.File, first.Text, overrides);
+            var runs = new List<RunResult>();
+            for (int d = 0; d < comparison.Deployments.Count; d++)
+            {
+                var merged = parts.SelectMany(p => p.Part.Deployments is { } deployments && d < deployments.Count ? deployments[d] : []).OrderBy(r => r.Index).ToList();
+                if (!merged.Select(r => r.Index).SequenceEqual(Enumerable.Range(0, merged.Count)))
+                {
+                    throw new ShardMergeException(firstPath, $"deployment {comparison.Deployments[d].Name}: the shards do not hold its replications 0 to {merged.Count - 1} once each");
+                }
+                runs.Add(new RunResult(comparison.Deployments[d].Scenario with { Seed = first.Seed }, merged));
+            }
+            return (null, null, null, ComparisonRunner.Assemble(comparison, runs), first.Text);
         }
         if (first.Points is not null)
         {
@@ -281,7 +325,7 @@ public static class ShardFiles
                 throw new ShardMergeException(firstPath, $"the shards hold points other than 0 to {scenarios.Count - 1}");
             }
             var runs = points.Select(p => new RunResult(scenarios[p.Point] with { Seed = first.Seed }, p.Results)).ToList();
-            return (null, new ParameterSweepResult(sweep, sweep.EveryPoint(), runs), null, first.Text);
+            return (null, new ParameterSweepResult(sweep, sweep.EveryPoint(), runs), null, null, first.Text);
         }
         var replications = parts.SelectMany(p => p.Part.Results).OrderBy(r => r.Index).ToList();
         if (!replications.Select(r => r.Index).SequenceEqual(Enumerable.Range(0, first.Replications)))
@@ -289,7 +333,7 @@ public static class ShardFiles
             throw new ShardMergeException(firstPath, $"the shards hold replications other than 0 to {first.Replications - 1}");
         }
         var scenario = ScenarioLoader.Parse(first.File, first.Text, overrides) with { Seed = first.Seed };
-        return (new RunResult(scenario, replications), null, null, first.Text);
+        return (new RunResult(scenario, replications), null, null, null, first.Text);
     }
 }
 

@@ -71,9 +71,31 @@ public class ComparisonSweepTests : WithWorkFolder
             Assert.That(File.ReadAllBytes(Path.Combine(Work, "merged", name!)), Is.EqualTo(File.ReadAllBytes(Path.Combine(Work, "single", name!))), name);
         }
 
-        // A single comparison is not sharded: its shards would each need all deployments.
-        var (code, _, errors) = Virtsim(["compare", file, .. Short, "--shard", "0/2", "--out", Path.Combine(Work, "p2")]);
-        Assert.That(code, Is.EqualTo(2));
-        Assert.That(errors, Does.Contain("--shard splits a comparison's sweep of parameters by point"));
+    }
+
+    [Test]
+    public void OneComparisonShardedByReplicationMergesToTheBytesOfOneProcess()
+    {
+        // Every file: the report with its plots (replication 0's timelines travel in shard 0's part),
+        // the tables, and each deployment's results and timelines.
+        string file = Path.Combine(Repository.Examples, "compare-web-api.yaml");
+        string[] options = ["--replications", "3", "--set", "duration=4min", "--set", "warmup=1min"];
+        string parts = Path.Combine(Work, "parts");
+        for (int i = 0; i < 2; i++)
+        {
+            var shard = Virtsim(["compare", file, .. options, "--shard", $"{i}/2", "--out", parts]);
+            Assert.That(shard.Code, Is.Zero, shard.Err);
+        }
+        var merged = Virtsim("merge", parts, "--out", Path.Combine(Work, "merged"));
+        Assert.That(merged.Code, Is.Zero, merged.Err);
+        var single = Virtsim(["compare", file, .. options, "--out", Path.Combine(Work, "single")]);
+        Assert.That(single.Code, Is.Zero, single.Err);
+        var expected = Directory.GetFiles(Path.Combine(Work, "single"), "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(Path.Combine(Work, "single"), f), File.ReadAllBytes);
+        Assert.That(expected.Keys, Does.Contain("report.html").And.Contain(Path.Combine("functions", "cold_starts.csv")));
+        foreach (var (name, bytes) in expected)
+        {
+            Assert.That(File.ReadAllBytes(Path.Combine(Work, "merged", name)), Is.EqualTo(bytes), name);
+        }
     }
 }
