@@ -75,6 +75,11 @@ public static class VirtSimApp
             config.AddCommand<MergeCommand>("merge")
                 .WithDescription("Join the parts of a run split into shards (run --shard I/N --out DIR) into the results of the whole run, the same bytes one process writes.")
                 .WithExample("merge", "parts/", "--out", "results/mm1");
+            config.AddCommand<SchemaCommand>("schema")
+                .WithDescription("Print the JSON Schema of scenario files (or of comparison files), for editors: yaml-language-server completes and checks a file whose first line names it.")
+                .WithExample("schema")
+                .WithExample("schema", "--comparison")
+                .WithExample("schema", "--from", "scenarios/examples");
             config.AddCommand<MetricsCommand>("metrics")
                 .WithDescription("List every metric with its unit, which way is better and what it means, and every row of a comparison.")
                 .WithExample("metrics")

@@ -86,7 +86,7 @@ public static partial class Units
         string per = text[(slash + 1)..].Trim();
         if (!SecondsPer.TryGetValue(per, out double factor))
         {
-            error = $"unknown time unit '{per}' in rate (expected one of {DurationSymbols} after '/')";
+            error = $"unknown time unit '{per}' in rate (expected one of {DurationSymbols} after '/'){Suggest.DidYouMean(per, DurationSymbols.Split(", "))}";
             return false;
         }
         perSecond = number / factor;
@@ -138,7 +138,7 @@ public static partial class Units
         }
         if (!units.TryGetValue(unit, out double factor))
         {
-            error = $"unknown {unitWord} '{unit}' (expected one of {symbols})";
+            error = $"unknown {unitWord} '{unit}' (expected one of {symbols}){Suggest.DidYouMean(unit, [.. units.Keys])}";
             return false;
         }
         value = number * factor;

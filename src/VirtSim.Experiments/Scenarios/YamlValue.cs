@@ -87,6 +87,7 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
 
     public YamlSection AsSection(params string[] keys)
     {
+        SchemaRecorder.Section(Path, keys);
         if (Node is not YamlMappingNode mapping)
         {
             throw Error($"expected a mapping with keys {string.Join(", ", keys)}");
@@ -96,6 +97,7 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
 
     public string AsText(string expected = "a single value")
     {
+        SchemaRecorder.Kind(Path, "text");
         if (Node is not YamlScalarNode { Value: { } text })
         {
             throw Error($"expected {expected}, not a {(Node is YamlSequenceNode ? "list" : "mapping")}");
@@ -119,6 +121,7 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
 
     public long AsInteger(long min, long max = long.MaxValue)
     {
+        SchemaRecorder.Kind(Path, "integer");
         string text = AsText("a whole number");
         if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
         {
@@ -135,6 +138,7 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
 
     public ulong AsSeed()
     {
+        SchemaRecorder.Kind(Path, "integer");
         string text = AsText("a seed (a whole number)");
         if (!ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong value))
         {
@@ -160,6 +164,7 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
     /// <summary>A duration in seconds; zero is allowed only when <paramref name="allowZero"/>.</summary>
     public double AsDuration(bool allowZero)
     {
+        SchemaRecorder.Kind(Path, "quantity");
         if (!Units.TryParseDuration(AsText("a duration such as 250ms or 10min"), out double seconds, out string error))
         {
             throw Error(error);
@@ -177,6 +182,7 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
 
     public double AsSize(bool allowZero = true)
     {
+        SchemaRecorder.Kind(Path, "quantity");
         if (!Units.TryParseSize(AsText("a size such as 8GB"), out double bytes, out string error))
         {
             throw Error(error);
@@ -194,6 +200,7 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
 
     public double AsBandwidth()
     {
+        SchemaRecorder.Kind(Path, "quantity");
         if (!Units.TryParseBandwidth(AsText("a bandwidth such as 1Gbps"), out double rate, out string error))
         {
             throw Error(error);
@@ -211,6 +218,7 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
 
     public double AsPower()
     {
+        SchemaRecorder.Kind(Path, "quantity");
         if (!Units.TryParsePower(AsText("a power such as 250W"), out double watts, out string error))
         {
             throw Error(error);
@@ -229,6 +237,7 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
     /// <summary>A plain number between <paramref name="min"/> and <paramref name="max"/> (a ratio, an efficiency).</summary>
     public double AsNumber(double min, double max, bool minExclusive = false)
     {
+        SchemaRecorder.Kind(Path, "number");
         string text = AsText("a number");
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
         {
@@ -244,6 +253,7 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
     /// <summary>A price per unit of time (<c>0.50/h</c>), as money per second.</summary>
     public double AsPrice()
     {
+        SchemaRecorder.Kind(Path, "quantity");
         if (!Units.TryParseRate(AsText("a price per time such as 0.50/h"), out double perSecond, out string error))
         {
             throw Error(error.Replace("a rate such as 3.2/s or 120/min", "a price per time such as 0.50/h", StringComparison.Ordinal));
@@ -261,6 +271,7 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
 
     public IEnumerable<YamlValue> AsList(string expected)
     {
+        SchemaRecorder.Kind(Path, "array");
         if (Node is not YamlSequenceNode list)
         {
             throw Error($"expected a list of {expected}");
@@ -278,6 +289,7 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
 
     public double AsRate()
     {
+        SchemaRecorder.Kind(Path, "quantity");
         if (!Units.TryParseRate(AsText("a rate such as 3.2/s"), out double rate, out string error))
         {
             throw Error(error);
@@ -295,10 +307,11 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
 
     public T AsChoice<T>(IReadOnlyDictionary<string, T> choices)
     {
+        SchemaRecorder.Choice(Path, choices.Keys);
         string text = AsText();
         if (!choices.TryGetValue(text, out var value))
         {
-            throw Error($"expected one of {string.Join(", ", choices.Keys)}, not '{text}'");
+            throw Error($"expected one of {string.Join(", ", choices.Keys)}, not '{text}'{Suggest.DidYouMean(text, [.. choices.Keys])}");
         }
         return value;
     }
