@@ -1,9 +1,9 @@
-using VirtSim.Experiments.Scenarios;
 using System.Globalization;
 using System.Net;
 using System.Text;
 using VirtSim.Datacenter.Serverless;
 using VirtSim.Experiments.Running;
+using VirtSim.Experiments.Scenarios;
 
 namespace VirtSim.Experiments.Results;
 

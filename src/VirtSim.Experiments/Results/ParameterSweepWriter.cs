@@ -35,16 +35,7 @@ public static partial class ParameterSweepWriter
         {
             WriteCsv(result, stream);
         }
-        var figures = new List<(string, byte[])>();
-        foreach (var (name, plot) in Plots(result))
-        {
-            byte[] png = plot.GetImageBytes(900, 560, ImageFormat.Png);
-            File.WriteAllBytes(Path.Combine(staging, name + ".png"), png);
-            File.WriteAllText(Path.Combine(staging, name + ".svg"), ComparisonPlots.Svg(plot));
-            written.Add(name + ".png");
-            written.Add(name + ".svg");
-            figures.Add((plot.Axes.Title.Label.Text, png));
-        }
+        var figures = WritePlots(Plots(result), staging, written);
         var scenario = result.Runs[0].Scenario;
         var names = result.Sweep.Metrics is { Count: > 0 } chosen ? chosen : [result.Runs[0].Summary[0].Name];
         var tables = names.Select(metric => (metric, (IReadOnlyList<string>)[.. result.Sweep.Parameters.Select(p => p.Path), "mean ± 95%", "unit"],
@@ -58,6 +49,22 @@ public static partial class ParameterSweepWriter
             ComparisonReport.SweepHtml(scenario.Name, scenario.Description, result.Sweep, result.Points.Count, tables, figures, scenarioText));
         written.Add(ComparisonReport.File);
         return written;
+    }
+
+    /// <summary>Writes each plot as PNG and SVG into <paramref name="staging"/>, adds their names to <paramref name="written"/>; returns the figures for the report.</summary>
+    private static List<(string Caption, byte[] Png)> WritePlots(IEnumerable<(string Name, Plot Plot)> plots, string staging, List<string> written)
+    {
+        var figures = new List<(string, byte[])>();
+        foreach (var (name, plot) in plots)
+        {
+            byte[] png = plot.GetImageBytes(900, 560, ImageFormat.Png);
+            File.WriteAllBytes(Path.Combine(staging, name + ".png"), png);
+            File.WriteAllText(Path.Combine(staging, name + ".svg"), ComparisonPlots.Svg(plot));
+            written.Add(name + ".png");
+            written.Add(name + ".svg");
+            figures.Add((plot.Axes.Title.Label.Text, png));
+        }
+        return figures;
     }
 
     /// <summary>The tidy CSV: a row per point and metric.</summary>
@@ -99,16 +106,7 @@ public static partial class ParameterSweepWriter
             {
                 WriteCsv(result, stream);
             }
-            var figures = new List<(string, byte[])>();
-            foreach (var (name, plot) in Plots(result))
-            {
-                byte[] png = plot.GetImageBytes(900, 560, ImageFormat.Png);
-                File.WriteAllBytes(Path.Combine(staging, name + ".png"), png);
-                File.WriteAllText(Path.Combine(staging, name + ".svg"), ComparisonPlots.Svg(plot));
-                files.Add(name + ".png");
-                files.Add(name + ".svg");
-                figures.Add((plot.Axes.Title.Label.Text, png));
-            }
+            var figures = WritePlots(Plots(result), staging, files);
             var comparison = result.Results[0].Comparison;
             var measures = result.Sweep.Metrics is { Count: > 0 } chosen ? chosen : DefaultComparisonMeasures;
             var tables = measures.Select(measure =>

@@ -94,17 +94,7 @@ public static class ShardFiles
         string path = Path.Combine(folder, FileName(shard));
         var part = new Part(1, file, text, seed, 0, shard.Index, shard.Count, VirtSimVersion.Version, [],
             [.. (overrides ?? []).Select(o => o.ToString())], null, [.. result.Runs.Select(r => r.Replications)]);
-        string temporary = $"{path}.{Environment.ProcessId}.partial";
-        try
-        {
-            File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(part, Json));
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-        return path;
+        return WriteWhole(part, path);
     }
 
     /// <summary>Writes the points of a comparison's sweep that <paramref name="shard"/> ran into <paramref name="folder"/>, whole or not at all.</summary>
@@ -116,17 +106,7 @@ public static class ShardFiles
         var part = new Part(1, file, text, seed, replications ?? 0, shard.Index, shard.Count, VirtSimVersion.Version, [],
             [.. (overrides ?? []).Select(o => o.ToString())],
             [.. points.Select(p => new PointPart(p.Point, [], [.. p.Result.Runs.Select(r => r.Replications)]))]);
-        string temporary = $"{path}.{Environment.ProcessId}.partial";
-        try
-        {
-            File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(part, Json));
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-        return path;
+        return WriteWhole(part, path);
     }
 
     /// <summary>The file name of shard <paramref name="shard"/>.</summary>
@@ -166,17 +146,7 @@ public static class ShardFiles
         string path = Path.Combine(folder, FileName(shard));
         var part = new Part(1, file, text, result.Scenario.Seed, replications, shard.Index, shard.Count, VirtSimVersion.Version, result.Replications,
             [.. (overrides ?? []).Select(o => o.ToString())]);
-        string temporary = $"{path}.{Environment.ProcessId}.partial";
-        try
-        {
-            File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(part, Json));
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-        return path;
+        return WriteWhole(part, path);
     }
 
     /// <summary>Writes the points of a sweep that <paramref name="shard"/> ran into <paramref name="folder"/>, whole or not at all.</summary>
@@ -187,6 +157,12 @@ public static class ShardFiles
         string path = Path.Combine(folder, FileName(shard));
         var part = new Part(1, file, text, seed, replications ?? 0, shard.Index, shard.Count, VirtSimVersion.Version, [],
             [.. (overrides ?? []).Select(o => o.ToString())], [.. runs.Select(r => new PointPart(r.Point, r.Run.Replications))]);
+        return WriteWhole(part, path);
+    }
+
+    /// <summary>Writes <paramref name="part"/> beside <paramref name="path"/> and moves it there when complete: a part is there whole or not at all.</summary>
+    private static string WriteWhole(Part part, string path)
+    {
         string temporary = $"{path}.{Environment.ProcessId}.partial";
         try
         {

@@ -10,43 +10,8 @@ using VirtSim.Kernel.Random;
 namespace VirtSim.Experiments.Scenarios;
 
 /// <summary>Reads the <c>datacenter</c>, <c>images</c>, <c>vms</c>, <c>services</c> and <c>batches</c> sections.</summary>
-internal static class DatacenterReader
+internal static partial class DatacenterReader
 {
-    private static readonly Dictionary<string, HypervisorKind> Kinds = new(StringComparer.Ordinal)
-    {
-        ["none"] = HypervisorKind.None,
-        ["type1"] = HypervisorKind.Type1,
-        ["type2"] = HypervisorKind.Type2,
-        ["emulator"] = HypervisorKind.Emulator,
-    };
-
-
-    // One rule for hosts and engines; "spread" is worst fit's other name, as container schedulers call it.
-    private static readonly Dictionary<string, PlacementRule> Placements = new(StringComparer.Ordinal)
-    {
-        ["first-fit"] = PlacementRule.FirstFit,
-        ["best-fit"] = PlacementRule.BestFit,
-        ["worst-fit"] = PlacementRule.WorstFit,
-        ["spread"] = PlacementRule.WorstFit,
-    };
-    private static readonly Dictionary<string, AdmissionPolicy> Admissions = new(StringComparer.Ordinal)
-    {
-        ["queue"] = AdmissionPolicy.Queue,
-        ["reject"] = AdmissionPolicy.Reject,
-    };
-
-    private static readonly Dictionary<string, Balancing> Balancings = new(StringComparer.Ordinal)
-    {
-        ["round-robin"] = Balancing.RoundRobin,
-        ["least-loaded"] = Balancing.LeastLoaded,
-    };
-
-    private static readonly Dictionary<string, EngineProfile> Engines = new(StringComparer.Ordinal)
-    {
-        ["docker"] = EngineProfile.Docker,
-        ["containerd"] = EngineProfile.Containerd,
-    };
-
     public static DatacenterSpec Read(YamlValue datacenterValue, YamlValue? imagesValue, YamlValue? vmsValue,
         YamlValue? servicesValue, YamlValue? batchesValue, YamlValue? containerImagesValue, YamlValue? podsValue,
         out Context contextRead)
