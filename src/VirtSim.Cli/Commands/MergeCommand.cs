@@ -44,35 +44,33 @@ public sealed class MergeCommand(IAnsiConsole console) : Command<MergeCommand.Se
         var (run, sweep, comparisonSweep, comparison, text) = ShardFiles.Merged(settings.Parts);
         if (comparison is not null)
         {
-            string comparisonOutput = settings.Out ?? Path.Combine("results", comparison.Comparison.Name);
-            using var comparisonFolder = OutputFolder.Prepare(comparisonOutput, settings.Force);
-            ComparisonWriter.Write(comparison, comparisonFolder, text, cancellationToken);
-            console.WriteLine($"Merged a comparison of {comparison.Comparison.Deployments.Count} deployments, {comparison.Runs[0].Replications.Count} replications each; wrote {Path.Combine(comparisonOutput, ComparisonReport.File)}, {ComparisonWriter.MarkdownFile}, {ComparisonWriter.CsvFile} and one folder per deployment");
+            string output = Output(settings, comparison.Comparison.Name, folder => ComparisonWriter.Write(comparison, folder, text, cancellationToken));
+            console.WriteLine($"Merged a comparison of {comparison.Comparison.Deployments.Count} deployments, {comparison.Runs[0].Replications.Count} replications each; wrote {Path.Combine(output, ComparisonReport.File)}, {ComparisonWriter.MarkdownFile}, {ComparisonWriter.CsvFile} and one folder per deployment");
             return 0;
         }
-        if (comparisonSweep is not null)
+        if (comparisonSweep is not null || sweep is not null)
         {
-            string comparisonOutput = settings.Out ?? Path.Combine("results", comparisonSweep.Results[0].Comparison.Name);
-            using var comparisonFolder = OutputFolder.Prepare(comparisonOutput, settings.Force);
-            var written = ParameterSweepWriter.Write(comparisonSweep, comparisonFolder, text, cancellationToken);
-            console.WriteLine($"Merged a comparison's sweep of {comparisonSweep.Points.Count} points; wrote {string.Join(", ", written.Select(f => Path.Combine(comparisonOutput, f)))}");
-            return 0;
-        }
-        if (sweep is not null)
-        {
-            string sweepOutput = settings.Out ?? Path.Combine("results", sweep.Runs[0].Scenario.Name);
-            using var sweepFolder = OutputFolder.Prepare(sweepOutput, settings.Force);
-            var written = ParameterSweepWriter.Write(sweep, sweepFolder, text, cancellationToken);
-            console.WriteLine($"Merged a sweep of {sweep.Points.Count} points; wrote {string.Join(", ", written.Select(f => Path.Combine(sweepOutput, f)))}");
+            IReadOnlyList<string> written = [];
+            string output = Output(settings, comparisonSweep?.Results[0].Comparison.Name ?? sweep!.Runs[0].Scenario.Name, folder => written = comparisonSweep is not null
+                ? ParameterSweepWriter.Write(comparisonSweep, folder, text, cancellationToken)
+                : ParameterSweepWriter.Write(sweep!, folder, text, cancellationToken));
+            console.WriteLine($"Merged {(comparisonSweep is not null ? "a comparison's sweep" : "a sweep")} of {comparisonSweep?.Points.Count ?? sweep!.Points.Count} points; wrote {string.Join(", ", written.Select(f => Path.Combine(output, f)))}");
             return 0;
         }
         var result = run!;
-        string output = settings.Out ?? Path.Combine("results", result.Scenario.Name);
-        using var folder = OutputFolder.Prepare(output, settings.Force);
-        var files = ResultWriter.Write(result, folder, cancellationToken);
-        var command = new RunCommand(console);
+        IReadOnlyList<string> files = [];
+        string runOutput = Output(settings, result.Scenario.Name, folder => files = ResultWriter.Write(result, folder, cancellationToken));
         var format = new RunCommand.Settings { Format = settings.Format }.FormatValue;
-        command.Show(result, output, files, format);
+        new RunCommand(console).Show(result, runOutput, files, format);
         return 0;
+    }
+
+    /// <summary>Writes into --out (or results/NAME), a folder that is VirtSim's own (see <see cref="OutputFolder"/>); returns the folder.</summary>
+    private static string Output(Settings settings, string name, Action<OutputFolder> write)
+    {
+        string output = settings.Out ?? Path.Combine("results", name);
+        using var folder = OutputFolder.Prepare(output, settings.Force);
+        write(folder);
+        return output;
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using CsvHelper;
 using ScottPlot;
@@ -198,11 +197,11 @@ public static partial class ParameterSweepWriter
 
     private static (Func<string, double> X, string Label) Axis(SweepParameter parameter)
     {
-        var numbers = parameter.Values.Select(v => Quantity().Match(v)).ToList();
-        bool numeric = numbers.All(m => m.Success) && numbers.Select(m => m.Groups[2].Value).Distinct().Count() == 1;
-        string unit = numeric ? numbers[0].Groups[2].Value : "";
+        var units = parameter.Values.Select(v => SweepParameter.TrySplit(v, out _, out string unit) ? unit : null).ToList();
+        bool numeric = units.All(u => u is not null) && units.Distinct().Count() == 1;
+        string unit = numeric ? units[0]! : "";
         return numeric
-            ? (v => double.Parse(Quantity().Match(v).Groups[1].Value, CultureInfo.InvariantCulture),
+            ? (v => SweepParameter.TrySplit(v, out double number, out _) ? number : double.NaN,
                 $"{parameter.Path} [{(unit.Length == 0 ? "number" : unit.StartsWith('/') ? "1" + unit : unit)}]")
             : (v => parameter.Values.ToList().IndexOf(v), $"{parameter.Path} ({string.Join(", ", parameter.Values)})");
     }
@@ -243,9 +242,6 @@ public static partial class ParameterSweepWriter
         return plot;
     }
 
-    [GeneratedRegex(@"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$", RegexOptions.CultureInvariant)]
-    private static partial Regex Quantity();
-
     [GeneratedRegex("[^A-Za-z0-9_]+")]
     private static partial Regex NotInName();
 
@@ -258,58 +254,24 @@ public static partial class ParameterSweepWriter
     {
         ArgumentNullException.ThrowIfNull(result);
         var names = result.Sweep.Metrics is { Count: > 0 } chosen ? chosen : [result.Runs[0].Summary[0].Name];
-        var palette = new ScottPlot.Palettes.Category10();
         foreach (string metricName in names)
         {
+            string unit = result.Runs[0].Summary.SingleOrDefault(m => m.Name == metricName)?.Unit ?? "";
             for (int k = 0; k < result.Sweep.Parameters.Count; k++)
             {
-                var parameter = result.Sweep.Parameters[k];
-                var numbers = parameter.Values.Select(v => Quantity().Match(v)).ToList();
-                bool numeric = numbers.All(m => m.Success) && numbers.Select(m => m.Groups[2].Value).Distinct().Count() == 1;
-                string unit = numeric ? numbers[0].Groups[2].Value : "";
-                double X(string value) => numeric
-                    ? double.Parse(Quantity().Match(value).Groups[1].Value, CultureInfo.InvariantCulture)
-                    : parameter.Values.ToList().IndexOf(value);
-                var lines = Enumerable.Range(0, result.Points.Count)
-                    .GroupBy(p => string.Join(", ", result.Points[p].Where((_, j) => j != k)))
-                    .Take(8).ToList();
-                var plot = new Plot();
-                string metricUnit = "";
-                double top = 0;
-                for (int l = 0; l < lines.Count; l++)
+                var axis = Axis(result.Sweep.Parameters[k]);
+                var series = new List<(string Legend, List<(double X, VirtSim.Kernel.Statistics.ConfidenceInterval Y)> Points)>();
+                foreach (var group in Enumerable.Range(0, result.Points.Count).GroupBy(p => string.Join(", ", result.Points[p].Where((_, j) => j != k))).Take(8))
                 {
-                    var points = lines[l].Select(p => (X: X(result.Points[p][k].Value), Metric: result.Runs[p].Summary.SingleOrDefault(m => m.Name == metricName)))
-                        .Where(q => q.Metric is not null && double.IsFinite(q.Metric.Interval.Mean)).OrderBy(q => q.X).ToList();
-                    if (points.Count == 0)
+                    var points = group.Select(p => (axis.X(result.Points[p][k].Value), result.Runs[p].Summary.SingleOrDefault(m => m.Name == metricName)?.Interval))
+                        .Where(q => q.Item2 is { } c && double.IsFinite(c.Mean)).Select(q => (q.Item1, q.Item2!.Value)).OrderBy(q => q.Item1).ToList();
+                    if (points.Count > 0)
                     {
-                        continue;
+                        series.Add((group.Key.Length == 0 ? metricName : group.Key, points));
                     }
-                    metricUnit = points[0].Metric!.Unit;
-                    double[] x = [.. points.Select(q => q.X)];
-                    var color = palette.GetColor(l);
-                    if (points.All(q => double.IsFinite(q.Metric!.Interval.HalfWidth)))
-                    {
-                        var band = plot.Add.FillY(x, [.. points.Select(q => Math.Max(0, q.Metric!.Interval.Low))], [.. points.Select(q => q.Metric!.Interval.High)]);
-                        band.FillColor = color.WithAlpha(0.18);
-                        band.LineWidth = 0;
-                        top = Math.Max(top, points.Max(q => q.Metric!.Interval.High));
-                    }
-                    var line = plot.Add.Scatter(x, [.. points.Select(q => q.Metric!.Interval.Mean)]);
-                    line.Color = color;
-                    line.MarkerSize = 7;
-                    line.LineWidth = 2;
-                    line.LegendText = lines[l].Key.Length == 0 ? metricName : lines[l].Key;
-                    top = Math.Max(top, points.Max(q => q.Metric!.Interval.Mean));
                 }
-                plot.Axes.SetLimitsY(0, top > 0 ? top * 1.1 : 1);
-                plot.Title($"{metricName} against {parameter.Path}");
-                plot.XLabel(numeric ? $"{parameter.Path} [{(unit.Length == 0 ? "number" : unit.StartsWith('/') ? "1" + unit : unit)}]" : $"{parameter.Path} ({string.Join(", ", parameter.Values)})");
-                plot.YLabel($"{metricName} [{metricUnit}]");
-                if (lines.Count > 1)
-                {
-                    plot.ShowLegend(Edge.Right);
-                }
-                yield return ($"sweep-{NotInName().Replace(metricName, "_")}-vs-{NotInName().Replace(parameter.Path, "_").Trim('_')}", plot);
+                yield return ($"sweep-{NotInName().Replace(metricName, "_")}-vs-{NotInName().Replace(result.Sweep.Parameters[k].Path, "_").Trim('_')}",
+                    Draw($"{metricName} against {result.Sweep.Parameters[k].Path}", axis.Label, $"{metricName} [{unit}]", series));
             }
         }
     }

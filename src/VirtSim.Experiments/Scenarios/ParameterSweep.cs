@@ -17,7 +17,20 @@ public enum SweepDesign
 /// <summary>One value a sweep varies: its path in the file (as <c>--set</c> takes it) and the values it takes, as written.</summary>
 /// <param name="Path">Such as <c>station.arrivals.rate</c> or <c>functions[api].keep_alive</c>.</param>
 /// <param name="Values">The values, as YAML text (<c>0.5/s</c>, <c>5min</c>, <c>4</c>).</param>
-public sealed record SweepParameter(string Path, IReadOnlyList<string> Values);
+public sealed partial record SweepParameter(string Path, IReadOnlyList<string> Values)
+{
+    [GeneratedRegex(@"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex Quantity();
+
+    /// <summary>Splits a value such as <c>0.5/s</c> into its number and its unit (<c>/s</c>); false when it does not start with a number.</summary>
+    public static bool TrySplit(string value, out double number, out string unit)
+    {
+        var match = Quantity().Match(value);
+        number = match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN;
+        unit = match.Success ? match.Groups[2].Value : "";
+        return match.Success;
+    }
+}
 
 /// <summary>
 /// A sweep over any values of a scenario file (its <c>sweep:</c> section): each point sets every
@@ -150,28 +163,21 @@ public sealed record ParameterSweep(IReadOnlyList<SweepParameter> Parameters, Sw
         return new ParameterSweep(parameters, design, points, seed, metrics);
     }
 
-    private static readonly Regex Quantity = new(@"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$", RegexOptions.CultureInvariant);
-
     /// <summary><paramref name="steps"/> values evenly from <paramref name="from"/> to <paramref name="to"/>, which share a unit (<c>0.5/s</c> to <c>0.9/s</c>).</summary>
     private static List<string> Range(YamlValue from, YamlValue to, YamlValue steps)
     {
-        var a = Quantity.Match(from.AsText("a number with its unit, such as 0.5/s"));
-        var b = Quantity.Match(to.AsText("a number with its unit, such as 0.9/s"));
-        if (!a.Success)
+        if (!SweepParameter.TrySplit(from.AsText("a number with its unit, such as 0.5/s"), out double x0, out string unit))
         {
             throw from.Error("expected a number with its unit, such as 0.5/s");
         }
-        if (!b.Success)
+        if (!SweepParameter.TrySplit(to.AsText("a number with its unit, such as 0.9/s"), out double x1, out string toUnit))
         {
             throw to.Error("expected a number with its unit, such as 0.9/s");
         }
-        string unit = a.Groups[2].Value;
-        if (b.Groups[2].Value != unit)
+        if (toUnit != unit)
         {
-            throw to.Error($"expected the unit of from ('{unit}'), not '{b.Groups[2].Value}'");
+            throw to.Error($"expected the unit of from ('{unit}'), not '{toUnit}'");
         }
-        double x0 = double.Parse(a.Groups[1].Value, CultureInfo.InvariantCulture);
-        double x1 = double.Parse(b.Groups[1].Value, CultureInfo.InvariantCulture);
         int n = (int)steps.AsInteger(2, 10_000);
         return [.. Enumerable.Range(0, n).Select(i => (x0 + (x1 - x0) * i / (n - 1)).ToString("R", CultureInfo.InvariantCulture) + unit)];
     }

@@ -114,23 +114,7 @@ public sealed partial class FairShare
     /// </summary>
     private static void Fill(List<SharedResource> resources, List<Activity> activities)
     {
-        foreach (var resource in resources)
-        {
-            resource.FillRemaining = resource.Capacity;
-            resource.FillWeight = 0;
-            resource.FillUsers = 0;
-        }
-        foreach (var activity in activities)
-        {
-            activity.Frozen = false;
-            activity.RateValue = 0;
-            for (int k = 0; k < activity.UsageCount; k++)
-            {
-                ref var usage = ref activity.Usages[k];
-                usage.Resource.FillWeight += usage.Weight * activity.Share;
-                usage.Resource.FillUsers++;
-            }
-        }
+        StartFill(resources, activities);
 
         int unfrozen = activities.Count;
         double level = 0;
@@ -188,6 +172,30 @@ public sealed partial class FairShare
                     }
                 }
                 unfrozen = 0;
+            }
+        }
+    }
+
+    /// <summary>Every resource full and nothing drawn on it yet; every activity at rate zero, its weight on each of its resources counted.</summary>
+    private static void StartFill(List<SharedResource> resources, List<Activity> activities)
+    {
+        foreach (var resource in resources)
+        {
+            resource.FillRemaining = resource.Capacity;
+            resource.FillWeight = 0;
+            resource.FillUsers = 0;
+            resource.FillLevel = 0;
+            resource.FillHeapIndex = -1;
+        }
+        foreach (var activity in activities)
+        {
+            activity.Frozen = false;
+            activity.RateValue = 0;
+            for (int k = 0; k < activity.UsageCount; k++)
+            {
+                ref var usage = ref activity.Usages[k];
+                usage.Resource.FillWeight += usage.Weight * activity.Share;
+                usage.Resource.FillUsers++;
             }
         }
     }

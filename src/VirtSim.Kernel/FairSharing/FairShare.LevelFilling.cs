@@ -25,31 +25,15 @@ public sealed partial class FairShare
     internal void FillByLevels(List<SharedResource> resources, List<Activity> activities)
     {
         _fillHeapCount = 0;
-        foreach (var resource in resources)
-        {
-            resource.FillRemaining = resource.Capacity;
-            resource.FillWeight = 0;
-            resource.FillUsers = 0;
-            resource.FillLevel = 0;
-            resource.FillHeapIndex = -1;
-        }
+        StartFill(resources, activities);
         int caps = 0;
         EnsureCapacity(ref _capLevels, activities.Count);
         EnsureCapacity(ref _capOrder, activities.Count);
         for (int i = 0; i < activities.Count; i++)
         {
-            var activity = activities[i];
-            activity.Frozen = false;
-            activity.RateValue = 0;
-            for (int k = 0; k < activity.UsageCount; k++)
+            if (!double.IsPositiveInfinity(activities[i].RateCap))
             {
-                ref var usage = ref activity.Usages[k];
-                usage.Resource.FillWeight += usage.Weight * activity.Share;
-                usage.Resource.FillUsers++;
-            }
-            if (!double.IsPositiveInfinity(activity.RateCap))
-            {
-                _capLevels[caps] = activity.RateCap / activity.Share;
+                _capLevels[caps] = activities[i].RateCap / activities[i].Share;
                 _capOrder[caps++] = i;
             }
         }
