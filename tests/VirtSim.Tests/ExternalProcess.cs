@@ -7,10 +7,11 @@ internal static class ExternalProcess
 {
     /// <summary>
     /// Runs <paramref name="program"/> with <paramref name="arguments"/>; fails the test if it
-    /// has not ended within <paramref name="timeout"/>.
+    /// has not ended within <paramref name="timeout"/>; <paramref name="environment"/> adds
+    /// variables, <paramref name="unset"/> removes some this process has.
     /// </summary>
     public static (int ExitCode, string Output, string Errors) Run(string program, IEnumerable<string> arguments, TimeSpan timeout,
-        string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+        string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null, IEnumerable<string>? unset = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -26,6 +27,10 @@ internal static class ExternalProcess
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
+        }
+        foreach (string name in unset ?? [])
+        {
+            start.Environment.Remove(name);
         }
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();

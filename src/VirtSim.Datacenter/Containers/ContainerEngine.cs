@@ -179,11 +179,15 @@ public sealed class ContainerEngine
     {
         List<SimEvent>? waits = null;
         List<Layer>? awaited = null;
+        // The layer below the current one while it is still being pulled: a layer is applied
+        // on its parent's file system, so it is unpacked only once the parent is.
+        SimEvent? below = null;
         foreach (var layer in image.Layers)
         {
             if (Layers.TryPin(layer))
             {
                 LayerHits++;
+                below = null;
                 continue;
             }
             if (_pulling.TryGetValue(layer.Digest, out var underWay))
@@ -196,8 +200,9 @@ public sealed class ContainerEngine
                 forPod.BytesPulled += layer.SizeBytes;
                 underWay = new SimEvent(_sim);
                 _pulling.Add(layer.Digest, underWay);
-                _sim.Start(PullLayer(layer, underWay));
+                _sim.Start(PullLayer(layer, underWay, below));
             }
+            below = underWay;
             (waits ??= []).Add(underWay);
             (awaited ??= []).Add(layer);
         }
@@ -219,7 +224,13 @@ public sealed class ContainerEngine
     /// <summary>Hears each layer this engine pulls, once it is unpacked (set by the cluster for the datacenter's observers).</summary>
     internal Action<LayerPull>? LayerPulled { get; set; }
 
-    private IEnumerable<Await> PullLayer(Layer layer, SimEvent done)
+    /// <summary>
+    /// Downloads <paramref name="layer"/> (with up to <see cref="EngineProfile.MaxConcurrentDownloads"/>
+    /// others), then unpacks it once the layer <paramref name="below"/> it, if still being pulled,
+    /// is unpacked: layers download in parallel but are applied bottom first, one at a time, as
+    /// containerd's and Docker's unpackers apply each layer's changes to its parent's snapshot.
+    /// </summary>
+    private IEnumerable<Await> PullLayer(Layer layer, SimEvent done, SimEvent? below)
     {
         double requested = _sim.Now;
         yield return _downloads.Request();
@@ -232,6 +243,10 @@ public sealed class ContainerEngine
         _downloads.Release();
         BytesPulled += layer.SizeBytes;
         double downloaded = _sim.Now;
+        if (below is { HasSucceeded: false })
+        {
+            yield return below;
+        }
         // Layers are applied one at a time: decompress and write, at most at the unpack rate.
         yield return _unpacker.Request();
         double unpackStarted = _sim.Now;

@@ -106,6 +106,35 @@ public static class Compare
         string name = "comparison", string? description = null) =>
         ComparisonRunner.Run(Build(hosts, workload, deployments, duration, warmup, replications, seed, network, name, description), new RunOptions(Timeline: true));
 
+    /// <summary>The comparison file <paramref name="path"/>, with values set as <c>virtsim compare --set</c> sets them.</summary>
+    public static Comparison Load(string path, params string[] set)
+    {
+        try
+        {
+            return ComparisonReader.LoadFile(path, Scenarios.Settings(set));
+        }
+        catch (ScenarioException e)
+        {
+            throw new ModelException(e.Message);
+        }
+    }
+
+    /// <summary>Runs <paramref name="comparison"/>; every deployment sees the same arrivals.</summary>
+    public static ComparisonResult Run(this Comparison comparison, int? replications = null) =>
+        ComparisonRunner.Run(comparison, new RunOptions(Replications: replications, Timeline: true));
+
+    /// <summary>The 95% interval of <paramref name="measure"/> for the deployment named <paramref name="deployment"/>.</summary>
+    public static VirtSim.Kernel.Statistics.ConfidenceInterval Interval(this ComparisonResult result, ComparisonMeasure measure, string deployment)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        int index = result.Comparison.Deployments.ToList().FindIndex(d => d.Name == deployment);
+        if (index < 0)
+        {
+            throw new ModelException($"no deployment named '{deployment}' (deployments: {string.Join(", ", result.Comparison.Deployments.Select(d => d.Name))})");
+        }
+        return result.Row(measure).Values[index];
+    }
+
     /// <summary>A comparison from its YAML <paramref name="text"/>; a mistake is one line naming the value and what was expected.</summary>
     public static Comparison Parse(string text)
     {
@@ -126,16 +155,7 @@ public static class Compare
     public static ScottPlot.Plot? StartupTimeline(this ComparisonResult result) => ComparisonPlots.StartupTimeline(result);
 
     /// <summary>The mean of <paramref name="measure"/> for the deployment named <paramref name="deployment"/>.</summary>
-    public static double Mean(this ComparisonResult result, ComparisonMeasure measure, string deployment)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        int index = result.Comparison.Deployments.ToList().FindIndex(d => d.Name == deployment);
-        if (index < 0)
-        {
-            throw new ModelException($"no deployment named '{deployment}' (deployments: {string.Join(", ", result.Comparison.Deployments.Select(d => d.Name))})");
-        }
-        return result.Row(measure).Values[index].Mean;
-    }
+    public static double Mean(this ComparisonResult result, ComparisonMeasure measure, string deployment) => result.Interval(measure, deployment).Mean;
 
     internal static string Json(object value)
     {

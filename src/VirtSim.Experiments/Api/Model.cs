@@ -41,8 +41,19 @@ public static class Net
     }
 }
 
-/// <summary>Bad input to the API: one line saying which value and what was expected.</summary>
-public sealed class ModelException(string message) : Exception(message);
+/// <summary>
+/// Bad input to the API: one line saying which value and what was expected. It is shown as that
+/// line alone (no stack trace: the mistake is in the input, not in the code that found it), so a
+/// notebook's student reads what to fix rather than a trace of the simulator's insides.
+/// </summary>
+public sealed class ModelException(string message) : Exception(message)
+{
+    /// <inheritdoc />
+    public override string StackTrace => "";
+
+    /// <inheritdoc />
+    public override string ToString() => Message;
+}
 
 /// <summary>Host groups.</summary>
 public static class Hosts

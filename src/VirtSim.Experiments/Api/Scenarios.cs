@@ -98,18 +98,57 @@ public static class Scenarios
         }
     }
 
+    /// <summary>
+    /// The scenario file <paramref name="path"/>, with values set as <c>virtsim run --set</c> sets
+    /// them: <c>Scenarios.Load("mm1.yaml", "station.arrivals.rate=0.9/s")</c>. A mistake, in the
+    /// file or in a setting, is one line naming the file, line and column and what was expected.
+    /// </summary>
+    public static Scenario Load(string path, params string[] set)
+    {
+        try
+        {
+            return ScenarioLoader.LoadFile(path, Settings(set));
+        }
+        catch (ScenarioException e)
+        {
+            throw new ModelException(e.Message);
+        }
+    }
+
+    /// <summary>The settings <c>PATH=VALUE</c> as <c>--set</c> reads them; a malformed one is a <see cref="ModelException"/>.</summary>
+    internal static List<Override> Settings(string[] set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var overrides = new List<Override>();
+        foreach (string text in set)
+        {
+            overrides.Add(Override.Parse(text, out string? problem) ?? throw new ModelException($"setting '{text}': {problem}"));
+        }
+        return overrides;
+    }
+
+    /// <summary>Runs one replication (<paramref name="index"/>), with its timeline (VM phases, pod pulls, cold starts) when asked.</summary>
+    public static ReplicationResult RunOne(this Scenario scenario, int index = 0, bool timeline = false) =>
+        ExperimentRunner.RunOne(scenario, index, timeline);
+
+    /// <summary>
+    /// The 95% confidence interval across replications of <paramref name="metric"/>
+    /// (<c>MetricCatalogue.FunctionColdStartRatio.Of("api")</c>); one the run did not measure is an error naming those it did.
+    /// </summary>
+    public static VirtSim.Kernel.Statistics.ConfidenceInterval Interval(this RunResult result, VirtSim.Datacenter.Metrics.MetricKey metric)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        string name = metric.Name;
+        return (result.Summary.FirstOrDefault(m => m.Name == name)
+            ?? throw new ModelException($"the run did not measure {name} (it measured {string.Join(", ", result.Summary.Select(m => m.Name))})")).Interval;
+    }
+
     /// <summary>Runs <paramref name="scenario"/>'s replications (or <paramref name="replications"/>).</summary>
     public static RunResult Run(this Scenario scenario, int? replications = null) =>
         ExperimentRunner.Run(scenario, new RunOptions(Replications: replications));
 
     /// <summary>The mean across replications of <paramref name="metric"/>; one the run did not measure is an error.</summary>
-    public static double Mean(this RunResult result, VirtSim.Datacenter.Metrics.MetricKey metric)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        string name = metric.Name;
-        return (result.Summary.FirstOrDefault(m => m.Name == name)
-            ?? throw new ModelException($"the run did not measure {name} (it measured {string.Join(", ", result.Summary.Select(m => m.Name))})")).Interval.Mean;
-    }
+    public static double Mean(this RunResult result, VirtSim.Datacenter.Metrics.MetricKey metric) => result.Interval(metric).Mean;
 
 
 }

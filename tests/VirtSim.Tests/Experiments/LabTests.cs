@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace VirtSim.Tests.Experiments;
@@ -80,4 +81,66 @@ public partial class NotebookTests
             Assert.That(index, Does.Contain($"labs/{name}.ipynb"));
         }
     }
+
+    [Test]
+    public void ANotebooksMistakesAreOneLineEach()
+    {
+        // A student's three usual mistakes, in a notebook beside the labs: a metric the run did
+        // not measure, a setting of the wrong kind, a file that is not there.
+        string labs = Path.Combine(Repository.Root, "notebooks", "labs");
+        string notebook = Path.Combine(labs, $"mistakes-{Guid.NewGuid():N}.ipynb");
+        File.WriteAllText(notebook, NotebookOf(
+            "#load \"setup.csx\"",
+            "#r \"nuget: VirtSim.Experiments, *-*\"\nusing VirtSim.Datacenter.Metrics;\nusing VirtSim.Experiments.Api;\nvar run = Scenarios.Load(\"../../scenarios/examples/mm1.yaml\", \"duration=10min\", \"replications=2\").Run();",
+            "run.Interval(MetricCatalogue.ServiceResponseMean.Of(\"shop\"))",
+            "Scenarios.Load(\"../../scenarios/examples/mm1.yaml\", \"station.servers=lots\")",
+            "Scenarios.Load(\"../../scenarios/examples/no-such.yaml\")"));
+        try
+        {
+            var errors = Execute(notebook, labs, allowErrors: true).Select(c => c.Outputs.SingleOrDefault(o => o.Type == "error")?.Text).ToList();
+            Assert.That(errors[0], Is.Null, "the pack is there");
+            Assert.That(errors[1], Is.Null);
+            Assert.That(errors.Skip(2), Has.All.Not.Null.And.All.Not.Contain("\n").And.All.Not.Contain(" at "), string.Join("\n---\n", errors));
+            Assert.That(errors[2], Does.StartWith("the run did not measure shop.response_time_mean (it measured "));
+            Assert.That(errors[3], Does.Match(@"mm1\.yaml.*station\.servers").And.Contain("lots"));
+            Assert.That(errors[4], Does.Contain("no-such.yaml"));
+        }
+        finally
+        {
+            File.Delete(notebook);
+        }
+    }
+
+    [Test]
+    public void ANotebookOpenedBeforeThePackSaysToRunIt()
+    {
+        // A clone with the notebooks and the kernel's tool manifest but no artifacts/: the first
+        // cell says what to run, in one line.
+        string clone = Path.Combine(Path.GetTempPath(), $"virtsim-unpacked-{Guid.NewGuid():N}");
+        string labs = Path.Combine(clone, "notebooks", "labs");
+        Directory.CreateDirectory(labs);
+        File.WriteAllText(Path.Combine(clone, "Simulator.sln"), "");
+        File.Copy(Path.Combine(Repository.Root, "dotnet-tools.json"), Path.Combine(clone, "dotnet-tools.json"));
+        File.Copy(Path.Combine(Repository.Root, "notebooks", "labs", "setup.csx"), Path.Combine(labs, "setup.csx"));
+        File.WriteAllText(Path.Combine(labs, "lab.ipynb"), NotebookOf("#load \"setup.csx\"", "#r \"nuget: VirtSim.Experiments, *-*\""));
+        try
+        {
+            var cells = Execute("lab.ipynb", labs, allowErrors: true);
+            var error = cells[0].Outputs.Single(o => o.Type == "error").Text;
+            Assert.That(error, Is.EqualTo("VirtSim is not packed yet: run scripts/pack from the repository's root (see notebooks/README.md), then run the notebook again."));
+        }
+        finally
+        {
+            Directory.Delete(clone, recursive: true);
+        }
+    }
+
+    /// <summary>A notebook of these code cells, for the .NET (C#) kernel.</summary>
+    private static string NotebookOf(params string[] cells) => JsonSerializer.Serialize(new
+    {
+        cells = cells.Select((source, i) => new { cell_type = "code", execution_count = (int?)null, id = $"cell-{i}", metadata = new { }, outputs = Array.Empty<object>(), source }),
+        metadata = new { kernelspec = new { display_name = ".NET (C#)", language = "C#", name = ".net-csharp" }, language_info = new { name = "C#" } },
+        nbformat = 4,
+        nbformat_minor = 5,
+    }, new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 }

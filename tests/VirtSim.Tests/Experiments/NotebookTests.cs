@@ -75,30 +75,38 @@ public partial class NotebookTests
     private sealed record Cell(IReadOnlyList<Output> Outputs);
 
     /// <summary>
-    /// Runs <paramref name="notebook"/> in Jupyter from its folder (so its relative paths hold), as
-    /// a student would after <c>scripts/pack</c>; returns its code cells' outputs.
+    /// Runs <paramref name="notebook"/> (a path under <paramref name="root"/>, by default the
+    /// repository's notebooks/) in Jupyter from its folder, so its relative paths hold, as a student
+    /// would after <c>scripts/pack</c>; returns its code cells' outputs. The kernel gets none of this
+    /// process's telemetry settings and no first-use marker: only its kernel spec may keep the
+    /// .NET Interactive banner and the web host's log out of the student's console, and the test
+    /// fails if either shows.
     /// </summary>
-    private static List<Cell> Execute(string notebook)
+    private static List<Cell> Execute(string notebook, string? root = null, bool allowErrors = false)
     {
         string? jupyter = new[] { "/usr/bin/jupyter-nbconvert", "/usr/local/bin/jupyter-nbconvert" }.FirstOrDefault(File.Exists);
         Assert.That(jupyter, Is.Not.Null, "this test needs Debian's Jupyter (apt-get install -y jupyter-nbconvert jupyter-client); .ci/run installs it");
         RestoreKernel();
-        string folder = Path.Combine(Repository.Root, "notebooks");
+        string folder = root ?? Path.Combine(Repository.Root, "notebooks");
         string work = Path.Combine(Path.GetTempPath(), $"virtsim-notebook-{Guid.NewGuid():N}");
         string kernels = Path.Combine(work, "kernels", ".net-csharp");
         Directory.CreateDirectory(kernels);
-        File.Copy(Path.Combine(folder, "kernel", "kernel.json"), Path.Combine(kernels, "kernel.json"));
-        string source = File.ReadAllText(Path.Combine(folder, notebook));
+        File.Copy(Path.Combine(Repository.Root, "notebooks", "kernel", "kernel.json"), Path.Combine(kernels, "kernel.json"));
+        string copy = Path.Combine(folder, notebook);
+        string source = File.ReadAllText(copy);
         Assert.That(source, Does.Contain(FeedReference), "the notebook loads the packed library from the local feed");
         Assert.That(source, Does.Not.Contain("bin/Debug"), "not a build folder");
-        string copy = Path.Combine(folder, notebook);
+        Assert.That(source, Does.Contain("#load").And.Contain("setup.csx"), "the notebook checks the pack first");
         string output = Path.Combine(work, "out.ipynb");
+        ForgetFirstUse();
         try
         {
             var (exitCode, _, errors) = ExternalProcess.Run(jupyter!,
-                ["--to", "notebook", "--execute", copy, "--output", output, "--ExecutePreprocessor.timeout=300"], TimeSpan.FromMinutes(6), folder,
-                new Dictionary<string, string> { ["JUPYTER_PATH"] = work, ["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1" });
-            Assert.That(exitCode, Is.Zero, $"nbconvert failed:\n{errors[^Math.Min(errors.Length, 3000)..]}");
+                ["--to", "notebook", "--execute", copy, "--output", output, "--ExecutePreprocessor.timeout=300", .. allowErrors ? ["--allow-errors"] : Array.Empty<string>()],
+                TimeSpan.FromMinutes(6), Path.GetDirectoryName(copy), new Dictionary<string, string> { ["JUPYTER_PATH"] = work },
+                unset: ["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT", "DOTNET_CLI_TELEMETRY_OPTOUT", "DOTNET_NOLOGO", "DOTNET_INTERACTIVE_SKIP_FIRST_TIME_EXPERIENCE"]);
+            Assert.That(exitCode, Is.Zero, $"nbconvert failed:\n{string.Join("\n", errors.Split('\n').Where(l => !l.StartsWith("  ", StringComparison.Ordinal)))}");
+            Assert.That(errors, Does.Not.Contain("Telemetry").And.Not.Contain("info: Microsoft"), "the kernel's console: no banner, no web host log");
             using var document = JsonDocument.Parse(File.ReadAllText(output));
             return document.RootElement.GetProperty("cells").EnumerateArray()
                 .Where(c => c.GetProperty("cell_type").GetString() == "code")
@@ -108,6 +116,22 @@ public partial class NotebookTests
         finally
         {
             Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Removes .NET Interactive's first-use marker (an empty file in ~/.dotnet), so that a kernel
+    /// spec that failed to skip the first-use banner would show it to this run.
+    /// </summary>
+    private static void ForgetFirstUse()
+    {
+        string dotnet = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet");
+        if (Directory.Exists(dotnet))
+        {
+            foreach (string marker in Directory.GetFiles(dotnet, "*.dotnetInteractiveFirstUseSentinel"))
+            {
+                File.Delete(marker);
+            }
         }
     }
 
