@@ -168,4 +168,73 @@ public partial class NotebookTests
         }
         Assert.That(Text(cells), Does.Contain("each 100 MB of image adds 3.29 s on a cold node"));
     }
+
+    [GeneratedRegex(@"hosts: VMs (\d+) \(by hand (\S+)\), containers (\d+) \(by hand (\S+)\)")]
+    private static partial Regex DensityLine();
+
+    [GeneratedRegex(@"start-up: VMs (\S+) s \(by hand (\S+)\), containers (\S+) s \(by hand (\S+)\)")]
+    private static partial Regex StartUpLine();
+
+    [GeneratedRegex(@"mean latency: VMs (\S+) ± (\S+) ms \(between (\S+) and (\S+)\), containers (\S+) ± (\S+) ms \(E16/M/1 (\S+)\)")]
+    private static partial Regex LatencyLine();
+
+    [Test]
+    public void TheContainersOrVmsLabComparesStartUpDensityAndLatencyByHand()
+    {
+        var cells = Execute(Path.Combine("labs", "containers-or-vms.ipynb"));
+        NoErrorsAndOnePlot(cells);
+        string text = Text(cells);
+        var density = DensityLine().Match(text);
+        Assert.That(density.Success, text);
+        Assert.That(new[] { density.Groups[1].Value, density.Groups[2].Value, density.Groups[3].Value, density.Groups[4].Value }, Is.EqualTo(new[] { "2", "2", "1", "1" }));
+        var start = StartUpLine().Match(text);
+        Assert.That(start.Success, text);
+        double vm = 8e9 / (1.125e9 / 2) + 2.2 + 8 * 1e9 / 0.86 / 500e6 + 22, pod = 300.0 / 1125 + 3 + 0.3;
+        Assert.That(Number(start.Groups[1].Value), Is.EqualTo(vm).Within(0.01));
+        Assert.That(Number(start.Groups[2].Value), Is.EqualTo(vm).Within(0.01));
+        Assert.That(Number(start.Groups[3].Value), Is.EqualTo(pod).Within(0.001));
+        Assert.That(Number(start.Groups[4].Value), Is.EqualTo(pod).Within(0.001));
+        var latency = LatencyLine().Match(text);
+        Assert.That(latency.Success, text);
+        // E16/M/1, independently: σ = (kλ / (kλ + μ(1 − σ)))^k with k = 16, λ = 5/s, μ = 20/s.
+        double sigma = 0;
+        for (int i = 0; i < 500; i++)
+        {
+            sigma = Math.Pow(80 / (80 + 20 * (1 - sigma)), 16);
+        }
+        double container = 1000 / (20 * (1 - sigma));
+        Assert.That(Number(latency.Groups[7].Value), Is.EqualTo(container).Within(0.01));
+        double containerMean = Number(latency.Groups[5].Value), containerHalf = Number(latency.Groups[6].Value);
+        Assert.That(containerMean, Is.InRange(container - containerHalf - 0.01, container + containerHalf + 0.3), "plus the response's network time");
+        double vmUpper = QueueingTheory.MmcMeanResponse(2, 5, 1 / 0.055) * 1000;
+        Assert.That(Number(latency.Groups[4].Value), Is.EqualTo(vmUpper).Within(0.01));
+        double vmMean = Number(latency.Groups[1].Value), vmHalf = Number(latency.Groups[2].Value);
+        Assert.That(vmMean, Is.InRange(55 - vmHalf, vmUpper + vmHalf + 0.3), "between the work alone and Erlang C");
+    }
+
+    [GeneratedRegex(@"(\S+) Gb/s, reply (\S+) KB: call together (\S+) ± \S+ ms, apart (\S+) ± \S+ ms; network adds (\S+) ms \(by hand (\S+)\)")]
+    private static partial Regex CallLine();
+
+    [Test]
+    public void ThePodOrNotLabTimesTheNetworkACallCrosses()
+    {
+        var cells = Execute(Path.Combine("labs", "pod-or-not.ipynb"));
+        NoErrorsAndOnePlot(cells);
+        var calls = CallLine().Matches(Text(cells)).ToList();
+        Assert.That(calls, Has.Count.EqualTo(8), Text(cells));
+        foreach (Match call in calls)
+        {
+            double gigabits = Number(call.Groups[1].Value), bytes = 50e3 + Number(call.Groups[2].Value) * 1e3;
+            double together = 2e-3 + 2 * 20e-6 + bytes / 5e9;
+            double apart = 2e-3 + 4 * 100e-6 + bytes * 8 / (gigabits * 1e9 * 0.9);
+            Assert.That(Number(call.Groups[3].Value), Is.EqualTo(together * 1000).Within(0.005), call.Value);
+            Assert.That(Number(call.Groups[4].Value), Is.EqualTo(apart * 1000).Within(0.005), call.Value);
+            Assert.That(Number(call.Groups[5].Value), Is.EqualTo((apart - together) * 1000).Within(0.005), call.Value);
+            Assert.That(Number(call.Groups[6].Value), Is.EqualTo((apart - together) * 1000).Within(0.005), call.Value);
+        }
+        var answer = Regex.Match(Text(cells), @"exceeds (\d+) KB");
+        // 2 ms = 0.4 ms − 0.04 ms + (50 KB + r)(8 / 0.9e9 − 1 / 5e9) s/B.
+        double breakEven = (2e-3 - 0.4e-3 + 0.04e-3) / (8 / 0.9e9 - 1 / 5e9) / 1e3 - 50;
+        Assert.That(Number(answer.Groups[1].Value), Is.EqualTo(breakEven).Within(1));
+    }
 }
