@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using VirtSim.Tests.Datacenter;
 using System.Text.RegularExpressions;
 
 namespace VirtSim.Tests.Experiments;
@@ -143,4 +144,33 @@ public partial class NotebookTests
         nbformat = 4,
         nbformat_minor = 5,
     }, new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+    [Test]
+    public void TheProviderLimitsLabHoldsEachLimitToItsTheory()
+    {
+        var cells = Execute(Path.Combine("labs", "provider-limits.ipynb"));
+        NoErrorsAndOnePlot(cells);
+        string text = Text(cells);
+        void Within(string pattern, double theory)
+        {
+            var match = Regex.Match(text, pattern);
+            Assert.That(match.Success, pattern + "\n" + text);
+            double mean = Number(match.Groups[1].Value), half = Number(match.Groups[2].Value);
+            Assert.That(mean, Is.InRange(theory - half - 1e-4, theory + half + 1e-4), match.Value);
+        }
+        // Exponential run times of mean 4 s against the limit L: e^(-L/4).
+        Within(@"time limit 5 s: killed (\S+) ± (\S+)", Math.Exp(-5 / 4.0));
+        Within(@"15 s: killed (\S+) ± (\S+)", Math.Exp(-15 / 4.0));
+        // The loss system M/G/c/c with 6/s × 2 s = 12 erlangs offered.
+        Within(@"concurrency 10: throttled (\S+) ± (\S+)", QueueingTheory.ErlangB(10, 12));
+        Within(@"20: throttled (\S+) ± (\S+)", QueueingTheory.ErlangB(20, 12));
+        // Keep-alive windows against Poisson gaps: e^(-λT).
+        Within(@"against on demand (\S+) ± (\S+)", Math.Exp(-6.0 / 60 * 5));
+        Within(@"against unpinged (\S+) ± (\S+)", Math.Exp(-1.0 / 60 * 10));
+        Assert.That(Number(Regex.Match(text, @"provisioned 2: cold (\S+)").Groups[1].Value), Is.LessThan(0.001));
+        Assert.That(Number(Regex.Match(text, @"pings every 5 min: cold (\S+)").Groups[1].Value), Is.LessThan(0.001));
+        // Two provisioned instances of 512 MiB for a day at $0.0000041667 per GB-second, plus their calls.
+        double provisionedBill = Number(Regex.Match(text, @"provisioned 2: .*bill per day (\S+) USD").Groups[1].Value);
+        Assert.That(provisionedBill, Is.EqualTo(2 * 0.5 * 86400 * 0.0000041667).Within(0.002));
+    }
 }
