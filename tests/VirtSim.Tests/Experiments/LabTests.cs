@@ -173,4 +173,41 @@ public partial class NotebookTests
         double provisionedBill = Number(Regex.Match(text, @"provisioned 2: .*bill per day (\S+) USD").Groups[1].Value);
         Assert.That(provisionedBill, Is.EqualTo(2 * 0.5 * 86400 * 0.0000041667).Within(0.002));
     }
+
+    [GeneratedRegex(@"(\w+) at (\S+)/s: (\S+) ± (\S+) USD/h(?: \(by hand (\S+)\))?, p99 (\S+) ± (\S+) ms")]
+    private static partial Regex CostLine();
+
+    [Test]
+    public void ThePayPerUseLabFindsWhereFunctionsStopPayingOff()
+    {
+        var cells = Execute(Path.Combine("labs", "pay-per-use.ipynb"));
+        var outputs = cells.SelectMany(c => c.Outputs).ToList();
+        Assert.That(outputs.Where(o => o.Type == "error").Select(o => o.Text), Is.Empty);
+        Assert.That(outputs.SelectMany(o => PngData().Matches(o.Html)).Count(), Is.EqualTo(2), "cost and latency");
+        string text = Text(cells);
+        var lines = CostLine().Matches(text).ToList();
+        Assert.That(lines, Has.Count.EqualTo(15), text);
+        // Billed: 25 ms exponential plus 0.267 ms of response, rounded up to 1 ms, at 3 GB.
+        double d = 20e3 / 75e6 * 1000, billed = 0.001 * (1 + Math.Exp(d / 25) * Math.Exp(-1 / 25.0) / (1 - Math.Exp(-1 / 25.0)));
+        double perCallPerSecond = 3600 * (3 * billed * 0.0000166667 + 0.20 / 1e6);
+        foreach (Match line in lines)
+        {
+            double rate = Number(line.Groups[2].Value), cost = Number(line.Groups[3].Value), half = Number(line.Groups[4].Value);
+            if (line.Groups[1].Value == "functions")
+            {
+                double theory = rate * perCallPerSecond;
+                Assert.That(Number(line.Groups[5].Value), Is.EqualTo(theory).Within(0.0005), line.Value);
+                Assert.That(cost, Is.InRange(theory - half - 0.0005, (theory + half) * 1.01 + 0.0005), line.Value);
+                // Every call has its own instance: the p99 of 25 ms exponential work, 25 ln 100 ms, plus the response.
+                double p99 = 25 * Math.Log(100) + d, p99Half = Number(line.Groups[7].Value);
+                Assert.That(Number(line.Groups[6].Value), Is.InRange(p99 * 0.995 - p99Half, p99 * 1.005 + p99Half), line.Value);
+            }
+            else
+            {
+                Assert.That(cost, Is.EqualTo(0.80).Within(1e-3), "one host at $0.80/h: " + line.Value);
+            }
+        }
+        double breakEven = Number(Regex.Match(text, @"host at (\S+) requests/s").Groups[1].Value);
+        Assert.That(breakEven, Is.EqualTo(0.80 / perCallPerSecond).Within(0.2));
+    }
 }
