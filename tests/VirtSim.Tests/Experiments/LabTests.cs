@@ -210,4 +210,31 @@ public partial class NotebookTests
         double breakEven = Number(Regex.Match(text, @"host at (\S+) requests/s").Groups[1].Value);
         Assert.That(breakEven, Is.EqualTo(0.80 / perCallPerSecond).Within(0.2));
     }
+
+    [GeneratedRegex(@"(\S+) requests/s: mean on the device (\S+) ± (\S+) ms \(theory (\S+)\), emulated (\S+) ± (\S+) ms \(theory (\S+)\)")]
+    private static partial Regex EmulatedPoint();
+
+    [Test]
+    public void TheEmbeddedLabHoldsTheDeviceAndTheEmulatorToMm1()
+    {
+        var cells = Execute(Path.Combine("labs", "embedded.ipynb"));
+        NoErrorsAndOnePlot(cells);
+        string text = Text(cells);
+        var points = EmulatedPoint().Matches(text).ToList();
+        Assert.That(points, Has.Count.EqualTo(5), text);
+        foreach (Match point in points)
+        {
+            double rate = Number(point.Groups[1].Value);
+            // M/M/1 with processor sharing: mean response 1 / (μ − λ); the emulator's work is 4.1 times slower.
+            double device = 1000 / (200 - rate), emulated = 1000 / (200 / 4.1 - rate);
+            Assert.That(Number(point.Groups[4].Value), Is.EqualTo(device).Within(0.001));
+            Assert.That(Number(point.Groups[7].Value), Is.EqualTo(emulated).Within(0.01));
+            double mean = Number(point.Groups[2].Value), half = Number(point.Groups[3].Value);
+            Assert.That(mean, Is.InRange(device - half - 0.001, device + half + 0.05), point.Value);
+            mean = Number(point.Groups[5].Value);
+            half = Number(point.Groups[6].Value);
+            Assert.That(mean, Is.InRange(emulated - half - 0.01, emulated + half + 0.05), point.Value);
+        }
+        Assert.That(text, Does.Contain("highest rate meeting the budget: 100.0/s on the device, none"));
+    }
 }
