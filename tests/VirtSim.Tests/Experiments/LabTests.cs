@@ -237,4 +237,27 @@ public partial class NotebookTests
         }
         Assert.That(text, Does.Contain("highest rate meeting the budget: 100.0/s on the device, none"));
     }
+
+    [GeneratedRegex(@"(\S+) GiB memory, (\S+) GB disk: wipe (\S+) s \(by hand (\S+)\), next tenant placed (\S+) s after")]
+    private static partial Regex WipeLine();
+
+    [Test]
+    public void TheIsolationOverTimeLabMakesTheNextTenantWaitForTheWipe()
+    {
+        var cells = Execute(Path.Combine("labs", "isolation-over-time.ipynb"));
+        NoErrorsAndOnePlot(cells);
+        string text = Text(cells);
+        var wipes = WipeLine().Matches(text).ToList();
+        Assert.That(wipes, Has.Count.EqualTo(8), text);
+        foreach (Match wipe in wipes)
+        {
+            // Memory zeroed at 10 GB/s, the disk overwritten at 500 MB/s.
+            double expected = Number(wipe.Groups[1].Value) * Math.Pow(2, 30) / 10e9 + Number(wipe.Groups[2].Value) * 1e9 / 500e6;
+            Assert.That(Number(wipe.Groups[3].Value), Is.EqualTo(expected).Within(0.01), wipe.Value);
+            Assert.That(Number(wipe.Groups[4].Value), Is.EqualTo(expected).Within(0.01), wipe.Value);
+            Assert.That(Number(wipe.Groups[5].Value), Is.EqualTo(expected).Within(0.01), "the next tenant waits for the wipe: " + wipe.Value);
+        }
+        double share = 32 * Math.Pow(2, 30) / 10e9 + 200;
+        Assert.That(text, Does.Contain(string.Create(CultureInfo.InvariantCulture, $"spends {share / (600 + share):P1} of its time wiping")));
+    }
 }
