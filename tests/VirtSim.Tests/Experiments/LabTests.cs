@@ -260,4 +260,82 @@ public partial class NotebookTests
         double share = 32 * Math.Pow(2, 30) / 10e9 + 200;
         Assert.That(text, Does.Contain(string.Create(CultureInfo.InvariantCulture, $"spends {share / (600 + share):P1} of its time wiping")));
     }
+
+    [Test]
+    public void TheSaferContainersLabCountsWhatIsolationCosts()
+    {
+        var cells = Execute(Path.Combine("labs", "safer-containers.ipynb"));
+        NoErrorsAndOnePlot(cells);
+        string text = Text(cells);
+        // 15 one-core pods fit a 16-core host; five 4-vCPU VMs need two (four per host).
+        Assert.That(text, Does.Contain("hosts: shared 1 (by hand 1), isolated 2 (by hand 2); cost 0.80 against 1.60 USD/h"));
+        var start = Regex.Match(text, @"pod start-up: shared (\S+) s, isolated (\S+) s");
+        Assert.That(Number(start.Groups[2].Value) - Number(start.Groups[1].Value), Is.GreaterThanOrEqualTo(2 * 1.10 + 20 * 1.10), "the engine VM boots first");
+        var latency = Regex.Match(text, @"mean latency: shared (\S+) ms \(E3/M/1 (\S+)\), isolated (\S+) ms \(E3/M/1 (\S+)\)");
+        Assert.That(latency.Success, text);
+        foreach (var (index, mu) in new[] { (1, 40.0), (3, 40 / 1.10) })
+        {
+            double sigma = 0;
+            for (int i = 0; i < 500; i++)
+            {
+                sigma = Math.Pow(40 / (40 + mu * (1 - sigma)), 3);
+            }
+            double theory = 1000 / (mu * (1 - sigma));
+            Assert.That(Number(latency.Groups[index + 1].Value), Is.EqualTo(theory).Within(0.01));
+            Assert.That(Number(latency.Groups[index].Value), Is.EqualTo(theory).Within(2).Percent, "the key's tolerance");
+        }
+    }
+
+    [GeneratedRegex(@"(linux|windows)-(x86_64|arm64) as a (vm|pod) on (\S+): (starts in (\S+) s|refused: .+)")]
+    private static partial Regex PortabilityCell();
+
+    [Test]
+    public void ThePortabilityLabFollowsTheRulesOfKernelsAndInstructionSets()
+    {
+        var cells = Execute(Path.Combine("labs", "portability.ipynb"));
+        NoErrorsAndOnePlot(cells);
+        var targets = new Dictionary<string, (string Isa, string? Kernel, bool Emulator)>
+        {
+            ["x86-vm"] = ("x86_64", null, false), ["arm-vm"] = ("arm64", null, false), ["x86-emulator"] = ("x86_64", null, true),
+            ["x86-linux"] = ("x86_64", "linux", false), ["arm-linux"] = ("arm64", "linux", false), ["x86-windows"] = ("x86_64", "windows", false),
+        };
+        var outcomes = PortabilityCell().Matches(Text(cells)).ToList();
+        Assert.That(outcomes, Has.Count.EqualTo(18), Text(cells));
+        foreach (Match cell in outcomes)
+        {
+            string kernel = cell.Groups[1].Value, isa = cell.Groups[2].Value, kind = cell.Groups[3].Value;
+            var target = targets[cell.Groups[4].Value];
+            bool runs = kind == "vm" ? target.Emulator || target.Isa == isa : target.Kernel == kernel && target.Isa == isa;
+            Assert.That(cell.Groups[5].Value.StartsWith("starts", StringComparison.Ordinal), Is.EqualTo(runs), cell.Value);
+            if (runs)
+            {
+                double expected = kind == "pod"
+                    ? (kernel == "windows" ? 140 : 70) * (1 / 1125.0 + 1 / 100.0) + 0.3
+                    : target.Emulator ? 2e9 / 1.125e9 + 2 * 4.1 + 1e9 / 0.60 / 500e6 + 20 * 4.1 : 2e9 / 1.125e9 + 2 * 1.10 + 1e9 / 0.86 / 500e6 + 20 * 1.10;
+                Assert.That(Number(cell.Groups[6].Value), Is.EqualTo(expected).Within(0.01), cell.Value);
+            }
+        }
+    }
+
+    [Test]
+    public void TheErrorsAvoidedLabSortsEachMistake()
+    {
+        var cells = Execute(Path.Combine("labs", "errors-avoided.ipynb"));
+        NoErrorsAndOnePlot(cells);
+        string text = Text(cells);
+        var expected = new Dictionary<string, (string Vm, string Pod)>
+        {
+            ["image for another kernel"] = ("harmless here", "refused"),
+            ["image for another instruction set"] = ("refused", "refused"),
+            ["two processes on one port"] = ("not checked", "refused"),
+            ["two replicas on one host port, one node"] = ("harmless here", "refused"),
+            ["larger than any machine"] = ("refused", "refused"),
+        };
+        foreach (var (mistake, (vm, pod)) in expected)
+        {
+            var line = Regex.Match(text, "^" + Regex.Escape(mistake) + @": as a VM, ([^:]+):.*; as a pod, ([^:]+):", RegexOptions.Multiline);
+            Assert.That(line.Success, mistake + "\n" + text);
+            Assert.That((line.Groups[1].Value, line.Groups[2].Value), Is.EqualTo((vm, pod)), line.Value);
+        }
+    }
 }
