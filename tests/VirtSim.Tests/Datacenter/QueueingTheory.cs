@@ -22,6 +22,21 @@ internal static class QueueingTheory
         return b / (1 - rho + rho * b);
     }
 
+    /// <summary>
+    /// E_k/M/1 mean response time (a GI/M/1 queue whose gaps are Erlang-k of rate kλ, as a replica
+    /// sees every k-th request of a Poisson stream): 1 / (μ(1 − σ)), σ the root in (0, 1) of
+    /// σ = (kλ / (kλ + μ(1 − σ)))^k (Kleinrock, Queueing Systems I, §6.4), found by iteration.
+    /// </summary>
+    public static double EkM1MeanResponse(int k, double lambda, double mu)
+    {
+        double sigma = 0;
+        for (int i = 0; i < 1000; i++)
+        {
+            sigma = Math.Pow(k * lambda / (k * lambda + mu * (1 - sigma)), k);
+        }
+        return 1 / (mu * (1 - sigma));
+    }
+
     /// <summary>M/M/c mean response time: E[W] = C(c, a) / (cμ − λ), plus the service time 1/μ.</summary>
     public static double MmcMeanResponse(int c, double lambda, double mu) =>
         ErlangC(c, lambda / mu) / (c * mu - lambda) + 1 / mu;

@@ -196,13 +196,8 @@ public partial class NotebookTests
         Assert.That(Number(start.Groups[4].Value), Is.EqualTo(pod).Within(0.001));
         var latency = LatencyLine().Match(text);
         Assert.That(latency.Success, text);
-        // E16/M/1, independently: σ = (kλ / (kλ + μ(1 − σ)))^k with k = 16, λ = 5/s, μ = 20/s.
-        double sigma = 0;
-        for (int i = 0; i < 500; i++)
-        {
-            sigma = Math.Pow(80 / (80 + 20 * (1 - sigma)), 16);
-        }
-        double container = 1000 / (20 * (1 - sigma));
+        // E16/M/1, independently of the lab: k = 16, λ = 5/s, μ = 20/s.
+        double container = QueueingTheory.EkM1MeanResponse(16, 5, 20) * 1000;
         Assert.That(Number(latency.Groups[7].Value), Is.EqualTo(container).Within(0.01));
         double containerMean = Number(latency.Groups[5].Value), containerHalf = Number(latency.Groups[6].Value);
         Assert.That(containerMean, Is.InRange(container - containerHalf - 0.01, container + containerHalf + 0.3), "plus the response's network time");

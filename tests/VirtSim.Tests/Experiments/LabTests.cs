@@ -275,12 +275,7 @@ public partial class NotebookTests
         Assert.That(latency.Success, text);
         foreach (var (index, mu) in new[] { (1, 40.0), (3, 40 / 1.10) })
         {
-            double sigma = 0;
-            for (int i = 0; i < 500; i++)
-            {
-                sigma = Math.Pow(40 / (40 + mu * (1 - sigma)), 3);
-            }
-            double theory = 1000 / (mu * (1 - sigma));
+            double theory = QueueingTheory.EkM1MeanResponse(3, 40 / 3.0, mu) * 1000;
             Assert.That(Number(latency.Groups[index + 1].Value), Is.EqualTo(theory).Within(0.01));
             Assert.That(Number(latency.Groups[index].Value), Is.EqualTo(theory).Within(2).Percent, "the key's tolerance");
         }
