@@ -62,19 +62,7 @@ public static class ComparisonReader
             return null;
         }
         var sweep = ParameterSweep.Read(value);
-        var points = new List<Comparison>();
-        foreach (var point in sweep.EveryPoint())
-        {
-            try
-            {
-                points.Add(Parse(path, text, [.. overrides ?? [], .. point]));
-            }
-            catch (ScenarioException e) when (e.Problem.StartsWith("--set ", StringComparison.Ordinal))
-            {
-                throw new ScenarioException(path, 0, 0, "sweep: " + e.Problem["--set ".Length..]);
-            }
-        }
-        return (sweep, points);
+        return (sweep, sweep.ReadPoints(path, overrides, point => Parse(path, text, point)));
     }
 
     /// <summary>Loads the comparison in <paramref name="path"/>, with <paramref name="overrides"/> (<c>--set</c>) put in.</summary>

@@ -48,6 +48,29 @@ public sealed record ParameterSweep(IReadOnlyList<SweepParameter> Parameters, Sw
     /// <summary>Most points a sweep may have (a grid multiplies quickly).</summary>
     public const int MaxPoints = 100_000;
 
+    /// <summary>
+    /// Every point read by <paramref name="parse"/> with its values set after
+    /// <paramref name="overrides"/>: a value a point sets that the file's reader refuses is
+    /// reported as the sweep's, naming <paramref name="file"/>.
+    /// </summary>
+    public List<T> ReadPoints<T>(string file, IReadOnlyList<Override>? overrides, Func<IReadOnlyList<Override>, T> parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        var points = new List<T>();
+        foreach (var point in EveryPoint())
+        {
+            try
+            {
+                points.Add(parse([.. overrides ?? [], .. point]));
+            }
+            catch (ScenarioException e) when (e.Problem.StartsWith("--set ", StringComparison.Ordinal))
+            {
+                throw new ScenarioException(file, 0, 0, "sweep: " + e.Problem["--set ".Length..]);
+            }
+        }
+        return points;
+    }
+
     /// <summary>The points, in order: each a list of overrides, one per parameter.</summary>
     public IReadOnlyList<IReadOnlyList<Override>> EveryPoint()
     {

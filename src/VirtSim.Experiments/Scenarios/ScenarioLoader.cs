@@ -29,19 +29,7 @@ public static class ScenarioLoader
             return null;
         }
         var sweep = ParameterSweep.Read(new YamlValue(file, "sweep", node));
-        var scenarios = new List<Scenario>();
-        foreach (var point in sweep.EveryPoint())
-        {
-            try
-            {
-                scenarios.Add(Parse(file, text, [.. overrides ?? [], .. point]));
-            }
-            catch (ScenarioException e) when (e.Problem.StartsWith("--set ", StringComparison.Ordinal))
-            {
-                throw new ScenarioException(file, 0, 0, "sweep: " + e.Problem["--set ".Length..]);
-            }
-        }
-        return (sweep, scenarios);
+        return (sweep, sweep.ReadPoints(file, overrides, point => Parse(file, text, point)));
     }
 
     /// <summary>Whether the file's root has a <c>compare</c> section: a comparison, not a scenario.</summary>
