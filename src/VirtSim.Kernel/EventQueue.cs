@@ -13,11 +13,15 @@ namespace VirtSim.Kernel;
 /// </summary>
 internal sealed class EventQueue
 {
-    /// <summary>Pending events beyond which the ladder queue is used (measured: see the kernel benchmarks).</summary>
-    internal const int LadderAbove = 1 << 14;
+    /// <summary>
+    /// Pending events beyond which the ladder queue is used. Measured (median of three
+    /// alternating quick runs): with 1,000 and 10,000 pending, the ladder ran hold 20 to 35%
+    /// faster than the heap; with a handful pending (mm4), the heap 30% faster than the ladder.
+    /// </summary>
+    internal const int LadderAbove = 256;
 
     /// <summary>Pending events below which the heap is used again.</summary>
-    internal const int HeapBelow = 1 << 12;
+    internal const int HeapBelow = 64;
 
     private LadderQueue? _ladder;
     private bool _onLadder;
@@ -43,6 +47,19 @@ internal sealed class EventQueue
             return ref _ladder!.Peek();
         }
         return ref _heap[0];
+    }
+
+    /// <summary>Asks for the memory of the next events' targets while the current one runs; the list must not be empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void PrefetchAhead()
+    {
+        if (_onLadder)
+        {
+            _ladder!.PrefetchAhead();
+            return;
+        }
+        // A heap keeps no order beyond its first entry: only that one's target can be asked for.
+        Prefetch.Object(_heap[0].Target);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -194,9 +194,9 @@ public sealed class Simulation
             var entry = _queue.Pop();
             if (_queue.Count > 0)
             {
-                // While this event runs, have the memory fetch the next one's target: with many
-                // events pending it lies anywhere in the heap, and waiting for it dominates.
-                Prefetch.Object(_queue.Peek().Target);
+                // While this event runs, have the memory fetch what the next ones need: with
+                // many events pending it lies anywhere in the heap, and waiting for it dominates.
+                _queue.PrefetchAhead();
             }
             Now = entry.Time;
             fired++;

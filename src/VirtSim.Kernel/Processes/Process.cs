@@ -48,6 +48,15 @@ public sealed class Process : Wakeable, IWaitable
     /// <summary>True once the body has run to its end.</summary>
     public bool HasEnded => _state == State.Ended;
 
+    /// <summary>Asks for the memory of the body's state (a hint: see <see cref="Prefetch"/>).</summary>
+    internal void PrefetchBody()
+    {
+        if (_body is { } body)
+        {
+            Prefetch.Object(body);
+        }
+    }
+
     internal void SetBody(IEnumerator<Await> body) => _body = body;
 
     internal void ScheduleFirstStep()

@@ -38,6 +38,11 @@ public class EventListTests
                 Assert.Fail($"step {step}: peeked {peeked}, popped ({popped.Time}, {popped.Seq}), expected {expected}");
             }
             now = popped.Time;
+            if (queue.Count > 0)
+            {
+                // As the simulation does after each pop: it may sort the next bucket early.
+                queue.PrefetchAhead();
+            }
             for (int k = pushesPerPop(random); k > 0; k--)
             {
                 double time = now + delay(random);
@@ -77,6 +82,17 @@ public class EventListTests
             phase++;
             return (phase / 50_000) % 2 == 0 ? r.Next(0, 3) : r.Next(0, 2) * r.Next(0, 2);
         });
+    }
+
+    [Test]
+    public void CrossingBetweenHeapAndLadderAtSmallSizesKeepsTheOrder()
+    {
+        // 400 steps of growth by one, then 400 of decay by one: from 30 pending to 430 and back,
+        // across both thresholds fifty times.
+        Assert.That(EventQueue.HeapBelow, Is.LessThan(30 + 400).And.GreaterThan(30));
+        Assert.That(EventQueue.LadderAbove, Is.LessThan(30 + 400));
+        int step = 0;
+        Replay(7, 30, 40_000, r => -Math.Log(1 - r.NextDouble()), _ => (step++ / 400) % 2 == 0 ? 2 : 0);
     }
 
     [Test]
