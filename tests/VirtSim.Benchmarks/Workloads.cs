@@ -99,7 +99,12 @@ public static class Workloads
     /// host's link, a leaf-spine and a spine-leaf link (spine by flow), and the destination's link;
     /// a finished flow is replaced by one between another random pair, 10 MB on average.
     /// </summary>
-    public static Simulation NetworkFlows(int flows)
+    /// <remarks>
+    /// With <paramref name="withinRacks"/>, every flow stays in its source's rack (host link to
+    /// host link through the leaf): the fabric falls into 16 components of about 625 flows, and a
+    /// change recomputes only its rack's.
+    /// </remarks>
+    public static Simulation NetworkFlows(int flows, bool withinRacks = false)
     {
         const int racks = 16, perRack = 32, spines = 4;
         var sim = new Simulation(9);
@@ -120,8 +125,17 @@ public static class Workloads
         var size = new Distribution.Exponential(10e6).Bind(sim.Streams["sizes"]);
         void Route(Activity flow)
         {
-            int from = pick.Next(racks * perRack), to = pick.Next(racks * perRack - 1);
-            to += to >= from ? 1 : 0;
+            int from = pick.Next(racks * perRack), to;
+            if (withinRacks)
+            {
+                to = pick.Next(perRack - 1);
+                to = from / perRack * perRack + to + (to >= from % perRack ? 1 : 0);
+            }
+            else
+            {
+                to = pick.Next(racks * perRack - 1);
+                to += to >= from ? 1 : 0;
+            }
             flow.ClearUses();
             flow.Uses(up[from]).Uses(down[to]);
             int fromRack = from / perRack, toRack = to / perRack;
