@@ -209,6 +209,10 @@ internal sealed class LadderQueue
         // Later events go on top again until this rung is used up.
         _topStart = _topMin + width * buckets;
         ClearTop();
+        // Chunks enough for every event in full chunks, a part-filled one per bucket and finer
+        // rungs' worth more: the pool then grows while the rung is used only if the number of
+        // pending events does, not because the events spread over more buckets.
+        EnsureChunks(top.Count / ChunkSize + buckets + 4 * Threshold);
         MoveToRung(top, rung);
     }
 
@@ -332,6 +336,16 @@ internal sealed class LadderQueue
         _bottomEnd++;
     }
 
+    private void EnsureChunks(int chunks)
+    {
+        if (_chunkNext.Length < chunks)
+        {
+            int length = Math.Max(chunks, 2 * _chunkNext.Length);
+            Array.Resize(ref _chunkNext, length);
+            Array.Resize(ref _slots, length << ChunkShift);
+        }
+    }
+
     private int AllocateChunk()
     {
         if (_freeChunk >= 0)
@@ -340,11 +354,7 @@ internal sealed class LadderQueue
             _freeChunk = _chunkNext[chunk];
             return chunk;
         }
-        if (_chunksUsed == _chunkNext.Length)
-        {
-            Array.Resize(ref _chunkNext, 2 * _chunkNext.Length);
-            Array.Resize(ref _slots, 2 * _slots.Length);
-        }
+        EnsureChunks(_chunksUsed + 1);
         return _chunksUsed++;
     }
 
