@@ -237,17 +237,13 @@ internal sealed class LadderQueue
         bucket.Count++;
     }
 
-    // A bucket's chunks: the newest (at the head) holds the remainder, every other one is full.
-    private static int FirstFill(int count) => ((count - 1) & (ChunkSize - 1)) + 1;
-
     /// <summary>Asks for the memory of every chunk of a bucket before it is read.</summary>
     private void RequestMemory(in Bucket bucket)
     {
-        for (int chunk = bucket.Head; chunk >= 0; chunk = _chunkNext[chunk])
+        for (var chunk = Chunks(bucket); chunk.MoveNext();)
         {
-            int first = chunk << ChunkShift;
-            Prefetch.Element(ref _slots[first]);
-            Prefetch.Element(ref _slots[first + ChunkSize - 1]);
+            Prefetch.Element(ref _slots[chunk.First]);
+            Prefetch.Element(ref _slots[chunk.First + ChunkSize - 1]);
         }
     }
 
@@ -255,11 +251,9 @@ internal sealed class LadderQueue
     {
         double min = double.PositiveInfinity;
         double max = double.NegativeInfinity;
-        int n = FirstFill(bucket.Count);
-        for (int chunk = bucket.Head; chunk >= 0; chunk = _chunkNext[chunk], n = ChunkSize)
+        for (var chunk = Chunks(bucket); chunk.MoveNext();)
         {
-            int first = chunk << ChunkShift;
-            for (int i = first; i < first + n; i++)
+            for (int i = chunk.First; i < chunk.End; i++)
             {
                 double time = _slots[i].Time;
                 min = Math.Min(min, time);
@@ -272,17 +266,13 @@ internal sealed class LadderQueue
     /// <summary>Moves a bucket's events into the buckets of a rung and frees its chunks.</summary>
     private void MoveToRung(in Bucket bucket, Rung rung)
     {
-        int n = FirstFill(bucket.Count);
-        for (int chunk = bucket.Head; chunk >= 0; n = ChunkSize)
+        for (var chunk = Chunks(bucket); chunk.MoveNext();)
         {
-            int next = _chunkNext[chunk];
-            int first = chunk << ChunkShift;
-            for (int i = first; i < first + n; i++)
+            for (int i = chunk.First; i < chunk.End; i++)
             {
                 Add(ref rung.Slots[rung.BucketOf(_slots[i].Time)], _slots[i]);
             }
-            ReleaseChunk(chunk);
-            chunk = next;
+            ReleaseChunk(chunk.Index);
         }
     }
 
@@ -294,14 +284,11 @@ internal sealed class LadderQueue
             Array.Resize(ref _bottom, Math.Max(bucket.Count, 2 * _bottom.Length));
         }
         int count = 0;
-        int n = FirstFill(bucket.Count);
-        for (int chunk = bucket.Head; chunk >= 0; n = ChunkSize)
+        for (var chunk = Chunks(bucket); chunk.MoveNext();)
         {
-            int next = _chunkNext[chunk];
-            Array.Copy(_slots, chunk << ChunkShift, _bottom, count, n);
-            count += n;
-            ReleaseChunk(chunk);
-            chunk = next;
+            Array.Copy(_slots, chunk.First, _bottom, count, chunk.End - chunk.First);
+            count += chunk.End - chunk.First;
+            ReleaseChunk(chunk.Index);
         }
         Sort(_bottom, count);
         _bottomHead = 0;
@@ -368,6 +355,38 @@ internal sealed class LadderQueue
         }
         _chunkNext[chunk] = _freeChunk;
         _freeChunk = chunk;
+    }
+
+    private ChunkWalk Chunks(in Bucket bucket) => new(this, bucket);
+
+    /// <summary>
+    /// Walks a bucket's chunks: the newest (at the head) holds the remainder, every other one is
+    /// full. The next link is read before a chunk is handed out, so the chunk may be released
+    /// (and the pool grow) before the walk moves on.
+    /// </summary>
+    private struct ChunkWalk(LadderQueue queue, Bucket bucket)
+    {
+        private int _next = bucket.Head;
+        private int _fill = ((bucket.Count - 1) & (ChunkSize - 1)) + 1;
+
+        /// <summary>The chunk, and its events' slots from <see cref="First"/> to before <see cref="End"/>.</summary>
+        public int Index { get; private set; }
+        public int First { get; private set; }
+        public int End { get; private set; }
+
+        public bool MoveNext()
+        {
+            if (_next < 0)
+            {
+                return false;
+            }
+            Index = _next;
+            _next = queue._chunkNext[Index];
+            First = Index << ChunkShift;
+            End = First + _fill;
+            _fill = ChunkSize;
+            return true;
+        }
     }
 
     /// <summary>A bucket: the chunk with its newest events (-1 if none) and how many events.</summary>
