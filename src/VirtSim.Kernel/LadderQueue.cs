@@ -19,7 +19,7 @@ namespace VirtSim.Kernel;
 /// per event (at a million pending events that wait was most of the queue's time). Once the pool
 /// and the rungs have grown to the run's high-water mark nothing more is allocated.
 /// </remarks>
-internal sealed class LadderQueue
+internal sealed partial class LadderQueue
 {
     // A bucket this small is sorted into the bottom; a larger one becomes a finer rung.
     // Measured on hold-1m: 48 (near the 50 of Tang, Goh and Thng) left the bottom too short to
@@ -35,18 +35,6 @@ internal sealed class LadderQueue
     // gave 1.59 M against 2.38 M).
     private const int BodyAhead = 1;
     private const int TargetAhead = 2;
-
-    // Events per chunk (a power of two): 8 entries are three cache lines.
-    private const int ChunkShift = 3;
-    private const int ChunkSize = 1 << ChunkShift;
-
-    // The chunk pool: chunk c holds _slots[c * ChunkSize ..] and links to _chunkNext[c] (-1 ends
-    // a list). The links live apart from the events, in an array small enough to stay in cache,
-    // so a bucket's chunks can be found, and their memory requested, before any is read.
-    private EventQueue.Entry[] _slots = new EventQueue.Entry[256 * ChunkSize];
-    private int[] _chunkNext = new int[256];
-    private int _chunksUsed;
-    private int _freeChunk = -1;
 
     // Top: events at or after _topStart, unsorted.
     private Bucket _top = Bucket.Empty;
@@ -226,30 +214,6 @@ internal sealed class LadderQueue
         _topMax = double.NegativeInfinity;
     }
 
-    /// <summary>Appends an event to a bucket, starting a chunk when the newest one is full.</summary>
-    private void Add(ref Bucket bucket, in EventQueue.Entry entry)
-    {
-        int fill = bucket.Count & (ChunkSize - 1);
-        if (fill == 0)
-        {
-            int chunk = AllocateChunk();
-            _chunkNext[chunk] = bucket.Head;
-            bucket.Head = chunk;
-        }
-        _slots[(bucket.Head << ChunkShift) + fill] = entry;
-        bucket.Count++;
-    }
-
-    /// <summary>Asks for the memory of every chunk of a bucket before it is read.</summary>
-    private void RequestMemory(in Bucket bucket)
-    {
-        for (var chunk = Chunks(bucket); chunk.MoveNext();)
-        {
-            Prefetch.Element(ref _slots[chunk.First]);
-            Prefetch.Element(ref _slots[chunk.First + ChunkSize - 1]);
-        }
-    }
-
     private bool Spread(in Bucket bucket)
     {
         double min = double.PositiveInfinity;
@@ -324,194 +288,5 @@ internal sealed class LadderQueue
         }
         _bottom[i] = entry;
         _bottomEnd++;
-    }
-
-    private void EnsureChunks(int chunks)
-    {
-        if (_chunkNext.Length < chunks)
-        {
-            int length = Math.Max(chunks, 2 * _chunkNext.Length);
-            Array.Resize(ref _chunkNext, length);
-            Array.Resize(ref _slots, length << ChunkShift);
-        }
-    }
-
-    private int AllocateChunk()
-    {
-        if (_freeChunk >= 0)
-        {
-            int chunk = _freeChunk;
-            _freeChunk = _chunkNext[chunk];
-            return chunk;
-        }
-        EnsureChunks(_chunksUsed + 1);
-        return _chunksUsed++;
-    }
-
-    /// <summary>Returns a chunk to the pool, dropping its references so the collector can free what they held.</summary>
-    private void ReleaseChunk(int chunk)
-    {
-        int first = chunk << ChunkShift;
-        for (int i = first; i < first + ChunkSize; i++)
-        {
-            _slots[i] = default;
-        }
-        _chunkNext[chunk] = _freeChunk;
-        _freeChunk = chunk;
-    }
-
-    private ChunkWalk Chunks(in Bucket bucket) => new(this, bucket);
-
-    /// <summary>
-    /// Walks a bucket's chunks: the newest (at the head) holds the remainder, every other one is
-    /// full. The next link is read before a chunk is handed out, so the chunk may be released
-    /// (and the pool grow) before the walk moves on.
-    /// </summary>
-    private struct ChunkWalk(LadderQueue queue, Bucket bucket)
-    {
-        private int _next = bucket.Head;
-        private int _fill = ((bucket.Count - 1) & (ChunkSize - 1)) + 1;
-
-        /// <summary>The chunk, and its events' slots from <see cref="First"/> to before <see cref="End"/>.</summary>
-        public int Index { get; private set; }
-        public int First { get; private set; }
-        public int End { get; private set; }
-
-        public bool MoveNext()
-        {
-            if (_next < 0)
-            {
-                return false;
-            }
-            Index = _next;
-            _next = queue._chunkNext[Index];
-            First = Index << ChunkShift;
-            End = First + _fill;
-            _fill = ChunkSize;
-            return true;
-        }
-    }
-
-    /// <summary>A bucket: the chunk with its newest events (-1 if none) and how many events.</summary>
-    private struct Bucket
-    {
-        public int Head;
-        public int Count;
-
-        public static Bucket Empty => new() { Head = -1 };
-    }
-
-    /// <summary>One rung: equal buckets of <see cref="Width"/> from <see cref="Start"/>, used from <see cref="Current"/> on.</summary>
-    private sealed class Rung
-    {
-        public double Start;
-        public double Width;
-        public int Buckets;
-        public int Current;
-        public Bucket[] Slots = [];
-
-        /// <summary>Where the current bucket starts: earlier events belong to a finer rung or the bottom.</summary>
-        public double CurrentStart;
-
-        public void Reset(double start, double width, int buckets)
-        {
-            Start = start;
-            Width = width;
-            Buckets = buckets;
-            Current = 0;
-            CurrentStart = start;
-            if (Slots.Length < buckets)
-            {
-                Slots = new Bucket[Math.Max(buckets, 2 * Slots.Length)];
-            }
-            Array.Fill(Slots, Bucket.Empty, 0, buckets);
-        }
-
-        public double BucketStart(int bucket) => Start + bucket * Width;
-
-        /// <summary>The bucket of a time at or after the current bucket's start.</summary>
-        public int BucketOf(double time)
-        {
-            // Rounding may put a time a hair outside: clamp to the buckets in use, which keeps order.
-            double position = (time - Start) / Width;
-            int bucket = position >= Buckets ? Buckets - 1 : (int)position;
-            return bucket < Current ? Current : bucket;
-        }
-
-        public int NextNonEmpty()
-        {
-            while (Current < Buckets && Slots[Current].Count == 0)
-            {
-                Current++;
-            }
-            if (Current == Buckets)
-            {
-                return -1;
-            }
-            return Current;
-        }
-
-        /// <summary>Empties <paramref name="bucket"/> (the current one) and moves past it; returns it as it was.</summary>
-        public Bucket TakeBucket(int bucket)
-        {
-            var taken = Slots[bucket];
-            Slots[bucket] = Bucket.Empty;
-            Current = bucket + 1;
-            CurrentStart = Start + Current * Width;
-            return taken;
-        }
-    }
-
-    private static void Sort(EventQueue.Entry[] items, int n)
-    {
-        if (n <= 32)
-        {
-            for (int i = 1; i < n; i++)
-            {
-                var item = items[i];
-                int j = i;
-                while (j > 0 && EventQueue.Before(item, items[j - 1]))
-                {
-                    items[j] = items[j - 1];
-                    j--;
-                }
-                items[j] = item;
-            }
-            return;
-        }
-        // Heapsort with a max-heap: the latest goes to the end, which leaves the earliest first.
-        for (int i = n / 2 - 1; i >= 0; i--)
-        {
-            SiftDown(items, i, n);
-        }
-        for (int end = n - 1; end > 0; end--)
-        {
-            (items[0], items[end]) = (items[end], items[0]);
-            SiftDown(items, 0, end);
-        }
-    }
-
-    private static void SiftDown(EventQueue.Entry[] items, int i, int n)
-    {
-        var item = items[i];
-        while (true)
-        {
-            int child = 2 * i + 1;
-            if (child >= n)
-            {
-                break;
-            }
-            if (child + 1 < n && EventQueue.Before(items[child], items[child + 1]))
-            {
-                child++;
-            }
-            if (!EventQueue.Before(item, items[child]))
-            {
-                break;
-            }
-            items[i] = items[child];
-            i = child;
-        }
-        items[i] = item;
     }
 }
