@@ -54,6 +54,10 @@ public sealed partial class FairShare : Wakeable
     /// <summary>Whether large components may be filled by levels (tests turn it off to compare with the plain pass).</summary>
     internal bool LevelFillAllowed { get; set; } = true;
     private readonly List<Activity> _due = [];
+    // While a component is filled: the instant, and its earliest finisher so far (see Settled).
+    private double _fillNow;
+    private Activity? _earliest;
+    private int _earliestTied;
     private Activity[] _heap = new Activity[16];
     private int _heapCount;
     private int _visit;
