@@ -158,8 +158,10 @@ public sealed partial class FairShare
     }
 
     /// <summary>
-    /// Progressive filling (the component collected and started, see <see cref="CollectComponent"/>): raise every unfrozen activity's rate in proportion to its share until
-    /// a resource is used up or an activity reaches its cap; freeze those activities; repeat.
+    /// Progressive filling, over a component collected and started by
+    /// <see cref="CollectComponent"/>: raise every unfrozen activity's rate in proportion to its
+    /// share until a resource is used up or an activity reaches its cap; freeze those activities;
+    /// repeat.
     /// </summary>
     private void Fill(List<SharedResource> resources, List<Activity> activities)
     {

@@ -87,6 +87,68 @@ public class LevelFillingTests
         }
     }
 
+    /// <summary>
+    /// The max-min conditions themselves, checked on one run's rates with no filling of their own:
+    /// no resource carries more than its capacity, and every running activity has a bottleneck,
+    /// either its cap or a resource that is full and on which no activity has a higher level
+    /// (rate over share). An allocation with both properties is the weighted max-min one, so a
+    /// wrong start to the filling (a weight counted twice, a cap forgotten) fails here even when
+    /// both fillings share it.
+    /// </summary>
+    private static void MaxMinHolds(World world, int seed, double t)
+    {
+        var load = new Dictionary<SharedResource, double>();
+        var highest = new Dictionary<SharedResource, double>();
+        var running = world.Activities.Where(a => a.IsRunning).ToList();
+        foreach (var activity in running)
+        {
+            double rate = activity.Rate;
+            for (int k = 0; k < activity.UsageCount; k++)
+            {
+                var usage = activity.Usages[k];
+                load[usage.Resource] = load.GetValueOrDefault(usage.Resource) + usage.Weight * rate;
+                highest[usage.Resource] = Math.Max(highest.GetValueOrDefault(usage.Resource), rate / activity.Share);
+            }
+        }
+        foreach (var (resource, used) in load)
+        {
+            if (used > resource.Capacity * (1 + 1e-9) + 1e-12)
+            {
+                Assert.Fail($"seed {seed}, t {t}: {resource.Name} carries {used:R} of {resource.Capacity:R}");
+            }
+        }
+        foreach (var activity in running)
+        {
+            double rate = activity.Rate;
+            double level = rate / activity.Share;
+            bool bottleneck = rate >= activity.RateCap * (1 - 1e-9);
+            for (int k = 0; k < activity.UsageCount && !bottleneck; k++)
+            {
+                var resource = activity.Usages[k].Resource;
+                bottleneck = load[resource] >= resource.Capacity * (1 - 1e-9)
+                    && highest[resource] <= level * (1 + 1e-9) + 1e-12;
+            }
+            if (!bottleneck)
+            {
+                Assert.Fail($"seed {seed}, t {t}: activity at rate {rate:R} (cap {activity.RateCap:R}) has no bottleneck");
+            }
+        }
+    }
+
+    [Test]
+    public void EveryFlowHasABottleneckAndNoLinkIsOverloaded()
+    {
+        for (int seed = 3000; seed < 3300; seed++)
+        {
+            var world = new World(seed, byLevels: seed % 2 == 0, count: 64 + seed % 100, links: 8 + seed % 40, cappedShare: seed % 3 == 0 ? 0.4 : 0);
+            for (double t = 0.5; t <= 12; t += 0.5)
+            {
+                world.Sim.Run(until: t);
+                MaxMinHolds(world, seed, t);
+            }
+        }
+    }
+
     private static bool Close(double x, double y) => x == y || Math.Abs(x - y) <= 1e-9 * Math.Max(Math.Abs(x), Math.Abs(y));
 
     [Test]
