@@ -152,12 +152,16 @@ public sealed partial class FairShare
                 continue;
             }
             double key = RunsOutAt(top);
-            if (key == top.FillKey)
+            if (key > top.FillKey)
             {
-                return true;
+                top.FillKey = key;
+                FillHeapDown(0);
+                continue;
             }
+            // The same, or lower by rounding: still first. (Any other answer ends the loop too,
+            // where a test for equality would spin on a level that is not a number.)
             top.FillKey = key;
-            FillHeapDown(0);
+            return true;
         }
         return false;
     }
