@@ -82,7 +82,7 @@ public sealed partial class FairShare
             while (SettleFillHeapTop() && UsedUpAt(_fillHeap[0], level))
             {
                 var full = _fillHeap[0];
-                FillHeapRemoveAt(0);
+                FillHeapRemoveFirst();
                 full.FillRemaining = 0;
                 full.FillLevel = level;
                 for (int u = 0; u < full.UserCount; u++)
@@ -148,7 +148,7 @@ public sealed partial class FairShare
             var top = _fillHeap[0];
             if (top.FillUsers == 0)
             {
-                FillHeapRemoveAt(0);
+                FillHeapRemoveFirst();
                 continue;
             }
             double key = RunsOutAt(top);
@@ -192,28 +192,16 @@ public sealed partial class FairShare
         Place(resource, i);
     }
 
-    private void FillHeapRemoveAt(int i)
+    /// <summary>Takes the first resource out of the heap (the only place one leaves it: keys are put right at the top).</summary>
+    private void FillHeapRemoveFirst()
     {
-        _fillHeap[i].FillHeapIndex = -1;
+        _fillHeap[0].FillHeapIndex = -1;
         var last = _fillHeap[--_fillHeapCount];
         _fillHeap[_fillHeapCount] = null!;
-        if (i < _fillHeapCount)
+        if (_fillHeapCount > 0)
         {
-            Place(last, i);
-            FillHeapDown(i);
-            // The last one may belong above i's place (a removal from the middle).
-            int j = last.FillHeapIndex;
-            while (j > 0)
-            {
-                int parent = (j - 1) / 2;
-                if (_fillHeap[parent].FillKey <= last.FillKey)
-                {
-                    break;
-                }
-                Place(_fillHeap[parent], j);
-                j = parent;
-            }
-            Place(last, j);
+            Place(last, 0);
+            FillHeapDown(0);
         }
     }
 
