@@ -3,42 +3,50 @@ namespace VirtSim.Kernel;
 internal sealed partial class LadderQueue
 {
     /// <summary>
-    /// Sorts the first <paramref name="n"/> entries, earliest first: insertion sort for the short
-    /// runs a bucket usually holds, heapsort beyond (no allocation, unlike a sort through an
-    /// IComparer, which makes a delegate per call).
+    /// Sorts the positions <c>order[0..n)</c> so that the entries they name come earliest first.
+    /// It moves integers, not entries, so no move goes through the collector's write barrier, and
+    /// it allocates nothing (unlike a sort through an IComparer, which makes a delegate per call).
     /// </summary>
-    private static void Sort(EventQueue.Entry[] items, int n)
+    /// <remarks>
+    /// A bucket of up to <see cref="Threshold"/> events, the usual case, is sorted by insertion:
+    /// more comparisons than a heapsort, but nearly all of them predicted, where a heapsort's
+    /// are a coin toss each. Measured on the bare event list with a million pending (about 70
+    /// events a bucket), two single runs each: 5.4 and 5.6 M events/s, against 3.0 and 3.4 M with
+    /// heapsort above 32 events.
+    /// Larger ones (events at one time, or the rungs used up) take heapsort's n log n.
+    /// </remarks>
+    private static void Sort(EventQueue.Entry[] entries, int[] order, int n)
     {
-        if (n <= 32)
+        if (n <= Threshold)
         {
             for (int i = 1; i < n; i++)
             {
-                var item = items[i];
+                int item = order[i];
                 int j = i;
-                while (j > 0 && EventQueue.Before(item, items[j - 1]))
+                while (j > 0 && EventQueue.Before(entries[item], entries[order[j - 1]]))
                 {
-                    items[j] = items[j - 1];
+                    order[j] = order[j - 1];
                     j--;
                 }
-                items[j] = item;
+                order[j] = item;
             }
             return;
         }
         // Heapsort with a max-heap: the latest goes to the end, which leaves the earliest first.
         for (int i = n / 2 - 1; i >= 0; i--)
         {
-            SiftDown(items, i, n);
+            SiftDown(entries, order, i, n);
         }
         for (int end = n - 1; end > 0; end--)
         {
-            (items[0], items[end]) = (items[end], items[0]);
-            SiftDown(items, 0, end);
+            (order[0], order[end]) = (order[end], order[0]);
+            SiftDown(entries, order, 0, end);
         }
     }
 
-    private static void SiftDown(EventQueue.Entry[] items, int i, int n)
+    private static void SiftDown(EventQueue.Entry[] entries, int[] order, int i, int n)
     {
-        var item = items[i];
+        int item = order[i];
         while (true)
         {
             int child = 2 * i + 1;
@@ -46,17 +54,17 @@ internal sealed partial class LadderQueue
             {
                 break;
             }
-            if (child + 1 < n && EventQueue.Before(items[child], items[child + 1]))
+            if (child + 1 < n && EventQueue.Before(entries[order[child]], entries[order[child + 1]]))
             {
                 child++;
             }
-            if (!EventQueue.Before(item, items[child]))
+            if (!EventQueue.Before(entries[item], entries[order[child]]))
             {
                 break;
             }
-            items[i] = items[child];
+            order[i] = order[child];
             i = child;
         }
-        items[i] = item;
+        order[i] = item;
     }
 }

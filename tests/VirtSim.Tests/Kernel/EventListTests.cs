@@ -72,6 +72,15 @@ public class EventListTests
     }
 
     [Test]
+    public void EventsForNowInsertedIntoTheBottomKeepTheOrderAsItsSlotsAreReused()
+    {
+        // Three delays in four are zero: each such event joins the sorted bottom of the ladder,
+        // ahead of the events already there, so the bottom fills up to its end while its head
+        // moves on, and the slots of popped events are reused (or the bottom grows).
+        Replay(8, 1_000, 60_000, r => r.Next(4) == 0 ? -Math.Log(1 - r.NextDouble()) : 0, _ => 1);
+    }
+
+    [Test]
     public void GrowingPastTheLadderAndShrinkingBackToTheHeapKeepsTheOrder()
     {
         // Pushes per pop alternate between growth and decay, so the list crosses both
