@@ -105,10 +105,11 @@ internal sealed partial class LadderQueue
     }
 
     /// <summary>
-    /// Asks for the memory the next two events will need (the queue must not be empty): the
-    /// state of the next one's process, whose own memory was asked for one event ago, and the
-    /// event after it. At a million pending events each of these is a cache miss, which the
-    /// processor can now serve while the current event runs.
+    /// Asks for the memory that events a few places ahead will need (the queue must not be
+    /// empty): the state of the process <see cref="BodyAhead"/> events on, whose own memory was
+    /// asked for a few events ago, and the target <see cref="TargetAhead"/> events on. At a
+    /// million pending events each of these is a cache miss, which the processor can now serve
+    /// while the events before them run.
     /// </summary>
     public void PrefetchAhead()
     {
