@@ -16,8 +16,9 @@ namespace VirtSim.Kernel;
 /// is a list of chunks of <see cref="ChunkSize"/> events stored side by side, from one pool
 /// reused through a free list: reading a bucket streams through a few contiguous chunks, whose
 /// memory is requested all at once, where a list of single events would wait on a cache miss
-/// per event (at a million pending events that wait was most of the queue's time). Once the pool
-/// and the rungs have grown to the run's high-water mark nothing more is allocated.
+/// per event (at a million pending events that wait was most of the queue's time). New events
+/// for the rungs and the top are put into their buckets in batches (see <see cref="Distribute"/>).
+/// Once the pool and the rungs have grown to the run's high-water mark nothing more is allocated.
 /// </remarks>
 internal sealed partial class LadderQueue
 {
@@ -70,28 +71,24 @@ internal sealed partial class LadderQueue
 
     public int Count { get; private set; }
 
+    /// <summary>
+    /// Adds an event: one due before the finest rung's current bucket goes straight into the
+    /// sorted bottom; any other waits in the stage, which is emptied into the buckets when full
+    /// and before the bottom is refilled.
+    /// </summary>
     public void Push(in EventQueue.Entry entry)
     {
         Count++;
-        double time = entry.Time;
-        if (time >= _topStart)
+        if (entry.Time < _stageFloor)
         {
-            Add(ref _top, entry);
-            _topMin = Math.Min(_topMin, time);
-            _topMax = Math.Max(_topMax, time);
+            InsertIntoBottom(entry);
             return;
         }
-        // The coarsest rung whose current bucket starts at or before the time takes it.
-        for (int i = 0; i < _rungCount; i++)
+        _stage[_staged++] = entry;
+        if (_staged == StageSize)
         {
-            var rung = _rungs[i];
-            if (time >= rung.CurrentStart)
-            {
-                Add(ref rung.Slots[rung.BucketOf(time)], entry);
-                return;
-            }
+            Distribute();
         }
-        InsertIntoBottom(entry);
     }
 
     /// <summary>The earliest event; the queue must not be empty.</summary>
@@ -152,10 +149,15 @@ internal sealed partial class LadderQueue
         _rungCount = 0;
         _topStart = double.NegativeInfinity;
         ClearTop();
+        UpdateStageFloor();
     }
 
     private void Refill()
     {
+        if (_staged > 0)
+        {
+            Distribute();
+        }
         while (_bottomHead == _bottomEnd)
         {
             if (_rungCount == 0)
@@ -186,6 +188,7 @@ internal sealed partial class LadderQueue
             }
             MoveToBottom(bucket);
         }
+        UpdateStageFloor();
     }
 
     private void TopToRung()
