@@ -39,6 +39,9 @@ public sealed class Activity : IWaitable
     internal double ClockWeight;
     internal int FinishSlot = -1;
     internal int ThresholdSlot = -1;
+    // The clock whose uncapped-by-threshold heap still holds this activity, taken out of the
+    // clock earlier in the instant (see VirtualClock.Remove); null otherwise.
+    internal VirtualClock? ThresholdRemovalPendingIn;
 
     /// <summary>The rate now, without bringing pending changes up to date.</summary>
     internal double CurrentRate => Clock is { } clock ? clock.RateOf(this) : RateValue;

@@ -42,6 +42,10 @@ internal sealed class VirtualClock
     private double _cappedLoad;
     private int _changesSinceSum;
 
+    // Activities taken out while uncapped, still in _uncappedByThreshold until the next
+    // rebalance (see Remove).
+    private readonly List<Activity> _thresholdRemovals = [];
+
     public VirtualClock(IReadOnlyList<SharedResource> resources, double now)
     {
         Resources = [.. resources];
@@ -97,7 +101,13 @@ internal sealed class VirtualClock
     public void Insert(Activity activity, double remaining)
     {
         activity.Clock = this;
-        activity.Threshold = activity.RateCap / activity.Share;
+        double threshold = activity.RateCap / activity.Share;
+        if (activity.ThresholdRemovalPendingIn is { } pending && (pending != this || threshold != activity.Threshold))
+        {
+            // Its old entry cannot stand for it: another clock's, or a different threshold.
+            pending.CompleteThresholdRemoval(activity);
+        }
+        activity.Threshold = threshold;
         activity.ClockWeight = activity.Usages[0].Weight;
         MakeUncapped(activity, remaining);
         _changesSinceSum++;
@@ -119,7 +129,13 @@ internal sealed class VirtualClock
         else
         {
             _uncappedByTag.Remove(activity);
-            _uncappedByThreshold.Remove(activity);
+            // Out of the threshold heap at the next rebalance, unless it comes back first. Only
+            // that heap's smallest entry is ever read, and only by a rebalance, so its layout
+            // cannot change a result. An activity that finishes and starts again at one instant
+            // (a job replaced on completion) then keeps its entry instead of leaving it from the
+            // middle of the heap and being pushed again: a quarter of fairshare-1k's time.
+            activity.ThresholdRemovalPendingIn = this;
+            _thresholdRemovals.Add(activity);
             _uncappedWeight -= activity.ClockWeight * activity.Share;
         }
         activity.Clock = null;
@@ -138,6 +154,7 @@ internal sealed class VirtualClock
     /// <summary>Every activity held, in no particular order (for leaving clock mode).</summary>
     public void CopyActivities(List<Activity> into)
     {
+        CompleteThresholdRemovals();
         _uncappedByTag.CopyTo(into);
         _cappedByFinish.CopyTo(into);
     }
@@ -150,6 +167,7 @@ internal sealed class VirtualClock
     public Activity? Rebalance(double now, out double finishTime)
     {
         Advance(now);
+        CompleteThresholdRemovals();
         if (_changesSinceSum > Math.Max(64, Count))
         {
             // O(n) once every n changes: sums without drift, and a virtual time kept near the
@@ -255,12 +273,39 @@ internal sealed class VirtualClock
         MakeUncapped(activity, remaining);
     }
 
+    /// <summary>Takes out of the threshold heap every activity removed since the last rebalance and not inserted again.</summary>
+    private void CompleteThresholdRemovals()
+    {
+        foreach (var activity in _thresholdRemovals)
+        {
+            if (activity.ThresholdRemovalPendingIn == this)
+            {
+                CompleteThresholdRemoval(activity);
+            }
+        }
+        _thresholdRemovals.Clear();
+    }
+
+    private void CompleteThresholdRemoval(Activity activity)
+    {
+        _uncappedByThreshold.Remove(activity);
+        activity.ThresholdRemovalPendingIn = null;
+    }
+
     private void MakeUncapped(Activity activity, double remaining)
     {
         activity.SpanStart = _virtualTime;
         activity.Tag = _virtualTime + remaining / activity.Share;
         _uncappedByTag.Push(activity);
-        _uncappedByThreshold.Push(activity);
+        if (activity.ThresholdRemovalPendingIn == this)
+        {
+            // Back at the same instant with the same threshold: its entry is still in place.
+            activity.ThresholdRemovalPendingIn = null;
+        }
+        else
+        {
+            _uncappedByThreshold.Push(activity);
+        }
         _uncappedWeight += activity.ClockWeight * activity.Share;
     }
 

@@ -124,6 +124,107 @@ public class VirtualClockTests
         }
     }
 
+    /// <summary>
+    /// Two resources, each with enough activities for a clock of its own. An activity that
+    /// completes starts again at once in three cases of five (the pattern of a job replaced on
+    /// completion): mostly as it was, sometimes with another rate cap, sometimes on the other
+    /// resource. Draws come from a generator per activity, so both runs make the same choices.
+    /// </summary>
+    private sealed class RestartWorld
+    {
+        public readonly Simulation Sim;
+        public readonly FairShare Engine;
+        public readonly SharedResource[] Resources;
+        public readonly List<Activity> Activities = [];
+        public readonly int[] Completions;
+        public readonly double[] LastEnd;
+
+        public RestartWorld(int seed, bool clocks, int count)
+        {
+            Sim = new Simulation((ulong)seed);
+            Engine = new FairShare(Sim) { ClocksAllowed = clocks };
+            var random = new System.Random(seed);
+            Resources = [Engine.AddResource(1 + random.Next(20), "a"), Engine.AddResource(1 + random.Next(20), "b")];
+            Completions = new int[count];
+            LastEnd = new double[count];
+            for (int i = 0; i < count; i++)
+            {
+                var own = new System.Random(seed * 1_000 + i);
+                var activity = Engine.CreateActivity().Uses(Resources[i % 2], own.NextDouble() < 0.3 ? 1 + own.NextDouble() : 1);
+                activity.Share = own.NextDouble() < 0.3 ? 0.5 + 2 * own.NextDouble() : 1;
+                // Caps around the fair share (capacities up to 20, about count / 2 on each), so some bind.
+                double Cap() => own.NextDouble() < 0.5 ? double.PositiveInfinity : 20.0 / count * (0.3 + 2 * own.NextDouble());
+                activity.RateCap = Cap();
+                int index = i;
+                activity.Completed = a =>
+                {
+                    Completions[index]++;
+                    LastEnd[index] = Sim.Now;
+                    double choice = own.NextDouble();
+                    double work = own.NextDouble() * 3;
+                    if (choice < 0.4)
+                    {
+                        a.Start(work);
+                    }
+                    else if (choice < 0.5)
+                    {
+                        a.RateCap = Cap();
+                        a.Start(work);
+                    }
+                    else if (choice < 0.6)
+                    {
+                        var other = ReferenceEquals(a.Usages[0].Resource, Resources[0]) ? Resources[1] : Resources[0];
+                        double weight = a.Usages[0].Weight;
+                        a.ClearUses();
+                        a.Uses(other, weight).Start(work);
+                    }
+                };
+                Activities.Add(activity);
+                double start = own.NextDouble() < 0.8 ? 0 : own.NextDouble() * 2;
+                double first = own.NextDouble() * 3;
+                Sim.Schedule(start, () => activity.Start(first));
+            }
+        }
+    }
+
+    [Test]
+    public void ActivitiesStartedAgainAsTheyCompleteAgreeWithProgressiveFilling()
+    {
+        // Covers what a clock keeps across an instant: an activity taken out on completion and put
+        // back in the same instant, with the same cap, another cap, or on another resource's clock.
+        for (int seed = 3000; seed < 3300; seed++)
+        {
+            int count = 4 * FairShare.ClockAbove + seed % 40;
+            var fast = new RestartWorld(seed, clocks: true, count);
+            var plain = new RestartWorld(seed, clocks: false, count);
+            bool clockSeen = false;
+            for (double t = 0.5; t <= 30; t += 0.5)
+            {
+                fast.Sim.Run(until: t);
+                plain.Sim.Run(until: t);
+                clockSeen |= fast.Resources.Any(r => r.Clock is not null);
+                for (int i = 0; i < count; i++)
+                {
+                    var a = fast.Activities[i];
+                    var b = plain.Activities[i];
+                    if (fast.Completions[i] != plain.Completions[i] || a.IsRunning != b.IsRunning)
+                    {
+                        Assert.Fail($"seed {seed}, t {t}: activity {i} completed {fast.Completions[i]} times with the clock, {plain.Completions[i]} without");
+                    }
+                    if (a.IsRunning && !Close(a.Rate, b.Rate))
+                    {
+                        Assert.Fail($"seed {seed}, t {t}: activity {i} rate {a.Rate:R} with the clock, {b.Rate:R} without");
+                    }
+                    if (!Close(fast.LastEnd[i], plain.LastEnd[i]))
+                    {
+                        Assert.Fail($"seed {seed}, t {t}: activity {i} last ended at {fast.LastEnd[i]:R} with the clock, {plain.LastEnd[i]:R} without");
+                    }
+                }
+            }
+            Assert.That(clockSeen, $"seed {seed}: no clock in use, so nothing was compared");
+        }
+    }
+
     [Test]
     public void TheClockIsUsedForManyActivitiesAndLeftForFew()
     {
