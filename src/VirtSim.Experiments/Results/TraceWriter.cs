@@ -46,9 +46,22 @@ public static class TraceWriter
         {
             return $"its folder {folder} does not exist";
         }
+        if (FileKind.Of(full) is not (FileKind.Kind.None or FileKind.Kind.Regular) and var kind)
+        {
+            return $"is {FileKind.Describe(kind)}; --trace writes only regular files (even with --force), so name a new file such as trace.json";
+        }
         if (File.Exists(full) && !force && !WrittenByVirtSim(full))
         {
             return "exists and is not a trace VirtSim wrote; choose another name, or --force to replace it";
+        }
+        try
+        {
+            // Found now, not after the results folder was written: the folder must take the trace's temporary file.
+            using var probe = new FileStream(Temporary(full), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"cannot be written: {(e is UnauthorizedAccessException ? "permission denied" : e.Message)}";
         }
         return null;
     }
@@ -61,12 +74,15 @@ public static class TraceWriter
         return Encoding.UTF8.GetString(buffer, 0, read).Contains($"\"generator\":\"{Generator}", StringComparison.Ordinal);
     }
 
+    private static string Temporary(string full) =>
+        Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.partial");
+
     /// <summary>Writes the trace of <paramref name="runs"/> to <paramref name="path"/>, whole or not at all.</summary>
     public static void Write(IReadOnlyList<Run> runs, string scenario, string path)
     {
         ArgumentNullException.ThrowIfNull(runs);
         string full = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.partial");
+        string temporary = Temporary(full);
         try
         {
             using (var stream = File.Create(temporary))

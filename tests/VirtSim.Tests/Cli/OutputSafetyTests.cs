@@ -112,14 +112,178 @@ public class OutputSafetyTests : WithWorkFolder
     }
 
     [Test]
-    public void StagingFoldersOfADeadProcessAreRemovedByTheNextRun()
+    public void StagingFoldersOfADeadRunAreRemovedAndAUsersLookAlikeIsKept()
     {
-        // PIDs never reach int.MaxValue (Linux caps them at 2^22): no process owns this one.
+        // A dead run's staging folder: its marker is there and nobody holds its lock.
         string stale = Path.Combine(Work, $".out.partial-{int.MaxValue}");
         Directory.CreateDirectory(stale);
+        File.WriteAllText(Path.Combine(stale, OutputFolder.StagingMarkerFile), "");
         File.WriteAllText(Path.Combine(stale, "summary.json"), "half");
+        // A user's folder whose name merely has the same shape: no marker, so it is not VirtSim's.
+        string thesis = Path.Combine(Work, ".thesis.partial-2023");
+        Directory.CreateDirectory(thesis);
+        File.WriteAllText(Path.Combine(thesis, "chapter1.tex"), "mine");
         Assert.That(Virtsim("run", Mm1, "--out", Path.Combine(Work, "out"), "--replications", "2").Code, Is.Zero);
-        Assert.That(Directory.EnumerateFileSystemEntries(Work).Select(Path.GetFileName), Is.EquivalentTo(new[] { "out" }));
+        Assert.That(Directory.EnumerateFileSystemEntries(Work).Select(Path.GetFileName), Is.EquivalentTo(new[] { "out", ".thesis.partial-2023" }));
+        Assert.That(File.ReadAllText(Path.Combine(thesis, "chapter1.tex")), Is.EqualTo("mine"));
+    }
+
+    [Test]
+    public void ALiveRunsStagingFolderIsLeftAloneWhateverItsProcessId()
+    {
+        // As a run in another PID namespace: its process id means nothing here, but it holds its marker's lock.
+        string other = Path.Combine(Work, $".other.partial-{int.MaxValue}");
+        Directory.CreateDirectory(other);
+        using (new FileStream(Path.Combine(other, OutputFolder.StagingMarkerFile), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
+        {
+            Assert.That(Virtsim("run", Mm1, "--out", Path.Combine(Work, "out"), "--replications", "2").Code, Is.Zero);
+            Assert.That(Directory.Exists(other), Is.True);
+        }
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void ASecondRunOnAFolderBeingWrittenIsRefusedWithoutHarmingTheFirst(bool folderExists)
+    {
+        string outDir = Path.Combine(Work, "out");
+        if (folderExists)
+        {
+            Assert.That(Virtsim("run", Mm1, "--out", outDir, "--replications", "2").Code, Is.Zero);
+        }
+        using var first = OutputFolder.Prepare(outDir);
+        var (code, output, errors) = Virtsim("run", Mm1, "--out", outDir, "--replications", "2");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(errors.TrimEnd(), Is.EqualTo($"{outDir}: error: is being written by another VirtSim run (its staging folder is locked); wait for that run to end, or choose another --out folder"));
+        Assert.That(output, Is.Empty);
+        first.Commit(staging => File.WriteAllText(Path.Combine(staging, "first.txt"), "first"));
+        Assert.That(File.ReadAllText(Path.Combine(outDir, "first.txt")), Is.EqualTo("first"));
+        Assert.That(Directory.EnumerateDirectories(Work, ".*", SearchOption.AllDirectories), Is.Empty, "no staging folder left");
+    }
+
+    [Test]
+    public void AUsersFilesInsideVirtSimsSubfoldersAreKeptAndOnlyListedFilesReplaced()
+    {
+        string outDir = Path.Combine(Work, "res");
+        Write(outDir, force: false, ("vms/summary.json", "old"), ("fn/plots/p.png", "old"), ("fn/only-before.csv", "old"));
+        File.WriteAllText(Path.Combine(outDir, "vms", "NOTES.md"), "mine");
+        File.WriteAllText(Path.Combine(outDir, "fn", "plots", "p.txt"), "mine");
+        var refused = Assert.Throws<OutputFolderException>(() => OutputFolder.Prepare(outDir));
+        Assert.That(refused!.Message, Does.Contain("holds files VirtSim did not write (fn/plots/p.txt, vms/NOTES.md)"));
+
+        Write(outDir, force: true, ("vms/summary.json", "new"), ("fn/plots/p.png", "new"));
+        Assert.That(File.ReadAllText(Path.Combine(outDir, "vms", "NOTES.md")), Is.EqualTo("mine"));
+        Assert.That(File.ReadAllText(Path.Combine(outDir, "fn", "plots", "p.txt")), Is.EqualTo("mine"));
+        Assert.That(File.ReadAllText(Path.Combine(outDir, "vms", "summary.json")), Is.EqualTo("new"));
+        Assert.That(File.ReadAllText(Path.Combine(outDir, "fn", "plots", "p.png")), Is.EqualTo("new"));
+        Assert.That(File.Exists(Path.Combine(outDir, "fn", "only-before.csv")), Is.False, "VirtSim's own earlier file goes");
+        Assert.That(File.ReadAllLines(Path.Combine(outDir, OutputFolder.MarkerFile)).Where(l => !l.StartsWith('#')),
+            Is.EqualTo(new[] { "fn/", "fn/plots/", "fn/plots/p.png", "vms/", "vms/summary.json" }));
+    }
+
+    [Test]
+    public void AMarkerThatIsNotARegularFileIsRefusedAndWhatItHoldsKept()
+    {
+        string outDir = Path.Combine(Work, "out");
+        Directory.CreateDirectory(Path.Combine(outDir, OutputFolder.MarkerFile));
+        File.WriteAllText(Path.Combine(outDir, OutputFolder.MarkerFile, "thesis.tex"), "mine");
+        var (code, _, errors) = Virtsim("run", Mm1, "--out", outDir, "--replications", "2", "--force");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(errors, Does.Contain(".virtsim-results there is not a regular file"));
+        Assert.That(File.ReadAllText(Path.Combine(outDir, OutputFolder.MarkerFile, "thesis.tex")), Is.EqualTo("mine"));
+    }
+
+    private sealed class Killed : Exception;
+
+    /// <summary>A commit killed before each of its steps in turn: the next run finishes it, or finds it never began, and never refuses the folder.</summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public void ACommitKilledAtAnyStepIsFinishedOrUndoneByTheNextRun(bool folderExists)
+    {
+        (string, string)[] before = [("a.txt", "old"), ("sub/b.txt", "old"), ("gone/g.txt", "old")];
+        (string, string)[] after = [("a.txt", "new"), ("sub/b.txt", "new"), ("sub/c.txt", "new"), ("more/d.txt", "new")];
+        bool finishedUnharmed = false;
+        for (int kill = 0; !finishedUnharmed; kill++)
+        {
+            Assert.That(kill, Is.LessThan(100), "a commit has fewer steps than that");
+            string outDir = Path.Combine(Work, $"out-{kill}");
+            if (folderExists)
+            {
+                Write(outDir, force: false, before);
+                File.WriteAllText(Path.Combine(outDir, "notes.txt"), "mine");
+            }
+            var folder = OutputFolder.Prepare(outDir, force: true);
+            folder.BeforeStep = step =>
+            {
+                if (step == kill)
+                {
+                    throw new Killed();
+                }
+            };
+            try
+            {
+                folder.Commit(staging => Fill(staging, after));
+                finishedUnharmed = true;
+            }
+            catch (Killed)
+            {
+                folder.Abandon(); // The process died: its lock is gone, its files stay as they were.
+            }
+            using (OutputFolder.Prepare(outDir, force: true))
+            {
+                // The next run prepares the folder: it recovers what the killed one left, and is not refused.
+            }
+            bool isNew = Directory.Exists(outDir) && File.Exists(Path.Combine(outDir, "more", "d.txt"));
+            if (Directory.Exists(outDir))
+            {
+                var expected = isNew ? after : folderExists ? before : [];
+                var files = Directory.EnumerateFiles(outDir, "*", SearchOption.AllDirectories)
+                    .Select(f => Path.GetRelativePath(outDir, f).Replace('\\', '/'))
+                    .Where(f => f is not (OutputFolder.MarkerFile or "notes.txt")).Order(StringComparer.Ordinal);
+                Assert.That(files, Is.EqualTo(expected.Select(e => e.Item1).Order(StringComparer.Ordinal)), $"killed before step {kill}");
+                foreach (var (path, text) in expected)
+                {
+                    Assert.That(File.ReadAllText(Path.Combine(outDir, path)), Is.EqualTo(text), $"killed before step {kill}: {path}");
+                }
+                Assert.That(Directory.EnumerateDirectories(outDir, ".*"), Is.Empty, $"killed before step {kill}: no staging folder left");
+                Assert.That(Directory.Exists(Path.Combine(outDir, "gone")), Is.EqualTo(!isNew), $"killed before step {kill}: VirtSim's emptied folder goes");
+            }
+            else
+            {
+                Assert.That(folderExists, Is.False, $"killed before step {kill}: the folder cannot vanish");
+            }
+            if (folderExists)
+            {
+                Assert.That(isNew, Is.True, $"killed before step {kill}: a journaled commit is always finished");
+                Assert.That(File.ReadAllText(Path.Combine(outDir, "notes.txt")), Is.EqualTo("mine"));
+            }
+            Assert.That(Directory.EnumerateDirectories(Work, ".*"), Is.Empty, $"killed before step {kill}: no staging folder beside");
+        }
+    }
+
+    private static void Write(string outDir, bool force, params (string Path, string Text)[] files)
+    {
+        using var folder = OutputFolder.Prepare(outDir, force);
+        folder.Commit(staging => Fill(staging, files));
+    }
+
+    private static void Fill(string staging, (string Path, string Text)[] files)
+    {
+        foreach (var (path, text) in files)
+        {
+            string full = Path.Combine(staging, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllText(full, text);
+        }
+    }
+
+    [Test]
+    public void ATraceIsNeverWrittenOverADeviceEvenWithForce()
+    {
+        var (code, _, errors) = Virtsim("run", Mm1, "--out", Path.Combine(Work, "out"), "--replications", "2", "--trace", "/dev/null", "--force");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(errors, Does.Contain("/dev/null: error: is a device, pipe or socket; --trace writes only regular files"));
+        Assert.That(FileKind.Of("/dev/null"), Is.EqualTo(FileKind.Kind.Special));
+        Assert.That(Directory.Exists(Path.Combine(Work, "out")), Is.False);
     }
 
     [Test]
