@@ -18,7 +18,7 @@ public sealed class MergeCommand(IAnsiConsole console) : Command<MergeCommand.Se
 
         /// <summary>Where the merged results go.</summary>
         [CommandOption("--out <DIR>")]
-        [Description("Folder for the results, as virtsim run writes them (summary.json, replications.csv, the timelines) [[default: results/<scenario name>]]")]
+        [Description("Folder for the results, as virtsim run writes them (summary.json, replications.csv, the timelines) [[default: results/NAME, NAME the scenario file's name, as run --out would default]]")]
         public string? Out { get; init; }
 
         /// <summary>Replace VirtSim's results in a folder that also holds other files.</summary>
@@ -41,17 +41,17 @@ public sealed class MergeCommand(IAnsiConsole console) : Command<MergeCommand.Se
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var (run, sweep, comparisonSweep, comparison, text) = ShardFiles.Merged(settings.Parts);
+        var (run, sweep, comparisonSweep, comparison, text, defaultFolder) = ShardFiles.Read(settings.Parts);
         if (comparison is not null)
         {
-            string output = Output(settings, comparison.Comparison.Name, folder => ComparisonWriter.Write(comparison, folder, text, cancellationToken));
+            string output = Output(settings, defaultFolder, folder => ComparisonWriter.Write(comparison, folder, text, cancellationToken));
             console.WriteLine($"Merged a comparison of {comparison.Comparison.Deployments.Count} deployments, {comparison.Runs[0].Replications.Count} replications each; wrote {Path.Combine(output, ComparisonReport.File)}, {ComparisonWriter.MarkdownFile}, {ComparisonWriter.CsvFile} and one folder per deployment");
             return 0;
         }
         if (comparisonSweep is not null || sweep is not null)
         {
             IReadOnlyList<string> written = [];
-            string output = Output(settings, comparisonSweep?.Results[0].Comparison.Name ?? sweep!.Runs[0].Scenario.Name, folder => written = comparisonSweep is not null
+            string output = Output(settings, defaultFolder, folder => written = comparisonSweep is not null
                 ? ParameterSweepWriter.Write(comparisonSweep, folder, text, cancellationToken)
                 : ParameterSweepWriter.Write(sweep!, folder, text, cancellationToken));
             console.WriteLine($"Merged {(comparisonSweep is not null ? "a comparison's sweep" : "a sweep")} of {comparisonSweep?.Points.Count ?? sweep!.Points.Count} points; wrote {string.Join(", ", written.Select(f => Path.Combine(output, f)))}");
@@ -59,16 +59,17 @@ public sealed class MergeCommand(IAnsiConsole console) : Command<MergeCommand.Se
         }
         var result = run!;
         IReadOnlyList<string> files = [];
-        string runOutput = Output(settings, result.Scenario.Name, folder => files = ResultWriter.Write(result, folder, cancellationToken));
+        string runOutput = Output(settings, defaultFolder, folder => files = ResultWriter.Write(result, folder, cancellationToken));
         var format = new RunCommand.Settings { Format = settings.Format }.FormatValue;
         new RunCommand(console).Show(result, runOutput, files, format);
         return 0;
     }
 
     /// <summary>Writes into --out (or results/NAME), a folder that is VirtSim's own (see <see cref="OutputFolder"/>); returns the folder.</summary>
-    private static string Output(Settings settings, string name, Action<OutputFolder> write)
+    private static string Output(Settings settings, string? defaultFolder, Action<OutputFolder> write)
     {
-        string output = settings.Out ?? Path.Combine("results", name);
+        string output = settings.Out ?? defaultFolder
+            ?? throw new OutputFolderException(string.Join(", ", settings.Parts), "the shards' scenario file name gives no results folder name; name one with --out DIR");
         using var folder = OutputFolder.Prepare(output, settings.Force);
         write(folder);
         return output;

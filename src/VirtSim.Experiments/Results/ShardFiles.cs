@@ -19,6 +19,9 @@ public static class ShardFiles
     {
         // NaN stands for "no value" in a measurement; every double round-trips exactly.
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        // A field left out or set to null where the record has no default is an error naming it, not a zero or a null reference later.
+        RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
         Converters = { new MeasurementConverter() },
     };
 
@@ -32,11 +35,16 @@ public static class ShardFiles
                 throw new JsonException("a measurement is [name, unit, value]");
             }
             reader.Read();
-            string name = reader.GetString() ?? throw new JsonException("a measurement needs a name");
+            string name = (reader.TokenType == JsonTokenType.String ? reader.GetString() : null) ?? throw new JsonException("a measurement needs a name, as text");
             reader.Read();
-            string unit = reader.GetString() ?? throw new JsonException("a measurement needs a unit");
+            string unit = (reader.TokenType == JsonTokenType.String ? reader.GetString() : null) ?? throw new JsonException("a measurement needs a unit, as text");
             reader.Read();
-            double value = reader.TokenType == JsonTokenType.String ? double.Parse(reader.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : reader.GetDouble();
+            double value = reader.TokenType switch
+            {
+                JsonTokenType.Number => reader.GetDouble(),
+                JsonTokenType.String when double.TryParse(reader.GetString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double parsed) => parsed,
+                _ => throw new JsonException($"measurement {name}: expected a number as its value"),
+            };
             reader.Read();
             if (reader.TokenType != JsonTokenType.EndArray)
             {
@@ -194,6 +202,14 @@ public static class ShardFiles
 
     /// <summary>Joins shard files into whatever they are parts of: a run, a sweep, a comparison's sweep or one comparison (one is set).</summary>
     public static (RunResult? Run, ParameterSweepResult? Sweep, ComparisonSweepResult? ComparisonSweep, ComparisonResult? Comparison, string Text) Merged(
+        IReadOnlyList<string> folders) => Read(folders) is var m ? (m.Run, m.Sweep, m.ComparisonSweep, m.Comparison, m.Text) : default;
+
+    /// <summary>
+    /// Joins shard files as <see cref="Merged"/> does, and says which results folder a run of the
+    /// same file would have written by default (<c>results/NAME</c>, NAME the scenario file's name),
+    /// or null where that name could not be a folder's.
+    /// </summary>
+    public static (RunResult? Run, ParameterSweepResult? Sweep, ComparisonSweepResult? ComparisonSweep, ComparisonResult? Comparison, string Text, string? DefaultFolder) Read(
         IReadOnlyList<string> folders)
     {
         var files = new List<string>();
@@ -219,16 +235,26 @@ public static class ShardFiles
         var parts = new List<(string Path, Part Part)>();
         foreach (string file in files)
         {
+            if (FileKind.Of(file) is not FileKind.Kind.Regular and var kind)
+            {
+                throw new ShardMergeException(file, $"is {FileKind.Describe(kind)}; a shard is a regular file written by virtsim run --shard");
+            }
+            Part part;
             try
             {
-                var part = JsonSerializer.Deserialize<Part>(File.ReadAllBytes(file), Json)
-                    ?? throw new JsonException("empty");
-                parts.Add((file, part));
+                // Read as a stream: a shard of several gigabytes is read like a small one.
+                using var stream = File.OpenRead(file);
+                part = JsonSerializer.Deserialize<Part>(stream, Json) ?? throw new JsonException("empty");
             }
-            catch (JsonException e)
+            catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or NotSupportedException)
             {
-                throw new ShardMergeException(file, $"is not a shard file VirtSim wrote ({e.Message})");
+                throw new ShardMergeException(file, $"is not a shard file VirtSim wrote ({Messages.Escape(e.Message)})");
             }
+            if (ShardCheck.Problem(part) is { } problem)
+            {
+                throw new ShardMergeException(file, $"is not a shard file VirtSim wrote: {Messages.Escape(problem)}");
+            }
+            parts.Add((file, part));
         }
         var (firstPath, first) = parts[0];
         foreach (var (path, part) in parts)
@@ -257,6 +283,9 @@ public static class ShardFiles
             throw new ShardMergeException(string.Join(", ", folders),
                 $"lacks shard {string.Join(", ", missing.Take(10))}{(missing.Count > 10 ? ", …" : "")} of {first.Count}; run those (--shard i/{first.Count}) and merge again");
         }
+        string name = Path.GetFileNameWithoutExtension(first.File);
+        // The folder a run of this file writes by default, under the same rule (run refuses names that are paths).
+        string? folder = PathNames.Problem(name) is null ? Path.Combine("results", name) : null;
         var overrides = (first.Sets ?? []).Select(text => Override.Parse(text, out _)
             ?? throw new ShardMergeException(firstPath, $"holds a --set value that is not PATH=VALUE: '{text}'")).ToList();
         if (first.Points is { Count: > 0 } && first.Points[0].Deployments is not null)
@@ -274,7 +303,7 @@ public static class ShardFiles
                 var runs = comparison.Deployments.Select((d, i) => new RunResult(d.Scenario with { Seed = first.Seed }, p.Deployments![i])).ToList();
                 return ComparisonRunner.Assemble(comparison, runs);
             }).ToList();
-            return (null, null, new ComparisonSweepResult(comparisonSweep, comparisonSweep.EveryPoint(), results), null, first.Text);
+            return (null, null, new ComparisonSweepResult(comparisonSweep, comparisonSweep.EveryPoint(), results), null, first.Text, folder);
         }
         if (first.Deployments is not null)
         {
@@ -289,7 +318,7 @@ public static class ShardFiles
                 }
                 runs.Add(new RunResult(comparison.Deployments[d].Scenario with { Seed = first.Seed }, merged));
             }
-            return (null, null, null, ComparisonRunner.Assemble(comparison, runs), first.Text);
+            return (null, null, null, ComparisonRunner.Assemble(comparison, runs), first.Text, folder);
         }
         if (first.Points is not null)
         {
@@ -301,7 +330,7 @@ public static class ShardFiles
                 throw new ShardMergeException(firstPath, $"the shards hold points other than 0 to {scenarios.Count - 1}");
             }
             var runs = points.Select(p => new RunResult(scenarios[p.Point] with { Seed = first.Seed }, p.Results)).ToList();
-            return (null, new ParameterSweepResult(sweep, sweep.EveryPoint(), runs), null, null, first.Text);
+            return (null, new ParameterSweepResult(sweep, sweep.EveryPoint(), runs), null, null, first.Text, folder);
         }
         var replications = parts.SelectMany(p => p.Part.Results).OrderBy(r => r.Index).ToList();
         if (!replications.Select(r => r.Index).SequenceEqual(Enumerable.Range(0, first.Replications)))
@@ -309,7 +338,7 @@ public static class ShardFiles
             throw new ShardMergeException(firstPath, $"the shards hold replications other than 0 to {first.Replications - 1}");
         }
         var scenario = ScenarioLoader.Parse(first.File, first.Text, overrides) with { Seed = first.Seed };
-        return (new RunResult(scenario, replications), null, null, null, first.Text);
+        return (new RunResult(scenario, replications), null, null, null, first.Text, folder);
     }
 }
 
