@@ -93,6 +93,15 @@ public static class VirtSimApp
 
     private static int Report(Exception exception, TextWriter errors)
     {
+        // Every message may echo the user's text (a name, a key, a file name): escape sequences in it are shown, never sent to the terminal.
+        var escaped = new EscapingWriter(errors);
+        int code = Describe(exception, escaped);
+        escaped.Flush();
+        return code;
+    }
+
+    private static int Describe(Exception exception, TextWriter errors)
+    {
         switch (exception)
         {
             case ScenarioException scenario:
@@ -120,5 +129,17 @@ public static class VirtSimApp
                 errors.WriteLine($"virtsim: error: {exception.Message}");
                 return Failure;
         }
+    }
+
+    /// <summary>Writes lines with every control character but the line break escaped (<see cref="Messages.Escape"/>).</summary>
+    private sealed class EscapingWriter(TextWriter inner) : TextWriter
+    {
+        public override System.Text.Encoding Encoding => inner.Encoding;
+
+        public override void Write(char value) => inner.Write(value == '\n' ? "\n" : Messages.Escape(value.ToString()));
+
+        public override void WriteLine(string? value) => inner.WriteLine(string.Join('\n', (value ?? "").Split('\n').Select(Messages.Escape)));
+
+        public override void Flush() => inner.Flush();
     }
 }
