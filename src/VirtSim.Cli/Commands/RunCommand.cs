@@ -142,9 +142,9 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
             {
                 return ValidationResult.Error($"--format takes table, md, csv or json, not '{Format}'{Suggest.DidYouMean(Format, ["table", "md", "csv", "json"])}");
             }
-            if (!IsPositive(Replications))
+            if (!IsPositive(Replications) || ReplicationsValue > MaxReplications)
             {
-                return ValidationResult.Error($"--replications takes a whole number of 1 or more, not '{Replications}'");
+                return ValidationResult.Error($"--replications takes a whole number from 1 to {MaxReplications:N0} (as a scenario file's replications), not '{Messages.Escape(Replications)}'");
             }
             if (!IsPositive(Parallelism))
             {
@@ -161,6 +161,9 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
             }
             return ValidationResult.Success();
         }
+
+        /// <summary>The most replications a run takes, the scenario reader's own bound.</summary>
+        private const int MaxReplications = 1_000_000;
 
         private static double? ParseSize(string text) =>
             Units.TryParseSize(text, out double bytes, out _) && bytes >= 1e6 && bytes <= long.MaxValue ? bytes : null;
@@ -301,10 +304,13 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
     /// <summary>Refuses a scenario that would need more events or memory than the budget, naming the file.</summary>
     internal static void CheckBudget(string file, Scenario scenario, RunOptions options)
     {
-        int concurrent = Math.Min(options.Replications ?? scenario.Replications, options.Parallelism ?? Environment.ProcessorCount);
+        int replications = options.Replications ?? scenario.Precision?.Max ?? scenario.Replications;
+        int concurrent = Math.Min(replications, options.Parallelism ?? Environment.ProcessorCount);
+        // A shard runs every N-th replication.
+        long mine = options.Shard is { } shard ? (replications + shard.Count - 1) / shard.Count : replications;
         try
         {
-            (options.Budget ?? RunBudget.Default).Check(scenario, concurrent);
+            (options.Budget ?? RunBudget.Default).Check(scenario, concurrent, mine);
         }
         catch (BudgetExceededException e)
         {

@@ -25,6 +25,13 @@ public sealed record BuildStep(string Instruction, double SizeBytes);
 /// <param name="InstructionSet">Instruction set its binaries are built for.</param>
 public sealed record ContainerImage(string Name, IReadOnlyList<Layer> Layers, string OsKernel, string InstructionSet)
 {
+    /// <summary>
+    /// The most layers an image may have: Docker's overlay2 driver mounts at most 128 layers for
+    /// a container, its own writable one included, and refuses more ("max depth exceeded").
+    /// The bound also keeps a chain of images built on each other linear in memory.
+    /// </summary>
+    public const int MaxLayers = 127;
+
     /// <summary>Total compressed size of all layers.</summary>
     public double SizeBytes => Layers.Sum(l => l.SizeBytes);
 
@@ -37,6 +44,10 @@ public sealed record ContainerImage(string Name, IReadOnlyList<Layer> Layers, st
     public static ContainerImage Build(string name, ContainerImage? baseImage, IReadOnlyList<BuildStep> steps,
         string osKernel = "linux", string instructionSet = "x86_64")
     {
+        if ((baseImage?.Layers.Count ?? 0) + steps.Count > MaxLayers)
+        {
+            throw new ArgumentException($"Image '{name}' would have more than {MaxLayers} layers.", nameof(steps));
+        }
         var layers = new List<Layer>(baseImage?.Layers ?? []);
         string parent = layers.Count > 0 ? layers[^1].Digest : "";
         foreach (var step in steps)

@@ -193,6 +193,13 @@ public sealed partial record FunctionSpec
         {
             yield return new("arrivals", "expected arrivals: a rate, gaps between invocations or a trace");
         }
+        if (KeepAlive is HybridHistogramPolicy hybrid)
+        {
+            foreach (var error in hybrid.Validate("keep_alive"))
+            {
+                yield return error;
+            }
+        }
     }
 }
 
@@ -348,38 +355,59 @@ public sealed record FunctionPlatformSpec(
         }
     }
 
-    /// <summary>A call that closes a cycle (the functions would invoke each other without end), by a depth-first search in declaration order; null if none.</summary>
+    /// <summary>
+    /// The longest chain of calls accepted, function to function. Assumed: real chains are a few
+    /// functions long (AWS Lambda's recursion detection stops a loop after 16 calls); a deeper
+    /// one is a generated file, and refusing it keeps every walk of the chain bounded.
+    /// </summary>
+    public const int MaxCallDepth = 1_000;
+
+    /// <summary>
+    /// A call that closes a cycle (the functions would invoke each other without end), or that
+    /// makes a chain deeper than <see cref="MaxCallDepth"/>, by a depth-first search in
+    /// declaration order with a stack of its own (a chain of any length cannot exhaust the
+    /// thread's); null if none.
+    /// </summary>
     private SpecError? FindCycle(Dictionary<string, int> index)
     {
         var state = new int[Functions.Count];   // 1: on the path, 2: done
-        SpecError? Visit(int i)
+        var path = new Stack<(int Function, int NextCall)>();
+        for (int root = 0; root < Functions.Count; root++)
         {
-            state[i] = 1;
-            var calls = Functions[i].Calls ?? [];
-            for (int j = 0; j < calls.Count; j++)
+            if (state[root] != 0)
             {
+                continue;
+            }
+            state[root] = 1;
+            path.Push((root, 0));
+            while (path.Count > 0)
+            {
+                var (i, j) = path.Pop();
+                var calls = Functions[i].Calls ?? [];
+                if (j == calls.Count)
+                {
+                    state[i] = 2;
+                    continue;
+                }
+                path.Push((i, j + 1));
                 if (!index.TryGetValue(calls[j].Function, out int callee))
                 {
                     continue;
                 }
+                string where = $"{SpecPath.Item("functions", i)}.{SpecPath.Item("calls", j)}.function";
                 if (state[callee] == 1)
                 {
-                    return new($"{SpecPath.Item("functions", i)}.{SpecPath.Item("calls", j)}.function",
-                        $"calling '{calls[j].Function}' from '{Functions[i].Name}' closes a cycle: the functions would invoke each other without end");
+                    return new(where, $"calling '{calls[j].Function}' from '{Functions[i].Name}' closes a cycle: the functions would invoke each other without end");
                 }
-                if (state[callee] == 0 && Visit(callee) is { } found)
+                if (state[callee] == 0)
                 {
-                    return found;
+                    if (path.Count >= MaxCallDepth)
+                    {
+                        return new(where, $"calling '{calls[j].Function}' from '{Functions[i].Name}' makes a chain of calls more than {MaxCallDepth:N0} functions deep; expected a chain of a few functions");
+                    }
+                    state[callee] = 1;
+                    path.Push((callee, 0));
                 }
-            }
-            state[i] = 2;
-            return null;
-        }
-        for (int i = 0; i < Functions.Count; i++)
-        {
-            if (state[i] == 0 && Visit(i) is { } found)
-            {
-                return found;
             }
         }
         return null;

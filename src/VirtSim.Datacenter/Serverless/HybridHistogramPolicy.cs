@@ -1,3 +1,5 @@
+using VirtSim.Datacenter.Validation;
+
 namespace VirtSim.Datacenter.Serverless;
 
 /// <summary>
@@ -36,6 +38,54 @@ public sealed record HybridHistogramPolicy(
     int MinimumSamples = 10,
     double CvThreshold = 2) : KeepAlivePolicy
 {
+    /// <summary>
+    /// The most bins a histogram may have: each function's policy holds an array of them. The
+    /// paper's default is 240 (a minute over four hours); a hundred thousand allows second bins
+    /// over a day.
+    /// </summary>
+    public const int MaxBins = 100_000;
+
+    /// <summary>What is wrong with this policy, each with its key below <paramref name="path"/> (e.g. <c>functions[0].keep_alive</c>).</summary>
+    public IEnumerable<SpecError> Validate(string path)
+    {
+        if (!(BinSeconds > 0) || double.IsInfinity(BinSeconds))
+        {
+            yield return new($"{path}.bin", "expected a bin width above 0 s");
+        }
+        else if (!(RangeSeconds >= BinSeconds) || double.IsInfinity(RangeSeconds))
+        {
+            yield return new($"{path}.range", "expected the range to hold at least one bin");
+        }
+        else if (RangeSeconds / BinSeconds > MaxBins)
+        {
+            yield return new($"{path}.range", $"expected at most {MaxBins:N0} bins, not {RangeSeconds / BinSeconds:G3} (range / bin); widen the bin or shorten the range");
+        }
+        if (!(HeadPercentile is >= 0 and <= 1))
+        {
+            yield return new($"{path}.head_percentile", "expected a share from 0 to 1");
+        }
+        if (!(TailPercentile is >= 0 and <= 1))
+        {
+            yield return new($"{path}.tail_percentile", "expected a share from 0 to 1");
+        }
+        else if (TailPercentile < HeadPercentile)
+        {
+            yield return new($"{path}.tail_percentile", "expected the tail percentile to be at least the head percentile");
+        }
+        if (!(Margin is >= 0 and <= 1))
+        {
+            yield return new($"{path}.margin", "expected a share from 0 to 1");
+        }
+        if (MinimumSamples < 1)
+        {
+            yield return new($"{path}.min_samples", "expected at least 1");
+        }
+        if (!(CvThreshold >= 0) || double.IsInfinity(CvThreshold))
+        {
+            yield return new($"{path}.cv_threshold", "expected a number not below 0");
+        }
+    }
+
     /// <inheritdoc />
     public override KeepAliveState Start() => new State(this);
 

@@ -20,11 +20,49 @@ public sealed record RunBudget(long MaxEvents = RunBudget.DefaultMaxEvents, long
     /// <summary>The default number of events a replication may process.</summary>
     public const long DefaultMaxEvents = 1_000_000_000;
 
+    /// <summary>
+    /// How many replications' worth of <see cref="MaxEvents"/> a whole run may need: a hundred
+    /// times a replication's budget, 10^11 events by default, hours at the kernel's speed. More
+    /// replications than that is a sweep for a cluster (<c>--shard</c>), not for one process.
+    /// </summary>
+    public const long RunEventsPerReplicationBudget = 100;
+
+    /// <summary>The events a whole run (all its replications, on this process) may need.</summary>
+    public double MaxRunEvents => (double)MaxEvents * RunEventsPerReplicationBudget;
+
     /// <summary>The default budget.</summary>
     public static RunBudget Default { get; } = new();
 
-    /// <summary>The memory limit in force, in bytes.</summary>
-    public long MemoryLimit => MaxMemoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
+    /// <summary>
+    /// The memory limit in force, in bytes: half of what the process may have, the smaller of the
+    /// memory .NET sees (a container's limit included) and the address space <c>ulimit -v</c> allows.
+    /// </summary>
+    public long MemoryLimit => MaxMemoryBytes ?? Math.Min(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, AddressSpaceLimit() ?? long.MaxValue) / 2;
+
+    /// <summary>The process's limit on its address space (RLIMIT_AS, <c>ulimit -v</c>) in bytes, or null when there is none or it cannot be read.</summary>
+    internal static long? AddressSpaceLimit()
+    {
+        const string limits = "/proc/self/limits";
+        if (!OperatingSystem.IsLinux() || !File.Exists(limits))
+        {
+            return null;
+        }
+        try
+        {
+            foreach (string line in File.ReadLines(limits))
+            {
+                if (line.StartsWith("Max address space", StringComparison.Ordinal))
+                {
+                    var fields = line["Max address space".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    return fields.Length > 0 && long.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out long bytes) ? bytes : null;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return null;
+    }
 
     /// <summary>
     /// A lower bound on the events one replication of <paramref name="scenario"/> processes: each
@@ -97,13 +135,21 @@ public sealed record RunBudget(long MaxEvents = RunBudget.DefaultMaxEvents, long
     /// <paramref name="concurrentReplications"/> replications held in memory at once; says why,
     /// how much and how to go on.
     /// </summary>
-    public void Check(Scenario scenario, int concurrentReplications = 1)
+    /// <param name="scenario">The scenario.</param>
+    /// <param name="concurrentReplications">Replications held in memory at once.</param>
+    /// <param name="replications">Replications this process runs in all (a shard's share of them).</param>
+    public void Check(Scenario scenario, int concurrentReplications = 1, long replications = 1)
     {
         var (events, largest) = Estimate(scenario);
         if (!(events <= MaxEvents))
         {
             throw new BudgetExceededException(string.Create(CultureInfo.InvariantCulture,
                 $"one replication would need at least {events:G3} events over {scenario.Warmup + scenario.Duration:G4} s of simulated time, mostly {largest}; the budget is {MaxEvents:N0} events a replication (raise it with --max-events, or shorten the run or lower the rate)"));
+        }
+        if (!(events * replications <= MaxRunEvents))
+        {
+            throw new BudgetExceededException(string.Create(CultureInfo.InvariantCulture,
+                $"{replications:N0} replications would need at least {events * replications:G3} events in all ({events:G3} each, mostly {largest}); a run may need {MaxRunEvents:G3}, {RunEventsPerReplicationBudget} times --max-events (run fewer replications, split them over machines with --shard I/N, or raise --max-events)"));
         }
         double memory = EstimateMemory(scenario) * Math.Max(1, concurrentReplications);
         if (memory > MemoryLimit)

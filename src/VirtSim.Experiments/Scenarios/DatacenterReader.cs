@@ -98,11 +98,18 @@ internal static partial class DatacenterReader
                     throw baseValue.Error($"no container image named '{baseName}' above this one (a base must be declared first)");
                 }
             }
-            var steps = c.Required("steps", "[{run: \"FROM debian:12\", size: 50MB}]").AsList("build steps").Select(stepValue =>
+            var stepsValue = c.Required("steps", "[{run: \"FROM debian:12\", size: 50MB}]");
+            var steps = stepsValue.AsList("build steps").Select(stepValue =>
             {
                 var step = stepValue.AsSection("run", "size");
                 return new BuildStep(step.Required("run", "\"RUN apt-get install apache2\"").AsText(), step.Required("size", "30MB").AsSize());
             }).ToList();
+            int layers = (baseImage?.Layers.Count ?? 0) + steps.Count;
+            if (layers > ContainerImage.MaxLayers)
+            {
+                throw stepsValue.Error($"the image would have {layers} layers{(baseImage is null ? "" : $" ({baseImage.Layers.Count} from its base)")}; "
+                    + $"Docker's overlay2 driver stacks at most {ContainerImage.MaxLayers} image layers (squash steps, or build from a smaller base)");
+            }
             var image = ContainerImage.Build(name, baseImage, steps,
                 c.Optional("kernel")?.AsText() ?? "linux", c.Optional("isa")?.AsText() ?? "x86_64");
             if (!images.TryAdd(name, image))

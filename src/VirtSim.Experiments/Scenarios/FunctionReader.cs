@@ -182,21 +182,18 @@ internal static class FunctionReader
         double bin = k.Optional("bin")?.AsDuration(allowZero: false) ?? defaults.BinSeconds;
         var rangeValue = k.Optional("range");
         double range = rangeValue?.AsDuration(allowZero: false) ?? defaults.RangeSeconds;
-        if (range < bin)
-        {
-            throw rangeValue!.Error("expected the range to hold at least one bin");
-        }
         double head = k.Optional("head_percentile")?.AsNumber(0, 1) ?? defaults.HeadPercentile;
-        var tailValue = k.Optional("tail_percentile");
-        double tail = tailValue?.AsNumber(0, 1) ?? defaults.TailPercentile;
-        if (tail < head)
-        {
-            throw tailValue!.Error("expected the tail percentile to be at least the head percentile");
-        }
-        return new HybridHistogramPolicy(bin, range, head, tail,
+        double tail = k.Optional("tail_percentile")?.AsNumber(0, 1) ?? defaults.TailPercentile;
+        var hybrid = new HybridHistogramPolicy(bin, range, head, tail,
             k.Optional("margin")?.AsNumber(0, 1) ?? defaults.Margin,
             (int)(k.Optional("min_samples")?.AsInteger(1, 1_000_000) ?? defaults.MinimumSamples),
             k.Optional("cv_threshold")?.AsNumber(0, 1e6) ?? defaults.CvThreshold);
+        // The spec's own checks, located at the key they name.
+        foreach (var error in hybrid.Validate(value.Path))
+        {
+            throw (k.Optional(error.Path[(error.Path.LastIndexOf('.') + 1)..]) ?? value).Error(error.Message);
+        }
+        return hybrid;
     }
 
     /// <summary>

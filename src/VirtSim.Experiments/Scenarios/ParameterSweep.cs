@@ -19,7 +19,7 @@ public enum SweepDesign
 /// <param name="Values">The values, as YAML text (<c>0.5/s</c>, <c>5min</c>, <c>4</c>).</param>
 public sealed partial record SweepParameter(string Path, IReadOnlyList<string> Values)
 {
-    [GeneratedRegex(@"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\s*([-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)\s*(.*?)\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex Quantity();
 
     /// <summary>Splits a value such as <c>0.5/s</c> into its number and its unit (<c>/s</c>); false when it does not start with a number.</summary>

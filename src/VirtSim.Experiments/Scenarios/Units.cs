@@ -66,7 +66,7 @@ public static partial class Units
         ["kW"] = 1e3,
     };
 
-    [GeneratedRegex(@"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(\S*?)\s*$")]
+    [GeneratedRegex(@"^\s*([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)\s*(\S*?)\s*$")]
     private static partial Regex NumberAndUnit();
 
     /// <summary>Parses a duration into seconds; on failure says what was expected.</summary>
