@@ -75,14 +75,7 @@ public static class ComparisonReader
     public static Comparison Parse(string path, string text, IReadOnlyList<Override>? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        try
-        {
-            return Read(path, text, overrides);
-        }
-        catch (ScenarioException e) when (overrides is not null && Override.Blame(e, overrides, YamlSection.LineCount(text)) is { } blamed)
-        {
-            throw blamed;
-        }
+        return Read(path, text, overrides);
     }
 
     private static Comparison Read(string path, string text, IReadOnlyList<Override>? overrides)

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using System.Runtime.CompilerServices;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -86,19 +86,34 @@ public sealed record Override(string Path, string Value)
         return segments;
     }
 
+    /// <summary>The override that put each node in a tree: an error at such a node is the override's, not the file's.</summary>
+    private static readonly ConditionalWeakTable<YamlNode, Override> Origins = [];
+
+    /// <summary>The override whose value (or new key) <paramref name="node"/> is, or null when the file wrote it.</summary>
+    internal static Override? Origin(YamlNode node) => Origins.TryGetValue(node, out var set) ? set : null;
+
     /// <summary>
-    /// Puts each override's value into the file's tree. A value is parsed as YAML placed after the
-    /// file's last line (at a line base of its own), so a later error at such a line is the
-    /// override's; <see cref="Blame"/> turns it into a message about the override.
+    /// An error at <paramref name="node"/>: at its line and column when the file wrote it, said of
+    /// the <c>--set</c> that put it there otherwise.
     /// </summary>
-    internal static void Apply(string file, YamlNode root, IReadOnlyList<Override> overrides, int lineBase)
+    internal static ScenarioException At(string file, YamlNode node, string message) =>
+        Origin(node) is { } set
+            ? new ScenarioException(file, 0, 0, $"--set {Messages.Escape(set.ToString())}: {message}")
+            : new ScenarioException(file, (int)node.Start.Line, (int)node.Start.Column, message);
+
+    /// <summary>
+    /// Puts each override's value into the file's tree, and records its nodes as the override's
+    /// (<see cref="At"/>). A mapping or list that YAML anchors share is copied on the way down,
+    /// so a value set in one place changes that place only.
+    /// </summary>
+    internal static void Apply(string file, YamlNode root, IReadOnlyList<Override> overrides)
     {
-        for (int k = 0; k < overrides.Count; k++)
+        var shared = SharedNodes(root);
+        foreach (var set in overrides)
         {
-            var set = overrides[k];
             var segments = Segments(set.Path, out string? problem)
                 ?? throw new ScenarioException(file, 0, 0, problem!);
-            var value = ParseValue(file, set, LineBase(lineBase, k));
+            var value = ParseValue(file, set);
             YamlNode node = root;
             string walked = "";
             for (int s = 0; s < segments.Count; s++)
@@ -115,6 +130,7 @@ public sealed record Override(string Path, string Value)
                 {
                     if (last)
                     {
+                        Origins.AddOrUpdate(keyNode, set);
                         mapping.Children.Add(keyNode, value);
                         break;
                     }
@@ -126,6 +142,7 @@ public sealed record Override(string Path, string Value)
                     mapping.Children[keyNode] = value;
                     break;
                 }
+                child = Unshared(child, shared, copy => mapping.Children[keyNode] = copy);
                 for (int x = 0; x < selectors.Count; x++)
                 {
                     bool lastSelector = s == segments.Count - 1 && x == selectors.Count - 1;
@@ -139,11 +156,55 @@ public sealed record Override(string Path, string Value)
                     {
                         list.Children[index] = value;
                     }
-                    child = list.Children[index];
+                    child = Unshared(list.Children[index], shared, copy => list.Children[index] = copy);
                 }
                 node = child;
             }
         }
+    }
+
+    /// <summary>The mappings and lists reached more than once from <paramref name="root"/> (through anchors and aliases).</summary>
+    private static HashSet<YamlNode> SharedNodes(YamlNode root)
+    {
+        var seen = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
+        var shared = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<YamlNode>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var node = pending.Pop();
+            if (node is YamlScalarNode)
+            {
+                continue;
+            }
+            if (!seen.Add(node))
+            {
+                shared.Add(node);
+                continue;
+            }
+            foreach (var child in node is YamlMappingNode mapping ? mapping.Children.Values : ((YamlSequenceNode)node).Children)
+            {
+                pending.Push(child);
+            }
+        }
+        return shared;
+    }
+
+    /// <summary><paramref name="node"/>, or, when anchors share it, a copy of it that <paramref name="replace"/> puts in its place (its own children stay shared, and are copied in turn if the path goes through them).</summary>
+    private static YamlNode Unshared(YamlNode node, HashSet<YamlNode> shared, Action<YamlNode> replace)
+    {
+        if (!shared.Contains(node))
+        {
+            return node;
+        }
+        YamlNode copy = node switch
+        {
+            YamlMappingNode mapping => new YamlMappingNode(mapping.Children.Select(c => new KeyValuePair<YamlNode, YamlNode>(c.Key, c.Value))),
+            YamlSequenceNode list => new YamlSequenceNode(list.Children.ToList()),
+            _ => node,
+        };
+        replace(copy);
+        return copy;
     }
 
     private static int Pick(string file, Override set, YamlSequenceNode list, string selector, string walked)
@@ -178,35 +239,48 @@ public sealed record Override(string Path, string Value)
         throw Problem(file, set, $"'{walked}' has no item named '{selector}'{(names.Count > 0 ? $" (names: {string.Join(", ", names)})" : "")}{Suggest.DidYouMean(selector, names)}");
     }
 
-    private static int LineBase(int lineBase, int k) => lineBase + 1 + 1000 * k;
-
-    private static YamlNode ParseValue(string file, Override set, int lineBase)
+    private static YamlNode ParseValue(string file, Override set)
     {
-        // Blank lines first: the value's nodes stand at lines no line of the file has.
-        var text = new StringBuilder().Append('\n', lineBase - 1).Append(set.Value.Length == 0 ? "''" : set.Value).ToString();
+        string text = set.Value.Length == 0 ? "''" : set.Value;
+        var stream = new YamlStream();
         try
         {
-            var stream = new YamlStream();
+            // The value's shape is checked as a file's is, so a value nested 50,000 deep is a message, not a stack overflow.
+            YamlSection.CheckShape(file, new TrackingParser(new Parser(new StringReader(text))));
             stream.Load(new StringReader(text));
-            return stream.Documents.Count == 1 ? stream.Documents[0].RootNode : new YamlScalarNode("");
         }
-        catch (YamlException e)
+        catch (ScenarioException e)
+        {
+            throw Problem(file, set, e.Problem);
+        }
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
         {
             throw Problem(file, set, $"the value is not YAML ({(e.InnerException?.Message ?? e.Message).Trim()})");
         }
+        if (stream.Documents.Count != 1)
+        {
+            throw Problem(file, set, stream.Documents.Count == 0 ? "expected a value" : "the value holds more than one YAML document ('---'); expected one value");
+        }
+        var root = stream.Documents[0].RootNode;
+        var pending = new Stack<YamlNode>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var node = pending.Pop();
+            Origins.AddOrUpdate(node, set);
+            foreach (var child in node switch
+            {
+                YamlMappingNode mapping => mapping.Children.SelectMany(c => (YamlNode[])[c.Key, c.Value]),
+                YamlSequenceNode list => list.Children,
+                _ => [],
+            })
+            {
+                pending.Push(child);
+            }
+        }
+        return root;
     }
 
     private static ScenarioException Problem(string file, Override set, string message) =>
-        new(file, 0, 0, $"--set {set}: {message}");
-
-    /// <summary>The error of a value an override put in the file, said of the override (null when the error is the file's own).</summary>
-    internal static ScenarioException? Blame(ScenarioException error, IReadOnlyList<Override> overrides, int lineBase)
-    {
-        if (error.Line <= lineBase || overrides.Count == 0)
-        {
-            return null;
-        }
-        int k = Math.Clamp((error.Line - lineBase - 1) / 1000, 0, overrides.Count - 1);
-        return new ScenarioException(error.File, 0, 0, $"--set {overrides[k]}: {error.Problem}");
-    }
+        new(file, 0, 0, $"--set {Messages.Escape(set.ToString())}: {message}");
 }

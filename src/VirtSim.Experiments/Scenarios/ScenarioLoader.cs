@@ -83,27 +83,20 @@ public static class ScenarioLoader
     /// <summary>Parses scenario <paramref name="text"/>, naming <paramref name="file"/> in messages.</summary>
     public static Scenario Parse(string file, string text, IReadOnlyList<Override>? overrides = null)
     {
-        try
+        var rootValue = YamlSection.LoadRoot(file, text, overrides);
+        var scenario = Map(rootValue, file);
+        if (rootValue.Node is YamlDotNet.RepresentationModel.YamlMappingNode mapping
+            && mapping.Children.TryGetValue(new YamlDotNet.RepresentationModel.YamlScalarNode("precision"), out var precision))
         {
-            var rootValue = YamlSection.LoadRoot(file, text, overrides);
-            var scenario = Map(rootValue, file);
-            if (rootValue.Node is YamlDotNet.RepresentationModel.YamlMappingNode mapping
-                && mapping.Children.TryGetValue(new YamlDotNet.RepresentationModel.YamlScalarNode("precision"), out var precision))
-            {
-                scenario = scenario with { Precision = PrecisionTarget.Read(new YamlValue(file, "precision", precision)) };
-            }
-            // The reader maps; the specs say what cannot be simulated, at the line that says it.
-            var errors = scenario.Station?.Validate() ?? scenario.Datacenter?.Validate() ?? [];
-            if (rootValue.FirstError(errors) is { } error)
-            {
-                throw error;
-            }
-            return scenario;
+            scenario = scenario with { Precision = PrecisionTarget.Read(new YamlValue(file, "precision", precision)) };
         }
-        catch (ScenarioException e) when (overrides is not null && Override.Blame(e, overrides, YamlSection.LineCount(text)) is { } blamed)
+        // The reader maps; the specs say what cannot be simulated, at the line that says it.
+        var errors = scenario.Station?.Validate() ?? scenario.Datacenter?.Validate() ?? [];
+        if (rootValue.FirstError(errors) is { } error)
         {
-            throw blamed;
+            throw error;
         }
+        return scenario;
     }
 
     private static Scenario Map(YamlValue rootValue, string file)

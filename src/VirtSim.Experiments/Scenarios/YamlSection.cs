@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -21,7 +22,7 @@ internal sealed class TrackingParser(IParser inner) : IParser
 }
 
 /// <summary>A YAML mapping whose keys are checked against the keys a section allows.</summary>
-internal sealed class YamlSection
+internal sealed partial class YamlSection
 {
     private readonly string _file;
     private readonly YamlMappingNode _mapping;
@@ -36,7 +37,7 @@ internal sealed class YamlSection
         {
             if (keyNode is not YamlScalarNode { Value: { } key } scalar)
             {
-                throw new ScenarioException(file, (int)keyNode.Start.Line, (int)keyNode.Start.Column, YamlValue.Prefixed(path, "expected a plain key"));
+                throw Override.At(file, keyNode, YamlValue.Prefixed(path, "expected a plain key"));
             }
             _entries[key] = (scalar, value);
         }
@@ -52,7 +53,7 @@ internal sealed class YamlSection
             if (!allowed.Contains(key))
             {
                 string hint = Suggest.Closest(key, allowed) is { } near ? $"; did you mean '{near}'?" : "";
-                throw new ScenarioException(_file, (int)keyNode.Start.Line, (int)keyNode.Start.Column,
+                throw Override.At(_file, keyNode,
                     YamlValue.Prefixed(Path, $"unknown key '{key}' (expected one of {string.Join(", ", allowed)}){hint}"));
             }
         }
@@ -62,7 +63,7 @@ internal sealed class YamlSection
         _entries.TryGetValue(key, out var entry) ? new YamlValue(_file, Child(key), entry.Value) : null;
 
     public YamlValue Required(string key, string? example = null) =>
-        Optional(key) ?? throw new ScenarioException(_file, (int)_mapping.Start.Line, (int)_mapping.Start.Column,
+        Optional(key) ?? throw Override.At(_file, _mapping,
             YamlValue.Prefixed(Path, $"missing key '{key}'{(example is null ? "" : $" (for example {key}: {example})")}"));
 
     private string Child(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
@@ -101,25 +102,61 @@ internal sealed class YamlSection
             {
                 reason = reason[(cut + 3)..];
             }
-            throw new ScenarioException(file, (int)e.Start.Line, (int)e.Start.Column, $"broken YAML: {reason}");
+            var (line, column, said) = Locate(text, e, reason);
+            throw new ScenarioException(file, line, column, $"broken YAML: {said}");
         }
         var root = Root(file, stream);
         if (overrides is { Count: > 0 })
         {
-            Override.Apply(file, root.Node, overrides, LineCount(text));
+            Override.Apply(file, root.Node, overrides);
         }
         return root;
     }
 
-    /// <summary>Lines in <paramref name="text"/>: the values of overrides stand below them.</summary>
-    internal static int LineCount(string text) => text.Count(c => c == '\n') + 1;
+    /// <summary>
+    /// Where a YAML error is, and what to say of it. YamlDotNet puts two of its errors at the
+    /// document's start: a tab in the indentation and an alias of an anchor never declared; those
+    /// are found in the text itself.
+    /// </summary>
+    private static (int Line, int Column, string Reason) Locate(string text, YamlException e, string reason)
+    {
+        var lines = text.Split('\n');
+        if (reason.Contains("tab", StringComparison.OrdinalIgnoreCase))
+        {
+            for (int i = 0; i < lines.Length; i++)
+            {
+                int indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+                int tab = lines[i].IndexOf('\t', StringComparison.Ordinal);
+                if (tab >= 0 && tab < indent)
+                {
+                    return (i + 1, tab + 1, "a tab in the indentation; YAML indents with spaces only");
+                }
+            }
+        }
+        if (AnchorMissing().Match(reason) is { Success: true } missing)
+        {
+            string name = missing.Groups[1].Value;
+            for (int i = 0; i < lines.Length; i++)
+            {
+                var alias = Regex.Match(lines[i], $@"(?<![^\s\[{{,:-])\*{Regex.Escape(name)}(?![^\s\]}},])");
+                if (alias.Success && !lines[i][..alias.Index].Contains('#', StringComparison.Ordinal))
+                {
+                    return (i + 1, alias.Index + 1, $"the alias *{name} refers to no anchor: declare &{name} on a value above it");
+                }
+            }
+        }
+        return ((int)e.Start.Line, (int)e.Start.Column, reason);
+    }
+
+    [GeneratedRegex(@"anchor '([^']+)' does not exist")]
+    private static partial Regex AnchorMissing();
 
     /// <summary>
     /// Reads the file's events once, without building anything, and refuses nesting deeper than
     /// <see cref="MaxDepth"/> and more than <see cref="MaxValues"/> values with aliases expanded,
     /// so that hostile input ends in a message instead of a stack overflow or an exhausted memory.
     /// </summary>
-    private static void CheckShape(string file, TrackingParser parser)
+    internal static void CheckShape(string file, TrackingParser parser)
     {
         var open = new Stack<(string? Anchor, long Start)>();
         var sizes = new Dictionary<string, long>(StringComparer.Ordinal);

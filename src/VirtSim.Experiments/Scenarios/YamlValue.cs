@@ -18,7 +18,7 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
     public YamlNode Node { get; } = node;
 
     public ScenarioException Error(string message) =>
-        new(file, (int)Node.Start.Line, (int)Node.Start.Column, Prefixed(Path, message));
+        Override.At(file, Node, Prefixed(Path, message));
 
     internal static string Prefixed(string path, string message) => path.Length == 0 ? message : $"{path}: {message}";
 
@@ -80,7 +80,7 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
         {
             string path = rewrite?.Invoke(error.Path) ?? error.Path;
             var at = Locate(path);
-            return new ScenarioException(file, (int)at.Node.Start.Line, (int)at.Node.Start.Column, Prefixed(path, error.Message));
+            return Override.At(file, at.Node, Prefixed(path, error.Message));
         }
         return null;
     }

@@ -60,7 +60,7 @@ public class CommandLineTests : WithWorkFolder
         Assert.That(stderr, Does.Contain("nope.yaml: error: no such file"));
     }
 
-    [TestCase("--replications", "0", "--replications takes a whole number of 1 or more")]
+    [TestCase("--replications", "0", "--replications takes a whole number from 1 to 1,000,000")]
     [TestCase("--seed", "-1", "--seed takes a whole number")]
     [TestCase("--bogus", "1", "Unknown option 'bogus'")]
     public void BadArgumentsExitWithTwo(string option, string value, string message)

@@ -21,9 +21,14 @@ public class OutputWidthTests
     {
         // The built tool as a user pipes it (into a file, grep or less): the 85-character line stays one line.
         string cli = Path.Combine(Path.GetDirectoryName(typeof(VirtSimApp).Assembly.Location)!, "virtsim.dll");
-        string scenario = Path.Combine(Repository.Examples, "mm1.yaml");
+        // A folder name long enough that the line passes 80 columns wherever the clone is.
+        string folder = Path.Combine(Path.GetTempPath(), "virtsim-a-folder-named-long-enough-for-a-line-past-eighty-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        string scenario = Path.Combine(folder, "mm1.yaml");
+        File.Copy(Path.Combine(Repository.Examples, "mm1.yaml"), scenario);
         var (code, output, errors) = ExternalProcess.Run("dotnet", [cli, "validate", scenario], TimeSpan.FromMinutes(1), Repository.Root,
             new Dictionary<string, string> { ["COLUMNS"] = "" });
+        Directory.Delete(folder, recursive: true);
         Assert.That(code, Is.Zero, errors);
         Assert.That(output.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
         Assert.That(output, Does.Contain("10 replications, seed 1"));

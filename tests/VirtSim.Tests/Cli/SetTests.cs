@@ -54,6 +54,9 @@ public class SetTests : WithWorkFolder
     [TestCase("station.servers[0]=1", "'station.servers' is not a list")]
     [TestCase("station..servers=1", "has an empty key")]
     [TestCase("servers", "--set takes PATH=VALUE")]
+    [TestCase("station.nokey=1", "error: --set station.nokey=1: station: unknown key 'nokey'")]
+    [TestCase("station.servers=1\n---\n2", "error: --set station.servers=1\\u000A---\\u000A2: the value holds more than one YAML document")]
+    [TestCase("station.arrivals={rat: 1/s}", "error: --set station.arrivals={rat: 1/s}: station.arrivals: unknown key 'rat'")]
     public void AWrongSetSaysWhichAndWhy(string set, string message)
     {
         var (code, output, errors) = Virtsim("run", Mm1, "--set", set, "--out", Path.Combine(Work, "o"));
@@ -74,5 +77,45 @@ public class SetTests : WithWorkFolder
         Assert.That(Virtsim("merge", parts, "--out", Path.Combine(Work, "merged")).Code, Is.Zero);
         Assert.That(Virtsim("run", Mm1, "--replications", "3", "--set", "station.servers=2", "--out", Path.Combine(Work, "single")).Code, Is.Zero);
         SameBytes("merged", "single");
+    }
+
+    [Test]
+    public void AValueNestedFiftyThousandDeepIsRefusedNamingTheSet()
+    {
+        string deep = new string('[', 50_000) + new string(']', 50_000);
+        var (code, _, errors) = Virtsim("validate", Mm1, "--set", "station.servers=" + deep);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(errors, Does.Contain(": lists and mappings nested more than 100 deep"));
+        Assert.That(errors, Does.StartWith($"{Mm1}: error: --set station.servers=[[["));
+    }
+
+    [Test]
+    public void ASetOnAValueAnchorsShareChangesThatPlaceOnly()
+    {
+        string file = Path.Combine(Work, "shared.yaml");
+        File.WriteAllText(file, """
+            name: shared
+            duration: 1h
+            functions:
+              - {name: a, memory: 512MiB, arrivals: &every-second {rate: 1/s}, duration: 100ms}
+              - {name: b, memory: 512MiB, arrivals: *every-second, duration: 100ms}
+            """);
+        var scenario = VirtSim.Experiments.Scenarios.ScenarioLoader.LoadFile(file, [new("functions[a].arrivals.rate", "4/s")]);
+        var functions = scenario.Datacenter!.Functions!.Functions;
+        Assert.That(functions[0].Interarrival!.Mean, Is.EqualTo(0.25), "a at 4/s");
+        Assert.That(functions[1].Interarrival!.Mean, Is.EqualTo(1.0), "b keeps the anchor's 1/s");
+    }
+
+    [Test]
+    public void ThreeThousandSetsAreReadAndTheLastOfEachPathCounts()
+    {
+        var args = new List<string> { "validate", Mm1 };
+        for (int i = 1; i <= 3_000; i++)
+        {
+            args.AddRange(["--set", $"station.servers={i}"]);
+        }
+        var overrides = Enumerable.Range(1, 3_000).Select(i => new VirtSim.Experiments.Scenarios.Override("station.servers", i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        Assert.That(VirtSim.Experiments.Scenarios.ScenarioLoader.LoadFile(Mm1, overrides).Station!.Servers, Is.EqualTo(3_000));
+        Assert.That(Virtsim([.. args]).Code, Is.Zero);
     }
 }
