@@ -13,7 +13,7 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
     public override int Execute(CommandContext context, RunCommand.Settings settings, CancellationToken cancellationToken)
     {
         var comparison = ComparisonReader.LoadFile(settings.File, settings.Overrides);
-        string scenarioText = File.ReadAllText(settings.File);
+        string scenarioText = ScenarioLoader.ReadText(settings.File);
         var options = settings.Options;
         if (ComparisonReader.ReadSweep(settings.File, scenarioText, settings.Overrides) is { } parameterSweep)
         {
@@ -148,7 +148,7 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
             {
                 throw new OutputFolderException(settings.Out!, problem);
             }
-            string text = File.ReadAllText(settings.File);
+            string text = ScenarioLoader.ReadText(settings.File);
             var mine = Enumerable.Range(0, points.Count).Where(p => p % shard.Count == shard.Index).ToList();
             int perPoint = points[0].Deployments.Sum(d => options.Replications ?? d.Scenario.Precision?.Max ?? d.Scenario.Replications);
             var ran = RunProgress.Show(console, $"{points[0].Name}: sweep shard {shard}", Math.Max(1, mine.Count * perPoint),
@@ -163,7 +163,7 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
         int total = points.Count * points[0].Deployments.Sum(d => options.Replications ?? d.Scenario.Precision?.Max ?? d.Scenario.Replications);
         var result = RunProgress.Show(console, $"{points[0].Name}: sweep of {points.Count} points", total,
             progress => ParameterSweepRunner.RunComparisons(sweep, points, options, progress, cancellationToken));
-        var files = ParameterSweepWriter.Write(result, folder, File.ReadAllText(settings.File), cancellationToken);
+        var files = ParameterSweepWriter.Write(result, folder, ScenarioLoader.ReadText(settings.File), cancellationToken);
         console.MarkupLineInterpolated($"[bold]{points[0].Name}[/] sweep of {points.Count} points over {string.Join(", ", sweep.Parameters.Select(p => p.Path))}");
         var shown = sweep.Metrics is { Count: > 0 } chosen ? chosen : ParameterSweepWriter.DefaultComparisonMeasures;
         foreach (string measure in shown)

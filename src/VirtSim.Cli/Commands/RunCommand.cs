@@ -178,7 +178,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
         var scenario = ScenarioLoader.LoadFile(settings.File, settings.Overrides);
         var options = settings.Options;
         CheckBudget(settings.File, scenario, options);
-        if (ScenarioLoader.ReadSweep(settings.File, File.ReadAllText(settings.File), settings.Overrides) is { } sweep)
+        if (ScenarioLoader.ReadSweep(settings.File, ScenarioLoader.ReadText(settings.File), settings.Overrides) is { } sweep)
         {
             return RunSweep(settings, sweep.Sweep, sweep.Points, options, cancellationToken);
         }
@@ -232,7 +232,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
             {
                 throw new OutputFolderException(settings.Out!, problem);
             }
-            string text = File.ReadAllText(settings.File);
+            string text = ScenarioLoader.ReadText(settings.File);
             var mine = Enumerable.Range(0, points.Count).Where(p => p % shard.Count == shard.Index).ToList();
             int each = options.Replications ?? points[0].Precision?.Max ?? points[0].Replications;
             var runs = RunProgress.Show(console, $"{points[0].Name}: sweep shard {shard}", Math.Max(1, mine.Count * each),
@@ -256,7 +256,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
                     $"sweep: metrics: this scenario measures no '{metric}'{Suggest.DidYouMean(metric, known)} (virtsim metrics lists them)");
             }
         }
-        var files = ParameterSweepWriter.Write(result, folder, File.ReadAllText(settings.File), cancellationToken);
+        var files = ParameterSweepWriter.Write(result, folder, ScenarioLoader.ReadText(settings.File), cancellationToken);
         console.MarkupLineInterpolated($"[bold]{points[0].Name}[/] sweep of {points.Count} points ({sweep.Design switch { SweepDesign.Grid => "grid", _ => $"Latin hypercube, seed {sweep.Seed}" }}), {replications} replications each");
         var shown = sweep.Metrics is { Count: > 0 } chosen ? chosen : [known[0]];
         var table = new Table();
@@ -290,7 +290,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
         {
             throw new OutputFolderException(settings.Out!, problem);
         }
-        string text = File.ReadAllText(settings.File);
+        string text = ScenarioLoader.ReadText(settings.File);
         int replications = options.Replications ?? scenario.Replications;
         int mine = shard.Of(replications).Count();
         var result = RunProgress.Show(console, $"{scenario.Name}: shard {shard}", Math.Max(mine, 1),

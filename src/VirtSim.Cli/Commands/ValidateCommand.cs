@@ -23,7 +23,7 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ScenarioSett
         }
         var loaded = ScenarioLoader.LoadFile(settings.File, settings.Overrides);
         RunCommand.CheckBudget(settings.File, loaded, new RunOptions());
-        if (ScenarioLoader.ReadSweep(settings.File, File.ReadAllText(settings.File), settings.Overrides) is { } sweep)
+        if (ScenarioLoader.ReadSweep(settings.File, ScenarioLoader.ReadText(settings.File), settings.Overrides) is { } sweep)
         {
             foreach (var point in sweep.Points)
             {

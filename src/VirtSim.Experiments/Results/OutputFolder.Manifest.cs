@@ -1,3 +1,4 @@
+using VirtSim.Experiments.Scenarios;
 namespace VirtSim.Experiments.Results;
 
 public sealed partial class OutputFolder

@@ -1,3 +1,4 @@
+using VirtSim.Experiments.Scenarios;
 using System.Text;
 using System.Text.Json;
 using VirtSim.Datacenter.Containers;

@@ -50,14 +50,25 @@ public static class ScenarioLoader
         }
     }
 
-    /// <summary>The text of a scenario file, or a <see cref="ScenarioException"/> saying why it cannot be read.</summary>
-    internal static string ReadText(string path)
+    /// <summary>The largest scenario file read: ample for any hand-written or generated scenario, and a bound on what a wrong file costs.</summary>
+    public const long MaxFileBytes = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// The text of a scenario file, or a <see cref="ScenarioException"/> saying why it cannot be
+    /// read: it must be a regular file of at most <see cref="MaxFileBytes"/>, in UTF-8, and hold no
+    /// control characters but tabs and line breaks.
+    /// </summary>
+    public static string ReadText(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string text;
+        if (FileKind.InputProblem(path, MaxFileBytes, "a scenario YAML file") is { } problem)
+        {
+            throw new ScenarioException(path, 0, 0, problem);
+        }
+        byte[] bytes;
         try
         {
-            text = File.ReadAllText(path);
+            bytes = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -65,9 +76,51 @@ public static class ScenarioLoader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ScenarioException(path, 0, 0, $"cannot read the file: {e.Message}");
+            throw new ScenarioException(path, 0, 0, $"cannot read the file: {(e is UnauthorizedAccessException ? "permission denied" : e.Message)}");
+        }
+        return Decode(path, bytes);
+    }
+
+    /// <summary>
+    /// <paramref name="bytes"/> as UTF-8 text (a byte-order mark is skipped); bytes that are not
+    /// UTF-8 (Latin-1, a cut sequence) and control characters are refused at their line and column.
+    /// </summary>
+    public static string Decode(string path, ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.StartsWith("\uFEFF"u8))
+        {
+            bytes = bytes[3..];
+        }
+        var chars = new char[bytes.Length];
+        var status = System.Text.Unicode.Utf8.ToUtf16(bytes, chars, out int read, out int written, replaceInvalidSequences: false);
+        if (status != System.Buffers.OperationStatus.Done)
+        {
+            var (line, column) = Position(chars.AsSpan(0, written));
+            throw new ScenarioException(path, line, column,
+                $"byte 0x{bytes[read]:X2} is not UTF-8; save the file as UTF-8 (it may be Latin-1 or Windows-1252)");
+        }
+        var text = new string(chars, 0, written);
+        int bad = text.AsSpan().IndexOfAnyExcept(Printable());
+        if (bad >= 0)
+        {
+            var (line, column) = Position(text.AsSpan(0, bad));
+            throw new ScenarioException(path, line, column,
+                $"a control character ({Messages.Escape(text[bad].ToString())}); a scenario holds text, tabs and line breaks only");
         }
         return text;
+    }
+
+    private static System.Buffers.SearchValues<char>? _printable;
+
+    /// <summary>Every character but the unsafe ones (control characters other than tab and line breaks, bidirectional overrides).</summary>
+    private static System.Buffers.SearchValues<char> Printable() => _printable ??= System.Buffers.SearchValues.Create(
+        Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(c => c is '\t' or '\n' or '\r' || !Messages.IsUnsafe(c)).ToArray());
+
+    private static (int Line, int Column) Position(ReadOnlySpan<char> before)
+    {
+        int line = before.Count('\n') + 1;
+        int column = before.Length - (before.LastIndexOf('\n') + 1) + 1;
+        return (line, column);
     }
 
     /// <summary>The header every scenario shares (name, seed, replications, warm-up, duration), as a scenario with no model yet.</summary>

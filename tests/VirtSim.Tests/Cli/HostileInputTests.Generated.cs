@@ -121,4 +121,31 @@ public partial class HostileInputTests
             File.Delete(file);
         }
     }
+
+    [Test]
+    public void ADeviceOrAPipeIsNeverReadAsAScenarioOrATrace()
+    {
+        var (code, _, errors) = Virtsim.Run("validate", "/dev/zero");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(errors.TrimEnd(), Is.EqualTo("/dev/zero: error: is a device, pipe or socket; expected a scenario YAML file, a regular file"));
+
+        string folder = Path.Combine(Path.GetTempPath(), "virtsim-fifo-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string fifo = Path.Combine(folder, "trace.csv");
+            Assert.That(ExternalProcess.Run("mkfifo", [fifo], TimeSpan.FromSeconds(10)).ExitCode, Is.Zero);
+            string file = Path.Combine(folder, "s.yaml");
+            File.WriteAllText(file, "name: t\nduration: 10min\nfunctions:\n  - {name: api, memory: 512MiB, arrivals: {trace: trace.csv, function: api}, duration: 100ms}\n");
+            (code, _, errors) = Virtsim.Run("validate", file);
+            Assert.That(code, Is.EqualTo(2));
+            Assert.That(errors, Does.Match(@"s\.yaml:4:\d+: error: functions\[0\]\.arrivals\.trace: .*trace\.csv is a device, pipe or socket; expected a trace CSV file, a regular file"));
+            (code, _, errors) = Virtsim.Run("validate", fifo);
+            Assert.That(code, Is.EqualTo(2), "a pipe given as the scenario is not opened either");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

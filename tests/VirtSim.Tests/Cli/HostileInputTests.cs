@@ -30,7 +30,7 @@ public partial class HostileInputTests
     [GeneratedRegex(@"^# expect: (.+)$", RegexOptions.Multiline)]
     private static partial Regex Expectation();
 
-    [GeneratedRegex(@"^[^\n]+\.yaml(:\d+:\d+)?: error: [^\n]+\n?$")]
+    [GeneratedRegex(@"^[^\n]+\.(yaml|csv)(:\d+:\d+)?: error: [^\n]+\n?$")]
     private static partial Regex OneMessage();
 
     [TestCaseSource(nameof(Cases))]
