@@ -15,6 +15,10 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
         var comparison = ComparisonReader.LoadFile(settings.File, settings.Overrides);
         string scenarioText = ScenarioLoader.ReadText(settings.File);
         var options = settings.Options;
+        foreach (var deployment in comparison.Deployments)
+        {
+            MetricNames.Check(settings.File, scenarioText, deployment.Scenario, "precision");
+        }
         if (ComparisonReader.ReadSweep(settings.File, scenarioText, settings.Overrides) is { } parameterSweep)
         {
             return SweepValues(settings, parameterSweep.Sweep, parameterSweep.Points, options, cancellationToken);

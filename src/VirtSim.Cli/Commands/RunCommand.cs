@@ -178,6 +178,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
         var scenario = ScenarioLoader.LoadFile(settings.File, settings.Overrides);
         var options = settings.Options;
         CheckBudget(settings.File, scenario, options);
+        MetricNames.Check(settings.File, ScenarioLoader.ReadText(settings.File), scenario, "precision", "sweep");
         if (ScenarioLoader.ReadSweep(settings.File, ScenarioLoader.ReadText(settings.File), settings.Overrides) is { } sweep)
         {
             return RunSweep(settings, sweep.Sweep, sweep.Points, options, cancellationToken);
@@ -247,15 +248,8 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunCommand.Settin
         int replications = options.Replications ?? points[0].Replications;
         var result = RunProgress.Show(console, $"{points[0].Name}: sweep of {points.Count} points", points.Count * replications,
             progress => ParameterSweepRunner.Run(sweep, points, options with { Timeline = false }, progress, cancellationToken));
+        // Every name in sweep.metrics is one the model measures (MetricNames.Check, before the run).
         var known = result.Runs[0].Summary.Select(m => m.Name).ToList();
-        foreach (string metric in sweep.Metrics ?? [])
-        {
-            if (!known.Contains(metric))
-            {
-                throw new ScenarioException(settings.File, 0, 0,
-                    $"sweep: metrics: this scenario measures no '{metric}'{Suggest.DidYouMean(metric, known)} (virtsim metrics lists them)");
-            }
-        }
         var files = ParameterSweepWriter.Write(result, folder, ScenarioLoader.ReadText(settings.File), cancellationToken);
         console.MarkupLineInterpolated($"[bold]{points[0].Name}[/] sweep of {points.Count} points ({sweep.Design switch { SweepDesign.Grid => "grid", _ => $"Latin hypercube, seed {sweep.Seed}" }}), {replications} replications each");
         var shown = sweep.Metrics is { Count: > 0 } chosen ? chosen : [known[0]];

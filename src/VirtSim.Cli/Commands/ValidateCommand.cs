@@ -18,11 +18,16 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ScenarioSett
             {
                 RunCommand.CheckBudget(settings.File, scenario, new RunOptions());
             }
+            foreach (var deployment in comparison.Deployments)
+            {
+                MetricNames.Check(settings.File, ScenarioLoader.ReadText(settings.File), deployment.Scenario, "precision");
+            }
             console.MarkupLineInterpolated($"[green]ok[/] {settings.File}: comparison '{comparison.Name}' of {string.Join(", ", comparison.Deployments.Select(d => d.Name))}");
             return 0;
         }
         var loaded = ScenarioLoader.LoadFile(settings.File, settings.Overrides);
         RunCommand.CheckBudget(settings.File, loaded, new RunOptions());
+        MetricNames.Check(settings.File, ScenarioLoader.ReadText(settings.File), loaded, "precision", "sweep");
         if (ScenarioLoader.ReadSweep(settings.File, ScenarioLoader.ReadText(settings.File), settings.Overrides) is { } sweep)
         {
             foreach (var point in sweep.Points)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using VirtSim.Datacenter.Workload;
 using VirtSim.Kernel.Random;
 
@@ -145,11 +146,26 @@ public static class ScenarioLoader
         }
         // The reader maps; the specs say what cannot be simulated, at the line that says it.
         var errors = scenario.Station?.Validate() ?? scenario.Datacenter?.Validate() ?? [];
-        if (rootValue.FirstError(errors) is { } error)
+        if (rootValue.FirstError(errors.Concat(AfterTheEnd(scenario))) is { } error)
         {
             throw error;
         }
         return scenario;
+    }
+
+    /// <summary>What a scenario asks to start after its run has ended: it would start nothing and say nothing.</summary>
+    private static IEnumerable<VirtSim.Datacenter.Validation.SpecError> AfterTheEnd(Scenario scenario)
+    {
+        double end = scenario.Warmup + scenario.Duration;
+        var pods = scenario.Datacenter?.Pods ?? [];
+        for (int i = 0; i < pods.Count; i++)
+        {
+            if (pods[i].StartAt >= end)
+            {
+                yield return new($"pods[{i}].start_at", string.Create(CultureInfo.InvariantCulture,
+                    $"the run ends at {end:G6} s (warm-up and duration), before the group's first pod is asked for at {pods[i].StartAt:G6} s; expected a start within the run"));
+            }
+        }
     }
 
     private static Scenario Map(YamlValue rootValue, string file)
