@@ -97,6 +97,14 @@ public sealed partial record DatacenterSpec
                 yield return new(at + ".name", $"a service or batch named '{batch.Name}' is declared twice");
             }
         }
+        for (int i = 0; i < Vms.Count; i++)
+        {
+            // Results group metrics by the name before the dot: a VM group and a service of one name would be one group.
+            if (workloads.Contains(Vms[i].Vm.Name))
+            {
+                yield return new(SpecPath.Item("vms", i) + ".name", $"a service or batch is named '{Vms[i].Vm.Name}' too: their metrics ({Vms[i].Vm.Name}.vm_startup_mean beside {Vms[i].Vm.Name}.response_time_mean, ...) would be reported as one group");
+            }
+        }
         var pods = Pods ?? [];
         for (int i = 0; i < pods.Count; i++)
         {

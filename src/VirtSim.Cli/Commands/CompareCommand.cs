@@ -15,6 +15,7 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<RunCommand.Se
         var comparison = ComparisonReader.LoadFile(settings.File, settings.Overrides);
         string scenarioText = ScenarioLoader.ReadText(settings.File);
         var options = settings.Options;
+        ComparisonWriter.CheckNames(settings.File, scenarioText, comparison);
         foreach (var deployment in comparison.Deployments)
         {
             MetricNames.Check(settings.File, scenarioText, deployment.Scenario, "precision");

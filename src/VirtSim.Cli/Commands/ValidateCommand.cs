@@ -1,3 +1,4 @@
+using VirtSim.Experiments.Results;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using VirtSim.Experiments.Running;
@@ -18,6 +19,7 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ScenarioSett
             {
                 RunCommand.CheckBudget(settings.File, scenario, new RunOptions());
             }
+            ComparisonWriter.CheckNames(settings.File, ScenarioLoader.ReadText(settings.File), comparison);
             foreach (var deployment in comparison.Deployments)
             {
                 MetricNames.Check(settings.File, ScenarioLoader.ReadText(settings.File), deployment.Scenario, "precision");

@@ -1,3 +1,4 @@
+using VirtSim.Experiments.Scenarios;
 using System.Globalization;
 using System.Text;
 using CsvHelper;
@@ -130,7 +131,7 @@ public static class ComparisonWriter
             text.Append("| Rate [1/s] |");
             foreach (var (name, kind, _) in comparison.Deployments)
             {
-                text.Append(CultureInfo.InvariantCulture, $" {name} ({kind}) |");
+                text.Append(CultureInfo.InvariantCulture, $" {PathNames.InCell(name)} ({kind}) |");
             }
             text.AppendLine();
             text.Append("|---:|");
@@ -152,6 +153,38 @@ public static class ComparisonWriter
         return text.ToString();
     }
 
+    /// <summary>The files a comparison writes beside its deployments' folders: no deployment may be named like one.</summary>
+    public static IReadOnlyList<string> OwnFiles { get; } =
+    [
+        MarkdownFile, CsvFile, SweepCsvFile, ComparisonReport.File, OutputFolder.MarkerFile,
+        .. new[] { LatencyPlotFile, StartupPlotFile, InstancesPlotFile, CostPlotFile }.SelectMany(png => new[] { png, SvgOf(png) }),
+    ];
+
+    /// <summary>What is wrong with <paramref name="name"/> as a deployment's folder, or null when nothing is.</summary>
+    public static string? NameProblem(string name) =>
+        PathNames.Problem(name)
+        ?? (OwnFiles.Contains(name, StringComparer.OrdinalIgnoreCase)
+            ? $"'{name}' is the name of a file compare writes beside the deployments' folders ({string.Join(", ", OwnFiles)}); choose another name"
+            : null);
+
+    /// <summary>
+    /// Refuses, at its line and column in <paramref name="file"/>, a deployment whose name
+    /// <see cref="NameProblem"/> refuses: found when the file is read, not when the results are
+    /// written after every replication has run.
+    /// </summary>
+    public static void CheckNames(string file, string text, Comparison comparison)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        for (int i = 0; i < comparison.Deployments.Count; i++)
+        {
+            if (NameProblem(comparison.Deployments[i].Name) is { } problem)
+            {
+                var root = YamlSection.LoadRoot(file, text);
+                throw root.Locate($"compare[{i}].name").Error(problem);
+            }
+        }
+    }
+
     /// <summary>
     /// Writes <paramref name="result"/> into <paramref name="directory"/>, replacing what was
     /// there; the report shows <paramref name="scenarioText"/>, the file it came from.
@@ -170,7 +203,7 @@ public static class ComparisonWriter
         // Each deployment becomes a folder: a name built in C# is held to the rule a file's names are.
         foreach (var (name, _, _) in result.Comparison.Deployments)
         {
-            if (PathNames.Problem(name) is { } problem)
+            if (NameProblem(name) is { } problem)
             {
                 throw new ArgumentException($"Deployment name '{name}': {problem}.", nameof(result));
             }
@@ -224,7 +257,7 @@ public static class ComparisonWriter
         text.Append("| Measure | Unit |");
         foreach (var (name, kind, _) in comparison.Deployments)
         {
-            text.Append(CultureInfo.InvariantCulture, $" {name} ({kind}) |");
+            text.Append(CultureInfo.InvariantCulture, $" {PathNames.InCell(name)} ({kind}) |");
         }
         text.AppendLine();
         text.Append("|---|---|");
@@ -232,7 +265,7 @@ public static class ComparisonWriter
         foreach (var row in result.Rows)
         {
             var cells = ReadableRow(row, notes);
-            text.Append(CultureInfo.InvariantCulture, $"| {row.Metric} | {cells.Unit} |");
+            text.Append(CultureInfo.InvariantCulture, $"| {PathNames.InCell(row.Metric)} | {cells.Unit} |");
             foreach (string cell in cells.Texts)
             {
                 text.Append(CultureInfo.InvariantCulture, $" {cell} |");

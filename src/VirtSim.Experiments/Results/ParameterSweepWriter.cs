@@ -54,8 +54,10 @@ public static partial class ParameterSweepWriter
     private static List<(string Caption, byte[] Png)> WritePlots(IEnumerable<(string Name, Plot Plot)> plots, string staging, List<string> written)
     {
         var figures = new List<(string, byte[])>();
-        foreach (var (name, plot) in plots)
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (wanted, plot) in plots)
         {
+            string name = PlotFileName(wanted, used);
             byte[] png = plot.GetImageBytes(900, 560, ImageFormat.Png);
             File.WriteAllBytes(Path.Combine(staging, name + ".png"), png);
             File.WriteAllText(Path.Combine(staging, name + ".svg"), ComparisonPlots.Svg(plot));
@@ -64,6 +66,30 @@ public static partial class ParameterSweepWriter
             figures.Add((plot.Axes.Title.Label.Text, png));
         }
         return figures;
+    }
+
+    /// <summary>The longest plot file name before its extension: well within a file system's 255 bytes a name.</summary>
+    private const int MaxPlotName = 120;
+
+    /// <summary>
+    /// <paramref name="wanted"/> as a file name no other plot of the sweep has: a long one is cut
+    /// and keeps a digest of the whole (so two long names stay apart), and one that two plots
+    /// would share (paths that differ only in characters a file name replaces) gets a number.
+    /// </summary>
+    internal static string PlotFileName(string wanted, HashSet<string> used)
+    {
+        string name = wanted;
+        if (System.Text.Encoding.UTF8.GetByteCount(name) > MaxPlotName)
+        {
+            string digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(wanted)))[..8];
+            name = $"{new string(name.Where(char.IsAscii).Take(MaxPlotName - 9).ToArray())}-{digest}";
+        }
+        string unique = name;
+        for (int n = 2; !used.Add(unique); n++)
+        {
+            unique = $"{name}-{n}";
+        }
+        return unique;
     }
 
     /// <summary>The tidy CSV: a row per point and metric.</summary>

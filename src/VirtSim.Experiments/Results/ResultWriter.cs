@@ -205,7 +205,7 @@ public static class ResultWriter
             {
                 var cell = Readable.Format(metric.Interval, metric.Unit, metric.Name);
                 string marks = Marks(metric.Interval, cell, notes);
-                text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"| {name} | {cell.Mean} | {cell.HalfWidth}{marks} | {cell.Unit} |");
+                text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"| {VirtSim.Experiments.Scenarios.PathNames.InCell(name)} | {cell.Mean} | {cell.HalfWidth}{marks} | {cell.Unit} |");
             }
         }
         text.AppendLine();

@@ -112,7 +112,7 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
     public string AsName()
     {
         string name = AsText("a name");
-        if (VirtSim.Experiments.Results.PathNames.Problem(name) is { } problem)
+        if (PathNames.Problem(name) is { } problem)
         {
             throw Error(problem);
         }
