@@ -139,6 +139,7 @@ public sealed record Override(string Path, string Value)
                 }
                 if (last)
                 {
+                    Replacing(file, set, child, overrides);
                     mapping.Children[keyNode] = value;
                     break;
                 }
@@ -154,11 +155,41 @@ public sealed record Override(string Path, string Value)
                     walked += $"[{selectors[x]}]";
                     if (lastSelector)
                     {
+                        Replacing(file, set, list.Children[index], overrides);
                         list.Children[index] = value;
                     }
                     child = Unshared(list.Children[index], shared, copy => list.Children[index] = copy);
                 }
                 node = child;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Refuses <paramref name="set"/> replacing what another override of the same call, by another
+    /// path, put there (<c>functions[api].memory</c> and <c>functions[0].memory</c>): one of the
+    /// two would be lost without a word. The same path given twice is allowed; the last counts.
+    /// </summary>
+    private static void Replacing(string file, Override set, YamlNode old, IReadOnlyList<Override> overrides)
+    {
+        // What is replaced may hold an earlier value deeper down (station.arrivals.rate, then station.arrivals).
+        var pending = new Stack<YamlNode>();
+        pending.Push(old);
+        while (pending.Count > 0)
+        {
+            var node = pending.Pop();
+            if (Origin(node) is { } earlier && earlier.Path != set.Path && overrides.Contains(earlier))
+            {
+                throw Problem(file, set, $"names the value {earlier.Path} names too, so one of them would be lost; set it once");
+            }
+            foreach (var child in node switch
+            {
+                YamlMappingNode mapping => mapping.Children.Values,
+                YamlSequenceNode list => list.Children,
+                _ => [],
+            })
+            {
+                pending.Push(child);
             }
         }
     }
