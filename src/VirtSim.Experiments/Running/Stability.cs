@@ -27,6 +27,9 @@ public static class Stability
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(replications);
         var warnings = new List<string>();
+        // Every metric's mean over the replications, read once: a lookup per service and function
+        // by scanning every measurement grew with the square of their number (10,000 functions: minutes).
+        var means = Means(replications);
         if (scenario.Precision is { } precision && replications.Count >= precision.Max)
         {
             foreach (string name in precision.Metrics)
@@ -50,9 +53,9 @@ public static class Stability
         foreach (var service in scenario.Datacenter?.Services ?? [])
         {
             string n = service.Name;
-            double arrived = Mean(replications, MetricCatalogue.ServiceRequests.Of(n));
-            double served = Mean(replications, MetricCatalogue.ServiceThroughput.Of(n)) * scenario.Duration;
-            double failed = Mean(replications, MetricCatalogue.ServiceRequestsFailed.Of(n));
+            double arrived = Mean(means, MetricCatalogue.ServiceRequests.Of(n));
+            double served = Mean(means, MetricCatalogue.ServiceThroughput.Of(n)) * scenario.Duration;
+            double failed = Mean(means, MetricCatalogue.ServiceRequestsFailed.Of(n));
             double backlog = arrived - served - (double.IsFinite(failed) ? failed : 0);
             if (service.RequestLimit is null && arrived > 0 && backlog > BacklogShare * arrived)
             {
@@ -63,10 +66,10 @@ public static class Stability
         {
             // Arrived, less what ended (completed, killed at the limit, throttled, or abandoned on engines): what still waits or runs.
             string n = function.Name;
-            double arrived = Mean(replications, MetricCatalogue.FunctionInvocations.Of(n));
-            double ended = Mean(replications, MetricCatalogue.FunctionCompleted.Of(n)) + Mean(replications, MetricCatalogue.FunctionTimeouts.Of(n))
-                + Mean(replications, MetricCatalogue.FunctionThrottled.Of(n))
-                + (Mean(replications, MetricCatalogue.FunctionAbandoned.Of(n)) is var abandoned && double.IsFinite(abandoned) ? abandoned : 0);
+            double arrived = Mean(means, MetricCatalogue.FunctionInvocations.Of(n));
+            double ended = Mean(means, MetricCatalogue.FunctionCompleted.Of(n)) + Mean(means, MetricCatalogue.FunctionTimeouts.Of(n))
+                + Mean(means, MetricCatalogue.FunctionThrottled.Of(n))
+                + (Mean(means, MetricCatalogue.FunctionAbandoned.Of(n)) is var abandoned && double.IsFinite(abandoned) ? abandoned : 0);
             double backlog = arrived - ended;
             if (function.InvocationLimit is null && arrived > 0 && backlog > BacklogShare * arrived)
             {
@@ -75,14 +78,14 @@ public static class Stability
         }
         foreach (var group in scenario.Datacenter?.Pods ?? [])
         {
-            double pending = Mean(replications, MetricCatalogue.PodGroupPending.Of(group.Pod.Name));
+            double pending = Mean(means, MetricCatalogue.PodGroupPending.Of(group.Pod.Name));
             if (pending > 0)
             {
                 warnings.Add(Invariant($"pod group '{group.Pod.Name}' ended with {pending:G3} of its pods still waiting for an engine with room (cores, memory or a free host port; a mean over replications): they never started"));
             }
         }
-        double allPending = Mean(replications, MetricCatalogue.PodsPending);
-        double inGroups = (scenario.Datacenter?.Pods ?? []).Sum(g => Mean(replications, MetricCatalogue.PodGroupPending.Of(g.Pod.Name)));
+        double allPending = Mean(means, MetricCatalogue.PodsPending);
+        double inGroups = (scenario.Datacenter?.Pods ?? []).Sum(g => Mean(means, MetricCatalogue.PodGroupPending.Of(g.Pod.Name)));
         if (allPending > inGroups)
         {
             warnings.Add(Invariant($"{allPending - inGroups:G3} pods of services or self-hosted functions were still waiting for an engine with room at the end (a mean over replications)"));
@@ -90,12 +93,25 @@ public static class Stability
         return warnings;
     }
 
-    private static double Mean(IReadOnlyList<ReplicationResult> replications, MetricKey metric)
+    private static Dictionary<string, (double Sum, int Count)> Means(IReadOnlyList<ReplicationResult> replications)
     {
-        string name = metric.Name;
-        var values = replications.SelectMany(r => r.Measurements).Where(m => m.Name == name).Select(m => m.Value).Where(double.IsFinite).ToList();
-        return values.Count == 0 ? double.NaN : values.Average();
+        var sums = new Dictionary<string, (double Sum, int Count)>(StringComparer.Ordinal);
+        foreach (var replication in replications)
+        {
+            foreach (var measurement in replication.Measurements)
+            {
+                if (double.IsFinite(measurement.Value))
+                {
+                    var (sum, count) = sums.GetValueOrDefault(measurement.Name);
+                    sums[measurement.Name] = (sum + measurement.Value, count + 1);
+                }
+            }
+        }
+        return sums;
     }
+
+    private static double Mean(Dictionary<string, (double Sum, int Count)> means, MetricKey metric) =>
+        means.TryGetValue(metric.Name, out var m) && m.Count > 0 ? m.Sum / m.Count : double.NaN;
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
