@@ -101,6 +101,7 @@ public sealed record RunBudget(long MaxEvents = RunBudget.DefaultMaxEvents, long
             {
                 AddFunction(parts, function, horizon);
             }
+            AddCalls(parts, dc.Functions?.Functions ?? [], horizon);
         }
         if (parts.Count == 0)
         {
@@ -159,6 +160,73 @@ public sealed record RunBudget(long MaxEvents = RunBudget.DefaultMaxEvents, long
         }
     }
 
+    /// <summary>
+    /// The invocations functions make of each other: every call is an invocation of its callee, so
+    /// a chain multiplies its first function's arrivals (a call made by a called function counts
+    /// again). In an order where callers come before callees; the call graph has no cycle.
+    /// </summary>
+    private static void AddCalls(List<(double, string)> parts, IReadOnlyList<FunctionSpec> functions, double horizon)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < functions.Count; i++)
+        {
+            index.TryAdd(functions[i].Name, i);
+        }
+        var callers = new int[functions.Count];
+        foreach (var function in functions)
+        {
+            foreach (var call in function.Calls ?? [])
+            {
+                if (index.TryGetValue(call.Function, out int callee))
+                {
+                    callers[callee]++;
+                }
+            }
+        }
+        var invocations = functions.Select(f => Own(f, horizon)).ToArray();
+        var called = new double[functions.Count];
+        var ready = new Queue<int>(Enumerable.Range(0, functions.Count).Where(i => callers[i] == 0));
+        while (ready.Count > 0)
+        {
+            int i = ready.Dequeue();
+            foreach (var call in functions[i].Calls ?? [])
+            {
+                if (index.TryGetValue(call.Function, out int callee))
+                {
+                    called[callee] += invocations[i];
+                    invocations[callee] += invocations[i];
+                    if (--callers[callee] == 0)
+                    {
+                        ready.Enqueue(callee);
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < functions.Count; i++)
+        {
+            if (called[i] > 0)
+            {
+                parts.Add((called[i], string.Create(CultureInfo.InvariantCulture, $"calls to function '{functions[i].Name}' from other functions ({called[i]:G3} invocations)")));
+            }
+        }
+    }
+
+    /// <summary>The invocations a function's own arrivals (a rate or a trace) bring over <paramref name="horizon"/>.</summary>
+    private static double Own(FunctionSpec function, double horizon) =>
+        (function.Interarrival is { } gaps ? Arrivals(horizon, gaps.Mean, function.InvocationLimit) : 0)
+        + (function.InvocationsPerMinute is { } trace ? TraceInvocations(trace, horizon) : 0);
+
+    private static double TraceInvocations(IReadOnlyList<int> trace, double horizon)
+    {
+        int minutes = (int)Math.Min(trace.Count, Math.Ceiling(horizon / 60));
+        double calls = 0;
+        for (int i = 0; i < minutes; i++)
+        {
+            calls += trace[i];
+        }
+        return calls;
+    }
+
     private static void AddFunction(List<(double, string)> parts, FunctionSpec function, double horizon)
     {
         if (function.Interarrival is { } gaps)
@@ -167,12 +235,7 @@ public sealed record RunBudget(long MaxEvents = RunBudget.DefaultMaxEvents, long
         }
         if (function.InvocationsPerMinute is { } trace)
         {
-            int minutes = (int)Math.Min(trace.Count, Math.Ceiling(horizon / 60));
-            double calls = 0;
-            for (int i = 0; i < minutes; i++)
-            {
-                calls += trace[i];
-            }
+            double calls = TraceInvocations(trace, horizon);
             parts.Add((calls, $"the trace of function '{function.Name}' ({calls:G3} invocations)"));
         }
         if (function.PingInterval is { } ping)

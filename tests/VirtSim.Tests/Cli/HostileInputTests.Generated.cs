@@ -148,4 +148,31 @@ public partial class HostileInputTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Test]
+    public void TheEventsBudgetCountsTheInvocationsFunctionsMakeOfEachOther()
+    {
+        // f0 at 1/s for an hour calls f1 twice, f1 calls f2 twice, ... f9: f_k is invoked
+        // 3,600 x 2^k times, 3,682,800 in all (3,600 x (2^10 - 1)), most of them f9's 1,843,200.
+        var text = new StringBuilder("name: fan-out\nduration: 1h\nfunctions:\n");
+        for (int k = 0; k < 10; k++)
+        {
+            string rate = k == 0 ? "1/s" : "1e-9/d";
+            string calls = k < 9 ? $", calls: [{{function: f{k + 1}, sync: false}}, {{function: f{k + 1}, sync: false}}]" : "";
+            text.Append($"  - {{name: f{k}, memory: 128MiB, timeout: 10s, arrivals: {{rate: {rate}}}, duration: 1ms{calls}}}\n");
+        }
+        string file = Write("fan-out.yaml", text.ToString());
+        try
+        {
+            var (code, _, errors) = Virtsim.Run("run", file, "--max-events", "1000000", "--replications", "1",
+                "--out", Path.Combine(Path.GetTempPath(), "virtsim-never-" + Guid.NewGuid().ToString("N")));
+            Assert.That(code, Is.EqualTo(2), errors);
+            Assert.That(errors, Does.Contain("one replication would need at least 3.68E+06 events"));
+            Assert.That(errors, Does.Contain("mostly calls to function 'f9' from other functions (1.84E+06 invocations)"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
