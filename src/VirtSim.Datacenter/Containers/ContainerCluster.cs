@@ -26,7 +26,7 @@ public sealed class ContainerCluster : IVmOwner
     private readonly Action<Pod, PodPhase> _announce;
     private readonly Dictionary<string, EngineGroupSpec> _groups = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<ContainerEngine>> _engines = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<Pod>> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PendingPods> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _starting = new(StringComparer.Ordinal);
     private readonly Dictionary<VirtualMachine, ContainerEngine> _engineOfVm = [];
     private readonly Dictionary<VirtualMachine, List<Pod>> _lostPods = [];
@@ -47,7 +47,7 @@ public sealed class ContainerCluster : IVmOwner
         {
             _groups.Add(group.Name, group);
             _engines.Add(group.Name, []);
-            _pending.Add(group.Name, []);
+            _pending.Add(group.Name, new PendingPods());
             _starting.Add(group.Name, 0);
         }
     }
@@ -178,18 +178,7 @@ public sealed class ContainerCluster : IVmOwner
 
     private void PlacePending(string group)
     {
-        var pending = _pending[group];
-        for (int i = 0; i < pending.Count;)
-        {
-            if (TryPlace(pending[i], group))
-            {
-                pending.RemoveAt(i);
-            }
-            else
-            {
-                i++;
-            }
-        }
+        _pending[group].PlaceInOrder(static (pod, state) => state.Cluster.TryPlace(pod, state.Group), (Cluster: this, Group: group));
     }
 
     /// <summary>
@@ -202,7 +191,7 @@ public sealed class ContainerCluster : IVmOwner
         {
             return;
         }
-        double waitingCores = _pending[group.Name].Sum(p => p.Spec.CpuRequest);
+        double waitingCores = _pending[group.Name].Pods.Sum(p => p.Spec.CpuRequest);
         int alive = _engines[group.Name].Count + _starting[group.Name];
         while (alive < group.MaxCount && _starting[group.Name] * group.Vm.Vcpus < waitingCores)
         {
