@@ -59,8 +59,10 @@ public partial class HostileInputTests
     public void TheCorpusCoversEveryClassOfTheReliabilityIssue()
     {
         var names = Directory.EnumerateFiles(Corpus, "*.yaml").Select(Path.GetFileNameWithoutExtension).ToList();
-        Assert.That(names, Has.Count.GreaterThanOrEqualTo(40));
-        foreach (string kind in new[] { "rate-1e30", "1e300", "nested", "alias", "larger-than", "duplicate", "path", "dot-dot", "ping" })
+        Assert.That(names, Has.Count.GreaterThanOrEqualTo(70));
+        foreach (string kind in new[] { "rate-1e30", "1e300", "nested", "alias", "larger-than", "duplicate", "path", "dot-dot", "ping",
+                     "unicode-digit", "encoding-", "metric-misspelt", "two-paths-one-value", "deployment-named", "300-bytes", "tab-in",
+                     "alias-undeclared", "function-twice", "start-after-the-end", "layers-over", "bins", "vm-group-named" })
         {
             Assert.That(names, Has.Some.Contains(kind), kind);
         }
