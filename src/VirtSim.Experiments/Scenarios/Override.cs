@@ -20,6 +20,16 @@ public sealed record Override(string Path, string Value)
     /// <summary><c>PATH=VALUE</c>.</summary>
     public override string ToString() => $"{Path}={Value}";
 
+    /// <summary>As a message shows it: escaped, and a long value cut to its start, so one line stays one line.</summary>
+    internal string Shown
+    {
+        get
+        {
+            string text = Messages.Escape(ToString());
+            return text.Length <= 120 ? text : $"{text[..100]}… ({text.Length:N0} characters)";
+        }
+    }
+
     /// <summary>Reads <c>PATH=VALUE</c>; null with a reason when it is not one.</summary>
     public static Override? Parse(string text, out string? problem)
     {
@@ -98,7 +108,7 @@ public sealed record Override(string Path, string Value)
     /// </summary>
     internal static ScenarioException At(string file, YamlNode node, string message) =>
         Origin(node) is { } set
-            ? new ScenarioException(file, 0, 0, $"--set {Messages.Escape(set.ToString())}: {message}")
+            ? new ScenarioException(file, 0, 0, $"--set {set.Shown}: {message}")
             : new ScenarioException(file, (int)node.Start.Line, (int)node.Start.Column, message);
 
     /// <summary>
@@ -313,5 +323,5 @@ public sealed record Override(string Path, string Value)
     }
 
     private static ScenarioException Problem(string file, Override set, string message) =>
-        new(file, 0, 0, $"--set {Messages.Escape(set.ToString())}: {message}");
+        new(file, 0, 0, $"--set {set.Shown}: {message}");
 }
