@@ -5,6 +5,7 @@ using VirtSim.Experiments.Results;
 namespace VirtSim.Tests.Cli;
 
 /// <summary>VirtSim is a versioned tool: it says its version, stamps it on what it writes, and installs with `dotnet tool`.</summary>
+[Category("Slow")]
 public class PackagingTests : WithWorkFolder
 {
     // Semantic versioning 2.0: major.minor.patch, an optional pre-release, optional build metadata.

@@ -7,6 +7,7 @@ namespace VirtSim.Tests.Cli;
 /// of it and stops the daemons it started). Needs root and Debian's slurm-wlm and munge, which
 /// scripts/test installs.
 /// </summary>
+[Category("Slow")]
 public class SlurmTests : WithWorkFolder
 {
     [Test]

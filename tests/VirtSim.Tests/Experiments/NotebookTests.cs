@@ -8,6 +8,7 @@ namespace VirtSim.Tests.Experiments;
 /// The notebooks, run as a user runs them: Debian's Jupyter (jupyter-nbconvert) with the .NET
 /// Interactive kernel of the repository's local tool, through the kernel spec in notebooks/kernel.
 /// </summary>
+[Category("Slow")]
 public partial class NotebookTests
 {
     /// <summary>How every notebook loads the library: the package, from the local feed <c>scripts/pack</c> fills and registers.</summary>
