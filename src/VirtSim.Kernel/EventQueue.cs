@@ -14,9 +14,8 @@ namespace VirtSim.Kernel;
 internal sealed class EventQueue
 {
     /// <summary>
-    /// Pending events beyond which the ladder queue is used. Measured (median of three
-    /// alternating quick runs): with 1,000 and 10,000 pending, the ladder ran hold 20 to 35%
-    /// faster than the heap; with a handful pending (mm4), the heap 30% faster than the ladder.
+    /// Pending events beyond which the ladder queue is used: with a handful pending the heap is
+    /// faster, from about a thousand the ladder (docs/benchmarks.md, "Ladder queue").
     /// </summary>
     internal const int LadderAbove = 256;
 

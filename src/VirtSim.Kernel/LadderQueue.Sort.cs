@@ -10,9 +10,7 @@ internal sealed partial class LadderQueue
     /// <remarks>
     /// A bucket of up to <see cref="Threshold"/> events, the usual case, is sorted by insertion:
     /// more comparisons than a heapsort, but nearly all of them predicted, where a heapsort's
-    /// are a coin toss each. Measured on the bare event list with a million pending (about 70
-    /// events a bucket), two single runs each: 5.4 and 5.6 M events/s, against 3.0 and 3.4 M with
-    /// heapsort above 32 events.
+    /// are a coin toss each (docs/benchmarks.md, "Ladder queue").
     /// Larger ones (events at one time, or the rungs used up) take heapsort's n log n.
     /// </remarks>
     private static void Sort(EventQueue.Entry[] entries, int[] order, int n)

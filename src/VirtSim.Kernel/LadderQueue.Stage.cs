@@ -4,9 +4,7 @@ namespace VirtSim.Kernel;
 // at a time.
 internal sealed partial class LadderQueue
 {
-    // Measured on hold-1m: without the stage 2.37 M events/s, with a stage of 32 3.31 M (medians
-    // of three alternating runs); then 4.16 M at 16 and at 32 and 4.27 M at 64 (medians of five
-    // alternating runs, single runs from 2.9 to 4.8 M), so the batch size hardly matters.
+    // The batch size hardly matters; the stage does (docs/benchmarks.md, "Ladder queue").
     private const int StageSize = 32;
 
     private readonly EventQueue.Entry[] _stage = new EventQueue.Entry[StageSize];

@@ -22,19 +22,16 @@ namespace VirtSim.Kernel;
 /// </remarks>
 internal sealed partial class LadderQueue
 {
-    // A bucket this small is sorted into the bottom; a larger one becomes a finer rung.
-    // Measured on hold-1m: 48 (near the 50 of Tang, Goh and Thng) left the bottom too short to
-    // look ahead into (1.56 M events/s against 2.23 M at 96 and 2.24 M at 256, medians of three
-    // alternating runs).
+    // A bucket this small is sorted into the bottom; a larger one becomes a finer rung. Larger
+    // than Tang, Goh and Thng's 50 so the bottom is long enough to look ahead into
+    // (docs/benchmarks.md, "Ladder queue").
     private const int Threshold = 128;
     private const int MaxRungs = 8;
     private const int EventsPerBucket = 4;
 
     // How far ahead in the bottom PrefetchAhead asks for a process's state and for an event's
-    // target. Measured on hold-1m, medians of five alternating runs, once the bottom was sorted
-    // by insertion: 2.42 M events/s at 1 and 2, 2.54 M at 2 and 4, 2.93 M at 4 and 8, 2.26 M at 6
-    // and 12 (another round: 2.92 M, 3.40 M and 3.48 M for the first three). The faster the list,
-    // the further ahead the memory must be asked for; with the heapsort before, 1 and 2 was best.
+    // target: the faster the list, the further ahead the memory must be asked for
+    // (docs/benchmarks.md, "Ladder queue").
     private const int BodyAhead = 4;
     private const int TargetAhead = 8;
 
@@ -51,9 +48,7 @@ internal sealed partial class LadderQueue
     // order is _order, positions into _bottom, earliest first, taken from _bottomHead on. Sorting
     // and inserting move these positions, plain integers, never the events: an event holds a
     // reference, so each move of one is a call into the collector's write barrier, and the
-    // insertion sort moves many (bare event list, a million pending, medians of five alternating
-    // runs: 3.5 M events/s sorting positions against 2.6 M sorting the events themselves). An
-    // event later than all of them (the common case: one scheduled for now, after those already
+    // insertion sort moves many (docs/benchmarks.md, "Ladder queue"). An event later than all of them (the common case: one scheduled for now, after those already
     // due now) is appended in O(1).
     private EventQueue.Entry[] _bottom = new EventQueue.Entry[2 * Threshold];
     private EventQueue.Entry[] _bottomSpare = [];
