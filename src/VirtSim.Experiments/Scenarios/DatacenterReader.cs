@@ -320,7 +320,7 @@ internal static partial class DatacenterReader
         var i = value.AsSection("name", "size", "os", "isa", "provenance", "boot");
         if (i.Optional("provenance") is { } provenance)
         {
-            // Read and ignored once; now refused, so that no one believes it changes a run.
+            // Refused rather than ignored: a key that changes nothing would make a user believe it does.
             throw provenance.Error("provenance is gone: how an image was made shows in what its VMs do after boot; give a VM provisioning (download, install) for a base image plus software, none for a snapshot");
         }
         var nameValue = i.Required("name", "ubuntu");
