@@ -1,4 +1,5 @@
 using VirtSim.Experiments.Scenarios;
+
 namespace VirtSim.Experiments.Results;
 
 public sealed partial class OutputFolder
@@ -41,11 +42,17 @@ public sealed partial class OutputFolder
         return owned;
     }
 
+    /// <summary>
+    /// Whether a marker's line names something inside the folder: segments that are names, not
+    /// '.', '..', a root or a drive, of at most 255 bytes (a file system's bound; VirtSim's own
+    /// file names, such as a sweep's plots, may be longer than the names a scenario declares).
+    /// </summary>
     private static bool IsPlainRelative(string path)
     {
         var segments = path.Split('/');
-        return segments.All(s => PathNames.Problem(s) is null)
-            && !Internal(segments[0]) && !IsStagingName(segments[0]);
+        return segments.All(s => s.Trim().Length > 0 && s is not ("." or "..") && s.IndexOfAny(['\\', ':']) < 0 && !s.Any(Messages.IsUnsafe)
+                && System.Text.Encoding.UTF8.GetByteCount(s) <= 255)
+            && !Path.IsPathRooted(path) && !Internal(segments[0]) && !IsStagingName(segments[0]);
     }
 
     private static bool IsStagingName(string name) =>

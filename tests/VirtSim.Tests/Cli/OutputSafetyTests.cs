@@ -192,6 +192,17 @@ public class OutputSafetyTests : WithWorkFolder
         Assert.That(File.ReadAllText(Path.Combine(outDir, OutputFolder.MarkerFile, "thesis.tex")), Is.EqualTo("mine"));
     }
 
+    [Test]
+    public void VirtSimsOwnLongFileNamesStayItsOwn()
+    {
+        // A sweep's plot may be named longer than the 100 characters a declared name may have.
+        string outDir = Path.Combine(Work, "out");
+        string plot = "sweep-" + new string('p', 114) + ".png";
+        Write(outDir, force: false, (plot, "old"));
+        Assert.DoesNotThrow(() => Write(outDir, force: false, (plot, "new")), "the second run finds only its own files");
+        Assert.That(File.ReadAllText(Path.Combine(outDir, plot)), Is.EqualTo("new"));
+    }
+
     private sealed class Killed : Exception;
 
     /// <summary>A commit killed before each of its steps in turn: the next run finishes it, or finds it never began, and never refuses the folder.</summary>
