@@ -1,9 +1,9 @@
-using VirtSim.Experiments.Scenarios;
 using System.Text;
 using System.Text.Json;
 using VirtSim.Datacenter.Containers;
 using VirtSim.Datacenter.Serverless;
 using VirtSim.Experiments.Running;
+using VirtSim.Experiments.Scenarios;
 
 namespace VirtSim.Experiments.Results;
 

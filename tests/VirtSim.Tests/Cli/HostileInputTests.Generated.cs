@@ -15,6 +15,21 @@ public partial class HostileInputTests
         return file;
     }
 
+    /// <summary>Runs <c>virtsim</c> with <paramref name="args"/> and then the file <paramref name="text"/> written as <paramref name="name"/>; the file is removed after.</summary>
+    private static (int Code, string Errors) OnFile(string name, string text, params string[] args)
+    {
+        string file = Write(name, text);
+        try
+        {
+            var (code, _, errors) = Virtsim.Run([args[0], file, .. args[1..]]);
+            return (code, errors);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Test]
     public void ACallChainTwentyThousandDeepIsRefusedAtTheCallThatGoesTooDeep()
     {
@@ -26,18 +41,10 @@ public partial class HostileInputTests
             text.Append($"  - {{name: f{i}, memory: 128MiB, timeout: 10s, arrivals: {{rate: {rate}}}, duration: 1ms, calls: [{{function: f{i + 1}, sync: true}}]}}\n");
         }
         text.Append($"  - {{name: f{depth}, memory: 128MiB, timeout: 10s, arrivals: {{rate: 1e-9/d}}, duration: 1ms}}\n");
-        string file = Write("chain.yaml", text.ToString());
-        try
-        {
-            var (code, _, errors) = Virtsim.Run("validate", file);
-            Assert.That(code, Is.EqualTo(2), errors);
-            // Line 1,003 holds function 999, whose call to f1000 is the 1,001st function of the chain.
-            Assert.That(errors, Does.Match(@":1003:\d+: error: functions\[999\]\.calls\[0\]\.function: calling 'f1000' from 'f999' makes a chain of calls more than 1,000 functions deep"));
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        var (code, errors) = OnFile("chain.yaml", text.ToString(), "validate");
+        Assert.That(code, Is.EqualTo(2), errors);
+        // Line 1,003 holds function 999, whose call to f1000 is the 1,001st function of the chain.
+        Assert.That(errors, Does.Match(@":1003:\d+: error: functions\[999\]\.calls\[0\]\.function: calling 'f1000' from 'f999' makes a chain of calls more than 1,000 functions deep"));
     }
 
     [Test]
@@ -58,18 +65,10 @@ public partial class HostileInputTests
             pods:
               - {name: web, containers: [{image: i0, cpu: 1, memory: 1GiB}]}
             """);
-        string file = Write("images.yaml", text.ToString());
-        try
-        {
-            var (code, _, errors) = Virtsim.Run("validate", file);
-            Assert.That(code, Is.EqualTo(2), errors);
-            // Image i127 is the 128th: line 4 holds i0, so line 131 holds i127.
-            Assert.That(errors, Does.Match(@":131:\d+: error: container_images\[127\]\.steps: the image would have 128 layers \(127 from its base\)"));
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        var (code, errors) = OnFile("images.yaml", text.ToString(), "validate");
+        Assert.That(code, Is.EqualTo(2), errors);
+        // Image i127 is the 128th: line 4 holds i0, so line 131 holds i127.
+        Assert.That(errors, Does.Match(@":131:\d+: error: container_images\[127\]\.steps: the image would have 128 layers \(127 from its base\)"));
     }
 
     [TestCase("2147483647")]
@@ -108,18 +107,10 @@ public partial class HostileInputTests
     public void EscapeSequencesInAKeyAreShownNotSentToTheTerminal()
     {
         // YAML's "\e" is ESC: ESC [2J clears a screen, ESC ]0; sets a terminal's title.
-        string file = Write("escape.yaml", "name: t\nduration: 1h\n\"\\e[2J\\e]0;pwned\\a\": 1\n");
-        try
-        {
-            var (code, _, errors) = Virtsim.Run("validate", file);
-            Assert.That(code, Is.EqualTo(2));
-            Assert.That(errors, Does.Contain("unknown key '\\u001B[2J\\u001B]0;pwned\\u0007'"));
-            Assert.That(errors.TrimEnd().Any(c => char.IsControl(c)), Is.False, "no control character reaches the terminal");
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        var (code, errors) = OnFile("escape.yaml", "name: t\nduration: 1h\n\"\\e[2J\\e]0;pwned\\a\": 1\n", "validate");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(errors, Does.Contain("unknown key '\\u001B[2J\\u001B]0;pwned\\u0007'"));
+        Assert.That(errors.TrimEnd().Any(c => char.IsControl(c)), Is.False, "no control character reaches the terminal");
     }
 
     [Test]
@@ -161,18 +152,10 @@ public partial class HostileInputTests
             string calls = k < 9 ? $", calls: [{{function: f{k + 1}, sync: false}}, {{function: f{k + 1}, sync: false}}]" : "";
             text.Append($"  - {{name: f{k}, memory: 128MiB, timeout: 10s, arrivals: {{rate: {rate}}}, duration: 1ms{calls}}}\n");
         }
-        string file = Write("fan-out.yaml", text.ToString());
-        try
-        {
-            var (code, _, errors) = Virtsim.Run("run", file, "--max-events", "1000000", "--replications", "1",
-                "--out", Path.Combine(Path.GetTempPath(), "virtsim-never-" + Guid.NewGuid().ToString("N")));
-            Assert.That(code, Is.EqualTo(2), errors);
-            Assert.That(errors, Does.Contain("one replication would need at least 3.68E+06 events"));
-            Assert.That(errors, Does.Contain("mostly calls to function 'f9' from other functions (1.84E+06 invocations)"));
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        var (code, errors) = OnFile("fan-out.yaml", text.ToString(), "run", "--max-events", "1000000", "--replications", "1",
+            "--out", Path.Combine(Path.GetTempPath(), "virtsim-never-" + Guid.NewGuid().ToString("N")));
+        Assert.That(code, Is.EqualTo(2), errors);
+        Assert.That(errors, Does.Contain("one replication would need at least 3.68E+06 events"));
+        Assert.That(errors, Does.Contain("mostly calls to function 'f9' from other functions (1.84E+06 invocations)"));
     }
 }
