@@ -101,10 +101,29 @@ public static partial class Units
     public static bool TryParsePower(string text, out double watts, out string error) =>
         TryParseWith(text, WattsPer, "W, kW", "a power such as 250W", "unit", out watts, out error);
 
+    /// <summary>Units written out or in another convention, with the symbol meant: too far from it in letters for "did you mean" to find.</summary>
+    private static readonly Dictionary<string, string> Spelled = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["seconds"] = "s", ["second"] = "s", ["sec"] = "s", ["secs"] = "s",
+        ["minutes"] = "min", ["minute"] = "min", ["mins"] = "min",
+        ["hours"] = "h", ["hour"] = "h", ["hr"] = "h", ["hrs"] = "h",
+        ["days"] = "d", ["day"] = "d",
+        ["milliseconds"] = "ms", ["millisecond"] = "ms", ["msec"] = "ms",
+        ["microseconds"] = "us", ["nanoseconds"] = "ns",
+        ["bytes"] = "B", ["kilobytes"] = "kB", ["megabytes"] = "MB", ["gigabytes"] = "GB", ["terabytes"] = "TB",
+        ["kbit"] = "kbps", ["Mbit"] = "Mbps", ["Gbit"] = "Gbps", ["Tbit"] = "Tbps",
+    };
+
     /// <summary>Parses a bandwidth such as <c>1Gbps</c> (bits) or <c>500MB/s</c> (bytes) into bytes per second.</summary>
     public static bool TryParseBandwidth(string text, out double bytesPerSecond, out string error)
     {
         bytesPerSecond = 0;
+        // 10Gbit/s means bits: the bit rate's own symbol, not a size per second.
+        if (Regex.Match(text, @"^(.*?)([kKMGT])bit/s\s*$") is { Success: true } bitRate && Split(bitRate.Groups[1].Value + "B", out _, out _))
+        {
+            error = $"unknown unit '{bitRate.Groups[2].Value}bit/s' (expected one of {BandwidthSymbols}); did you mean '{bitRate.Groups[2].Value.Replace('K', 'k')}bps'?";
+            return false;
+        }
         if (text.EndsWith("/s", StringComparison.Ordinal))
         {
             if (!TryParseSize(text[..^2], out bytesPerSecond, out error))
@@ -138,7 +157,8 @@ public static partial class Units
         }
         if (!units.TryGetValue(unit, out double factor))
         {
-            error = $"unknown {unitWord} '{unit}' (expected one of {symbols}){Suggest.DidYouMean(unit, [.. units.Keys])}";
+            string hint = Spelled.TryGetValue(unit, out string? symbol) && units.ContainsKey(symbol) ? $"; did you mean '{symbol}'?" : Suggest.DidYouMean(unit, [.. units.Keys]);
+            error = $"unknown {unitWord} '{unit}' (expected one of {symbols}){hint}";
             return false;
         }
         value = number * factor;

@@ -330,7 +330,8 @@ internal sealed class YamlValue(string file, string path, YamlNode node)
             "uniform" => ["min", "max"],
             "lognormal" => ["mean", "sd"],
             "on_off" => ["rate", "on", "off"],
-            _ => throw kindValue.Error($"expected one of exponential, deterministic, erlang, uniform, lognormal, on_off, not '{kind}'"),
+            _ => throw kindValue.Error($"expected one of exponential, deterministic, erlang, uniform, lognormal, on_off, not '{kind}'"
+                + Suggest.DidYouMean(kind, ["exponential", "deterministic", "erlang", "uniform", "lognormal", "on_off"])),
         };
         section.AllowOnly(["distribution", .. parameters]);
         return kind switch

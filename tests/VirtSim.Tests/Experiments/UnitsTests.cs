@@ -30,6 +30,9 @@ public class UnitsTests
     [TestCase("10", "expected a unit after 10")]
     [TestCase("10 parsecs", "unknown time unit 'parsecs'")]
     [TestCase("fast", "expected a duration")]
+    [TestCase("2hours", "unknown time unit 'hours' (expected one of ns, us, ms, s, min, h, d); did you mean 'h'?")]
+    [TestCase("30 seconds", "did you mean 's'?")]
+    [TestCase("10mins", "did you mean 'min'?")]
     public void BadDurationsSayWhatWasExpected(string text, string message)
     {
         Assert.That(Units.TryParseDuration(text, out _, out string error), Is.False);
@@ -42,5 +45,21 @@ public class UnitsTests
     {
         Assert.That(Units.TryParseRate(text, out _, out string error), Is.False);
         Assert.That(error, Does.Contain(message));
+    }
+
+    [TestCase("10Gbit/s", "unknown unit 'Gbit/s'", "did you mean 'Gbps'?")]
+    [TestCase("100Kbit/s", "unknown unit 'Kbit/s'", "did you mean 'kbps'?")]
+    [TestCase("10Gbit", "unknown unit 'Gbit'", "did you mean 'Gbps'?")]
+    public void BitRatesWrittenOutAreAnsweredWithTheirSymbol(string text, string message, string hint)
+    {
+        Assert.That(Units.TryParseBandwidth(text, out _, out string error), Is.False);
+        Assert.That(error, Does.Contain(message).And.Contain(hint).And.Not.Contain("GiB"));
+    }
+
+    [Test]
+    public void ASizePerSecondIsStillABandwidth()
+    {
+        Assert.That(Units.TryParseBandwidth("500MB/s", out double bytes, out _), Is.True);
+        Assert.That(bytes, Is.EqualTo(500e6));
     }
 }
