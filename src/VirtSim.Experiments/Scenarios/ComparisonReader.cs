@@ -51,6 +51,7 @@ public static class ComparisonReader
     public static (ParameterSweep Sweep, IReadOnlyList<Comparison> Points)? ReadSweep(string path, string text, IReadOnlyList<Override>? overrides = null)
     {
         var rootValue = YamlSection.LoadRoot(path, text, overrides);
+        RequireComparison(path, rootValue);
         if (rootValue.Node is not YamlDotNet.RepresentationModel.YamlMappingNode mapping
             || !mapping.Children.TryGetValue(new YamlDotNet.RepresentationModel.YamlScalarNode("sweep"), out var node))
         {
@@ -78,9 +79,25 @@ public static class ComparisonReader
         return Read(path, text, overrides);
     }
 
+    /// <summary>Refuses a file without a compare section with what to do instead, before its keys are checked against a comparison's.</summary>
+    private static void RequireComparison(string path, YamlValue rootValue)
+    {
+        if (ScenarioLoader.IsComparison(rootValue))
+        {
+            return;
+        }
+        if (rootValue.Node is YamlDotNet.RepresentationModel.YamlMappingNode mapping
+            && mapping.Children.Keys.OfType<YamlDotNet.RepresentationModel.YamlScalarNode>().FirstOrDefault(k => k.Value == "deployments") is { } deployments)
+        {
+            throw Override.At(path, deployments, "a comparison lists its deployments under compare:, not deployments:");
+        }
+        throw rootValue.Error("this file is a scenario, not a comparison (it has no compare section): run it with virtsim run");
+    }
+
     private static Comparison Read(string path, string text, IReadOnlyList<Override>? overrides)
     {
         var rootValue = YamlSection.LoadRoot(path, text, overrides);
+        RequireComparison(path, rootValue);
         var root = rootValue.AsSection("name", "description", "seed", "replications", "warmup", "duration",
             "datacenter", "images", "container_images", "workload", "compare", "sweep", "precision");
         // Each deployment runs its replications to the precision, if one is asked for, on its own.

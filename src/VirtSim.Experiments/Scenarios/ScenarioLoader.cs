@@ -174,6 +174,15 @@ public static class ScenarioLoader
         {
             throw rootValue.Error("this file compares deployments (it has a compare section): run it with virtsim compare");
         }
+        if (rootValue.Node is YamlDotNet.RepresentationModel.YamlMappingNode top
+            && top.Children.Keys.OfType<YamlDotNet.RepresentationModel.YamlScalarNode>().OrderBy(k => k.Value == "deployments" ? 0 : 1)
+                .FirstOrDefault(k => k.Value is "deployments" or "workload") is { } comparisonKey)
+        {
+            // A comparison's own keys in a file without compare: say what the file is missing, not that 'workload' is unknown.
+            throw Override.At(file, comparisonKey, comparisonKey.Value == "deployments"
+                ? "unknown key 'deployments': a comparison lists its deployments under compare: (compare: [{name: vms, vm: {...}}, ...]), and runs with virtsim compare"
+                : "workload belongs to a comparison, which also lists its deployments under compare: (compare: [{name: vms, vm: {...}}, ...]); a scenario declares services or functions instead");
+        }
         var root = rootValue.AsSection("name", "description", "seed", "replications", "warmup", "duration", "station",
             "datacenter", "images", "vms", "services", "batches", "container_images", "pods", "functions", "platform", "sweep", "precision");
         var (name, description, seed, replications, warmup, duration, _, _, _) = ReadHeader(root, file);

@@ -162,7 +162,7 @@ public class CommandLineTests : WithWorkFolder
     }
 }
 
-public class CompareCommandTests
+public class CompareCommandTests : WithWorkFolder
 {
     [Test]
     public void CompareWritesTheTableTheReportTheTimelineAndOneFolderPerDeployment()
@@ -219,7 +219,30 @@ public class CompareCommandTests
         var errors = new StringWriter();
         int code = VirtSim.Cli.VirtSimApp.Run(["compare", Path.Combine(Repository.Examples, "mm1.yaml"), "--out", outDir], null, errors);
         Assert.That(code, Is.EqualTo(2));
-        Assert.That(errors.ToString(), Does.Contain("mm1.yaml:").And.Contain("unknown key 'station'"));
+        // Says what to do, as run on a comparison does, rather than that 'station' is not a comparison's key.
+        Assert.That(errors.ToString(), Does.Contain("mm1.yaml:").And.Contain("this file is a scenario, not a comparison (it has no compare section): run it with virtsim run"));
         Assert.That(Directory.Exists(outDir), Is.False);
+    }
+
+    [TestCase("validate")]
+    [TestCase("compare")]
+    public void DeploymentsWrittenUnderTheWrongKeyAreNamed(string command)
+    {
+        string text = File.ReadAllText(Path.Combine(Repository.Examples, "compare-web-api.yaml"));
+        Assert.That(text, Does.Contain("\ncompare:\n"));
+        string file = Path.Combine(Work, "deployments.yaml");
+        File.WriteAllText(file, text.Replace("\ncompare:\n", "\ndeployments:\n", StringComparison.Ordinal));
+        var errors = new StringWriter();
+        int code = VirtSim.Cli.VirtSimApp.Run(command == "compare" ? [command, file, "--out", Path.Combine(Work, "out")] : [command, file], null, errors);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(errors.ToString(), Does.Match(@"deployments\.yaml:\d+:1: error: .*deployments under compare:"));
+    }
+
+    [Test]
+    public void AFolderGivenAsTheFileIsNamedAsOne()
+    {
+        var errors = new StringWriter();
+        Assert.That(VirtSim.Cli.VirtSimApp.Run(["validate", Work], null, errors), Is.EqualTo(2));
+        Assert.That(errors.ToString().TrimEnd(), Is.EqualTo($"{Work}: error: is a folder; expected a scenario YAML file"));
     }
 }
