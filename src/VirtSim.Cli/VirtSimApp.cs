@@ -88,6 +88,13 @@ public static class VirtSimApp
                 .WithDescription("Check a scenario or comparison file without running it.")
                 .WithExample("validate", "scenarios/examples/mm1.yaml");
         });
+        if (args.Length == 0)
+        {
+            // No command is a mistake a script should see: the help, then one line, and exit 2.
+            app.Run(["--help"], cancellation);
+            errors.WriteLine("virtsim: error: no command given; name one, e.g. virtsim run scenarios/examples/mm1.yaml (the commands are listed above)");
+            return BadInput;
+        }
         return app.Run(args, cancellation);
     }
 

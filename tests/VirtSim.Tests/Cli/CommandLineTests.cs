@@ -239,6 +239,15 @@ public class CompareCommandTests : WithWorkFolder
     }
 
     [Test]
+    public void NoCommandShowsTheHelpAndExitsWithTwo()
+    {
+        var (code, output, errors) = Virtsim.Run();
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(output, Does.Contain("USAGE:").And.Contain("run"));
+        Assert.That(errors.TrimEnd(), Does.StartWith("virtsim: error: no command given"));
+    }
+
+    [Test]
     public void AFolderGivenAsTheFileIsNamedAsOne()
     {
         var errors = new StringWriter();
