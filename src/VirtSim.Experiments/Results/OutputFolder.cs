@@ -205,24 +205,35 @@ public sealed partial class OutputFolder : IDisposable
             .ToList();
 
     /// <summary>Whether the run that made <paramref name="staging"/> still holds its lock.</summary>
-    private static bool IsAlive(string staging)
+    private static bool IsAlive(string staging) => IsHeld(Path.Combine(staging, StagingMarkerFile));
+
+    /// <summary>Whether another open of <paramref name="file"/> holds its lock (a file that is gone is held by no one).</summary>
+    private static bool IsHeld(string file)
     {
+        using var claim = TryClaim(file, out bool held);
+        return held;
+    }
+
+    /// <summary>
+    /// The lock on <paramref name="file"/>, taken, or null: <paramref name="held"/> says whether that is
+    /// because another open holds it (a live run, or another run recovering it) rather than because
+    /// the file is gone.
+    /// </summary>
+    private static FileStream? TryClaim(string file, out bool held)
+    {
+        held = false;
         try
         {
-            using var probe = new FileStream(Path.Combine(staging, StagingMarkerFile), FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-            return false;
+            return new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            return false;
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return false;
+            return null;
         }
         catch (IOException)
         {
-            return true;
+            held = true;
+            return null;
         }
     }
 
@@ -235,7 +246,7 @@ public sealed partial class OutputFolder : IDisposable
     private static void RecoverAll(string folder, bool resultsFolder)
     {
         string strayMarker = Path.Combine(folder, StagingMarkerFile);
-        if (resultsFolder && Tree.IsRegularFile(strayMarker) && Tree.IsRegularFile(Path.Combine(folder, MarkerFile)) && !IsLocked(strayMarker))
+        if (resultsFolder && Tree.IsRegularFile(strayMarker) && Tree.IsRegularFile(Path.Combine(folder, MarkerFile)) && !IsHeld(strayMarker))
         {
             File.Delete(strayMarker);
         }
@@ -246,14 +257,9 @@ public sealed partial class OutputFolder : IDisposable
             {
                 continue; // Not VirtSim's: a user's folder whose name merely looks like one.
             }
-            FileStream claim;
-            try
+            if (TryClaim(marker, out _) is not { } claim)
             {
-                claim = new FileStream(marker, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException)
-            {
-                continue; // Alive, or being recovered by another run.
+                continue; // Alive, being recovered by another run, or just removed by one.
             }
             using (claim)
             {
@@ -267,19 +273,6 @@ public sealed partial class OutputFolder : IDisposable
                     Directory.Delete(staging, recursive: true);
                 }
             }
-        }
-    }
-
-    private static bool IsLocked(string file)
-    {
-        try
-        {
-            using var probe = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-            return false;
-        }
-        catch (IOException)
-        {
-            return true;
         }
     }
 
